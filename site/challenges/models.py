@@ -1,0 +1,71 @@
+"""The six challenges for the city (Sfide) of the strategic framework."""
+
+from django import forms
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import StreamField
+from wagtail.search import index
+
+from home.blocks import BodyBlock
+from home.models import BasePage
+
+
+class ChallengeIndexPage(BasePage):
+    intro = models.TextField(_("introduzione"), blank=True)
+
+    content_panels = BasePage.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["challenges.ChallengePage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("indice delle sfide")
+
+    @property
+    def intro_text(self) -> str:
+        return self.intro
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["challenges"] = (
+            ChallengePage.objects.child_of(self).live().order_by("number").prefetch_related("dimensions")
+        )
+        return context
+
+
+class ChallengePage(BasePage):
+    class AgeBand(models.TextChoices):
+        EARLY = "0-6", _("0-6 anni")
+        CHILDHOOD = "6-14", _("6-14 anni")
+        TEENS = "14-18", _("14-18 anni")
+        ALL = "0-18", _("0-18 anni")
+
+    number = models.PositiveSmallIntegerField(_("numero"), unique=True)
+    age_band = models.CharField(_("fascia d'età"), max_length=5, choices=AgeBand.choices)
+    description = models.TextField(_("descrizione"))
+    body = StreamField(BodyBlock(), verbose_name=_("approfondimento"), blank=True)
+    dimensions = ParentalManyToManyField(
+        "home.WellbeingDimension", verbose_name=_("dimensioni del benessere"), related_name="challenges", blank=True
+    )
+
+    content_panels = BasePage.content_panels + [
+        FieldPanel("number"),
+        FieldPanel("age_band"),
+        FieldPanel("description"),
+        FieldPanel("dimensions", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("body"),
+    ]
+    search_fields = BasePage.search_fields + [index.SearchField("description"), index.SearchField("body")]
+    parent_page_types = ["challenges.ChallengeIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("sfida")
+        verbose_name_plural = _("sfide")
+
+    @property
+    def intro_text(self) -> str:
+        return self.description

@@ -1,0 +1,292 @@
+"""The home page, content pages, wellbeing dimensions, partners and site settings."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from home.blocks import BodyBlock
+
+
+class BasePage(Page):
+    """Every public page: a meta description and a share image for search engines and social cards."""
+
+    share_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("immagine di condivisione"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Mostrata quando la pagina è condivisa sui social (Open Graph)."),
+    )
+
+    promote_panels = Page.promote_panels + [FieldPanel("share_image")]
+
+    class Meta:
+        abstract = True
+
+    def get_meta_description(self) -> str:
+        return self.search_description or getattr(self, "intro_text", "") or ""
+
+
+class HomePage(BasePage):
+    hero_title = models.CharField(_("titolo principale"), max_length=200)
+    hero_text = models.TextField(_("testo introduttivo"))
+    how_it_works_title = models.CharField(_("titolo di «Come funziona»"), max_length=200, blank=True)
+    how_it_works_intro = RichTextField(_("introduzione a «Come funziona»"), blank=True, features=["bold", "link"])
+    catalogue_title = models.CharField(_("titolo della sezione catalogo"), max_length=200, blank=True)
+
+    content_panels = BasePage.content_panels + [
+        MultiFieldPanel([FieldPanel("hero_title"), FieldPanel("hero_text")], heading=_("In evidenza")),
+        FieldPanel("catalogue_title"),
+        MultiFieldPanel(
+            [
+                FieldPanel("how_it_works_title"),
+                FieldPanel("how_it_works_intro"),
+                InlinePanel("steps", label=_("Passo")),
+            ],
+            heading=_("Come funziona"),
+        ),
+        InlinePanel("categories", label=_("Categoria del catalogo")),
+    ]
+    search_fields = BasePage.search_fields + [index.SearchField("hero_text")]
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = [
+        "home.ContentPage",
+        "home.WellbeingDimensionsPage",
+        "home.PartnersPage",
+        "challenges.ChallengeIndexPage",
+        "news.NewsIndexPage",
+        "hubs.HubIndexPage",
+        "calls.CallIndexPage",
+    ]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("home page")
+
+    @property
+    def intro_text(self) -> str:
+        return self.hero_text
+
+
+class HomeStep(Orderable):
+    """One of the steps of «Come funziona»."""
+
+    page = ParentalKey(HomePage, on_delete=models.CASCADE, related_name="steps")
+    text = RichTextField(_("testo"), features=["bold"])
+
+    panels = [FieldPanel("text")]
+
+
+class HomeCategory(Orderable):
+    """A catalogue category as the home page presents it."""
+
+    page = ParentalKey(HomePage, on_delete=models.CASCADE, related_name="categories")
+    code = models.SlugField(_("codice"), max_length=20)
+    name = models.CharField(_("nome"), max_length=60)
+    description = models.TextField(_("descrizione"))
+
+    panels = [FieldPanel("code"), FieldPanel("name"), FieldPanel("description")]
+
+
+class ContentPage(BasePage):
+    """A page of the minisite: the project, the framework, the macro-actions, legal notes..."""
+
+    intro = models.TextField(_("introduzione"), blank=True)
+    body = StreamField(BodyBlock(), verbose_name=_("contenuto"), blank=True)
+
+    content_panels = BasePage.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    search_fields = BasePage.search_fields + [index.SearchField("intro"), index.SearchField("body")]
+
+    parent_page_types = ["home.HomePage", "home.ContentPage"]
+    subpage_types = ["home.ContentPage"]
+
+    class Meta:
+        verbose_name = _("pagina di contenuto")
+        verbose_name_plural = _("pagine di contenuto")
+
+    @property
+    def intro_text(self) -> str:
+        return self.intro
+
+
+class WellbeingDimension(index.Indexed, models.Model):
+    """One of the seven dimensions of wellbeing of the strategic framework."""
+
+    number = models.PositiveSmallIntegerField(_("numero"), unique=True)
+    name = models.CharField(_("nome"), max_length=120)
+    description = models.TextField(_("descrizione"), blank=True)
+    colour = models.CharField(
+        _("colore"), max_length=7, help_text=_("Colore esadecimale, per esempio #0066CC (contrasto AA col bianco).")
+    )
+    icon = models.CharField(
+        _("icona"), max_length=40, help_text=_("Nome di un'icona di Bootstrap Italia, per esempio it-user.")
+    )
+
+    panels = [
+        FieldPanel("number"),
+        FieldPanel("name"),
+        FieldPanel("description"),
+        FieldPanel("colour"),
+        FieldPanel("icon"),
+    ]
+    search_fields = [index.SearchField("name"), index.SearchField("description")]
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("dimensione del benessere")
+        verbose_name_plural = _("dimensioni del benessere")
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.name}"
+
+
+class WellbeingDimensionsPage(BasePage):
+    intro = models.TextField(_("introduzione"), blank=True)
+    body = StreamField(BodyBlock(), verbose_name=_("contenuto"), blank=True)
+
+    content_panels = BasePage.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    search_fields = BasePage.search_fields + [index.SearchField("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types: list[str] = []
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("pagina delle dimensioni del benessere")
+
+    @property
+    def intro_text(self) -> str:
+        return self.intro
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["dimensions"] = WellbeingDimension.objects.all()
+        return context
+
+
+class Partner(index.Indexed, ClusterableModel):
+    class Role(models.TextChoices):
+        LEAD = "lead", _("Capofila")
+        PARTNER = "partner", _("Partner")
+        FUNDER = "funder", _("Finanziatore")
+
+    name = models.CharField(_("nome"), max_length=200)
+    role = models.CharField(_("ruolo"), max_length=10, choices=Role.choices, default=Role.PARTNER)
+    description = models.TextField(_("descrizione"), blank=True)
+    url = models.URLField(_("sito web"), blank=True)
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("logo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    sort_order = models.PositiveSmallIntegerField(_("ordine"), default=0)
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("role"),
+        FieldPanel("description"),
+        FieldPanel("url"),
+        FieldPanel("logo"),
+        FieldPanel("sort_order"),
+    ]
+    search_fields = [index.SearchField("name"), index.SearchField("description")]
+
+    class Meta:
+        ordering = ["role", "sort_order", "name"]
+        verbose_name = _("partner o finanziatore")
+        verbose_name_plural = _("partner e finanziatori")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PartnersPage(BasePage):
+    intro = models.TextField(_("introduzione"), blank=True)
+
+    content_panels = BasePage.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types: list[str] = []
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("pagina dei partner")
+
+    @property
+    def intro_text(self) -> str:
+        return self.intro
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["partners_by_role"] = [
+            (label, [p for p in Partner.objects.select_related("logo") if p.role == value])
+            for value, label in Partner.Role.choices
+        ]
+        return context
+
+
+def _footer_page(verbose_name):
+    return models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=verbose_name,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+
+@register_setting(icon="site")
+class SiteSettings(BaseSiteSetting):
+    organisation = models.CharField(_("ente"), max_length=200, default="Comune di Milano")
+    email = models.EmailField(_("email di contatto"), blank=True)
+    phone = models.CharField(_("telefono"), max_length=40, blank=True)
+    address = models.CharField(_("indirizzo"), max_length=255, blank=True)
+    facebook = models.URLField(_("Facebook"), blank=True)
+    instagram = models.URLField(_("Instagram"), blank=True)
+    youtube = models.URLField(_("YouTube"), blank=True)
+    linkedin = models.URLField(_("LinkedIn"), blank=True)
+    funding_notice = models.TextField(
+        _("avviso di cofinanziamento europeo"),
+        default='Questo progetto è co-finanziato da "European Regional Development Fund" '
+        'attraverso l\'iniziativa "Urban Innovative Actions".',
+    )
+
+    accessibility_page = _footer_page(_("dichiarazione di accessibilità"))
+    privacy_page = _footer_page(_("informativa privacy"))
+    legal_notes_page = _footer_page(_("note legali"))
+    contacts_page = _footer_page(_("contatti"))
+
+    panels = [
+        MultiFieldPanel(
+            [FieldPanel("organisation"), FieldPanel("email"), FieldPanel("phone"), FieldPanel("address")],
+            heading=_("Contatti"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("facebook"), FieldPanel("instagram"), FieldPanel("youtube"), FieldPanel("linkedin")],
+            heading=_("Social"),
+        ),
+        FieldPanel("funding_notice"),
+        MultiFieldPanel(
+            [
+                FieldPanel("accessibility_page"),
+                FieldPanel("privacy_page"),
+                FieldPanel("legal_notes_page"),
+                FieldPanel("contacts_page"),
+            ],
+            heading=_("Collegamenti a piè di pagina"),
+        ),
+    ]
+
+    class Meta:
+        verbose_name = _("impostazioni del sito")

@@ -1,0 +1,38 @@
+"""Views of the minisite that are not pages: site search, robots.txt and the error pages."""
+
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+from wagtail.models import Page
+
+SEARCH_PER_PAGE = 10
+
+
+@require_GET
+def site_search(request):
+    query = request.GET.get("q", "").strip()[:200]
+    results = Page.objects.none()
+    if query:
+        results = Page.objects.live().public().specific().search(query)
+    page = Paginator(results, SEARCH_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "home/search.html", {"query": query, "results": page})
+
+
+@require_GET
+@cache_control(public=True, max_age=3600)
+def robots_txt(request):
+    sitemap_url = request.build_absolute_uri("/sitemap.xml")
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /cerca/", f"Sitemap: {sitemap_url}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+def page_not_found(request, exception):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    """Rendered without a request context: the 500 page must not depend on what just failed."""
+    return HttpResponse(render_to_string("500.html"), status=500)

@@ -1,0 +1,34 @@
+"""RSS feed of the live news of one NewsIndexPage."""
+
+from django.contrib.syndication.views import Feed
+from django.utils.translation import gettext as _
+
+
+class NewsFeed(Feed):
+    def __init__(self, index_page):
+        super().__init__()
+        self.index_page = index_page
+
+    def title(self) -> str:
+        return _("Milano 0.18 — Notizie")
+
+    def link(self) -> str:
+        return self.index_page.url
+
+    def description(self) -> str:
+        return self.index_page.intro
+
+    def items(self):
+        return self.index_page.news()[:30]
+
+    def item_title(self, item) -> str:
+        return item.title
+
+    def item_description(self, item) -> str:
+        return item.intro
+
+    def item_link(self, item) -> str:
+        return item.url
+
+    def item_pubdate(self, item):
+        return item.first_published_at

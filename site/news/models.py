@@ -1,0 +1,98 @@
+"""News (Notizie): a paginated, tag-filtered listing with an RSS feed."""
+
+from django.core.paginator import Paginator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path, route
+from wagtail.fields import StreamField
+from wagtail.search import index
+
+from home.blocks import BodyBlock
+from home.models import BasePage
+
+
+class NewsIndexPage(RoutablePageMixin, BasePage):
+    intro = models.TextField(_("introduzione"), blank=True)
+
+    content_panels = BasePage.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["news.NewsPage"]
+    max_count = 1
+    per_page = 10
+
+    class Meta:
+        verbose_name = _("indice delle notizie")
+
+    @property
+    def intro_text(self) -> str:
+        return self.intro
+
+    def news(self):
+        return NewsPage.objects.child_of(self).live().order_by("-date", "-pk").select_related("image")
+
+    @path("")
+    def index(self, request):
+        return self.render(request, context_overrides=self.listing_context(request, self.news()))
+
+    @route(r"^tag/(?P<tag>[-\w]+)/$")
+    def by_tag(self, request, tag):
+        news = self.news().filter(tags__slug=tag).distinct()
+        return self.render(request, context_overrides={**self.listing_context(request, news), "current_tag": tag})
+
+    @path("feed/")
+    def feed(self, request):
+        from news.feeds import NewsFeed
+
+        return NewsFeed(self)(request)
+
+    def listing_context(self, request, news) -> dict:
+        page = Paginator(news, self.per_page).get_page(request.GET.get("page"))
+        return {"news_page": page, "all_tags": NewsPage.tags.most_common(min_count=1)[:20]}
+
+
+class NewsPageTag(TaggedItemBase):
+    content_object = ParentalKey("news.NewsPage", on_delete=models.CASCADE, related_name="tagged_items")
+
+
+class NewsPage(BasePage):
+    date = models.DateField(_("data"), default=timezone.localdate)
+    intro = models.TextField(_("sommario"))
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("immagine"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    body = StreamField(BodyBlock(), verbose_name=_("testo"))
+    tags = ClusterTaggableManager(through=NewsPageTag, blank=True, verbose_name=_("argomenti"))
+
+    content_panels = BasePage.content_panels + [
+        FieldPanel("date"),
+        FieldPanel("intro"),
+        FieldPanel("image"),
+        FieldPanel("body"),
+        FieldPanel("tags"),
+    ]
+    search_fields = BasePage.search_fields + [
+        index.SearchField("intro"),
+        index.SearchField("body"),
+        index.FilterField("date"),
+    ]
+    parent_page_types = ["news.NewsIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("notizia")
+        verbose_name_plural = _("notizie")
+        indexes = [models.Index(fields=["date"])]
+
+    @property
+    def intro_text(self) -> str:
+        return self.intro

@@ -1,0 +1,20 @@
+"""Fixtures shared by the whole suite."""
+
+import pytest
+from wagtail.models import Page, Site
+
+from home.models import HomePage
+
+
+@pytest.fixture
+def home_page(db) -> HomePage:
+    """The site's home page, with the default Site pointing at it (what load_demo builds first)."""
+    root = Page.get_first_root_node()
+    for default in root.get_children():
+        default.delete()
+    home = root.add_child(
+        instance=HomePage(title="Milano 0.18", slug="home", hero_title="Milano 0.18", hero_text="Il benessere 0-18.")
+    )
+    Site.objects.all().delete()
+    Site.objects.create(hostname="testserver", port=80, root_page=home, is_default_site=True, site_name="Milano 0.18")
+    return home
