@@ -735,14 +735,34 @@ def _pages(home: HomePage) -> dict[str, Page]:
         show_in_menus=True,
     )
     legal = {
-        "accessibility_page": ("accessibilita", "Dichiarazione di accessibilità", _accessibility_body()),
-        "privacy_page": ("privacy", "Informativa sulla privacy", _privacy_body()),
-        "legal_notes_page": ("note-legali", "Note legali", _legal_notes_body()),
-        "contacts_page": ("contatti", "Contatti", _contacts_body()),
+        "accessibility_page": (
+            "accessibilita",
+            "Dichiarazione di accessibilità",
+            "Lo stato di accessibilità del sito Milano 0.18 e come segnalare un problema.",
+            _accessibility_body(),
+        ),
+        "privacy_page": (
+            "privacy",
+            "Informativa sulla privacy",
+            "Come il Comune di Milano tratta i dati personali di chi visita il sito Milano 0.18.",
+            _privacy_body(),
+        ),
+        "legal_notes_page": (
+            "note-legali",
+            "Note legali",
+            "Condizioni di riuso dei contenuti, collegamenti esterni e cofinanziamento europeo.",
+            _legal_notes_body(),
+        ),
+        "contacts_page": (
+            "contatti",
+            "Contatti",
+            "Come scrivere, telefonare o incontrare di persona chi si occupa di Milano 0.18.",
+            _contacts_body(),
+        ),
     }
     return {
-        setting: ensure_child(home, ContentPage, slug, title=title, body=body, show_in_menus=False)
-        for setting, (slug, title, body) in legal.items()
+        setting: ensure_child(home, ContentPage, slug, title=title, intro=intro, body=body, show_in_menus=False)
+        for setting, (slug, title, intro, body) in legal.items()
     }
 
 

@@ -8,7 +8,7 @@ import wagtail_factories
 from wagtail.models import Site
 
 from challenges.models import ChallengeIndexPage, ChallengePage
-from home.demo import ensure_child, heading, paragraph, quote, stream, table
+from home.demo import call_to_action, ensure_child, heading, paragraph, quote, stream, table
 from home.models import (
     ContentPage,
     HomeCategory,
@@ -128,6 +128,8 @@ def test_home_page_query_count_does_not_grow_with_listings(client, filled_home, 
 
 
 def test_content_page_renders_blocks_and_subpages(client, home_page):
+    image = wagtail_factories.ImageFactory(title="Foto")
+    document = wagtail_factories.DocumentFactory(title="Avviso pubblico")
     page = ensure_child(
         home_page,
         ContentPage,
@@ -139,6 +141,9 @@ def test_content_page_renders_blocks_and_subpages(client, home_page):
             paragraph("<p>Cofinanziato da <b>Urban Innovative Actions</b>.</p>"),
             quote("Insieme è possibile.", "WISH MI"),
             table("Le macroazioni", ["Macroazione", "Risultato"], [["Identità visiva", "Milano 0.18"]]),
+            ("image", {"image": image.pk, "alt_text": "Bambini in un cortile", "caption": "Un community hub"}),
+            ("document", {"document": document.pk, "title": ""}),
+            call_to_action("Il catalogo", "Cerca le attività.", "Scopri il catalogo", url="https://example.org/"),
         ),
     )
     ensure_child(page, ContentPage, "framework", title="Il framework strategico")
@@ -153,6 +158,9 @@ def test_content_page_renders_blocks_and_subpages(client, home_page):
     assert "<caption>Le macroazioni</caption>" in html
     assert '<th scope="col"' in html
     assert 'href="/progetto/framework/"' in html
+    assert 'alt="Bambini in un cortile"' in html and "<figcaption" in html
+    assert f'href="{document.url}"' in html and "Avviso pubblico" in html
+    assert '<a class="btn btn-primary" href="https://example.org/">Scopri il catalogo</a>' in html
 
 
 def test_wellbeing_dimensions_page_lists_dimensions_with_their_live_challenges(
