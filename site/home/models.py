@@ -1,6 +1,8 @@
 """The home page, content pages, wellbeing dimensions, partners and site settings."""
 
+from django.apps import apps
 from django.db import models
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -76,6 +78,43 @@ class HomePage(BasePage):
     def intro_text(self) -> str:
         return self.hero_text
 
+    # The other apps import home.models, so their models are looked up lazily.
+
+    def latest_news(self, limit: int = 3):
+        NewsPage = apps.get_model("news", "NewsPage")
+        return (
+            NewsPage.objects.live()
+            .public()
+            .descendant_of(self)
+            .order_by("-date", "-pk")
+            .select_related("image")
+            .prefetch_related("image__renditions")[:limit]
+        )
+
+    def challenges(self):
+        ChallengePage = apps.get_model("challenges", "ChallengePage")
+        return ChallengePage.objects.live().public().descendant_of(self).order_by("number")
+
+    def hubs(self):
+        HubPage = apps.get_model("hubs", "HubPage")
+        return HubPage.objects.live().public().descendant_of(self).order_by("municipio", "title")
+
+    def section_pages(self) -> dict[str, Page]:
+        """The live index pages under the home page, by app label ("news", "challenges", "hubs", ...)."""
+        return {page.specific_class._meta.app_label: page for page in self.get_children().live().public()}
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context.update(
+            categories=list(self.categories.all()),
+            steps=list(self.steps.all()),
+            latest_news=list(self.latest_news()),
+            challenges=list(self.challenges()),
+            hubs=list(self.hubs()),
+            sections=self.section_pages(),
+        )
+        return context
+
 
 class HomeStep(Orderable):
     """One of the steps of «Come funziona»."""
@@ -116,6 +155,11 @@ class ContentPage(BasePage):
     @property
     def intro_text(self) -> str:
         return self.intro
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["subpages"] = self.get_children().live().public().only("title", "url_path")
+        return context
 
 
 class WellbeingDimension(index.Indexed, models.Model):
@@ -168,8 +212,16 @@ class WellbeingDimensionsPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["dimensions"] = WellbeingDimension.objects.all()
+        context["dimensions"] = self.dimensions()
         return context
+
+    def dimensions(self):
+        """The dimensions, each with the live challenges that touch it (prefetched: one query for all)."""
+        ChallengePage = apps.get_model("challenges", "ChallengePage")
+        live_challenges = ChallengePage.objects.live().public().order_by("number")
+        return WellbeingDimension.objects.prefetch_related(
+            Prefetch("challenges", queryset=live_challenges, to_attr="live_challenges")
+        )
 
 
 class Partner(index.Indexed, ClusterableModel):
@@ -228,11 +280,21 @@ class PartnersPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["partners_by_role"] = [
-            (label, [p for p in Partner.objects.select_related("logo") if p.role == value])
-            for value, label in Partner.Role.choices
-        ]
+        context["partners_by_role"] = self.partners_by_role()
         return context
+
+    ROLE_HEADINGS = {
+        Partner.Role.LEAD: _("Capofila"),
+        Partner.Role.PARTNER: _("Partner di progetto"),
+        Partner.Role.FUNDER: _("Finanziatori"),
+    }
+
+    @classmethod
+    def partners_by_role(cls) -> list[tuple[str, list[Partner]]]:
+        """(heading, partners) for every role that has partners: capofila, partner, finanziatori (one query)."""
+        partners = list(Partner.objects.select_related("logo"))
+        groups = [(cls.ROLE_HEADINGS[role], [p for p in partners if p.role == role]) for role in Partner.Role]
+        return [(heading, members) for heading, members in groups if members]
 
 
 def _footer_page(verbose_name):

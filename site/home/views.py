@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.text import capfirst
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from wagtail.models import Page
@@ -18,7 +19,8 @@ def site_search(request):
     if query:
         results = Page.objects.live().public().specific().search(query)
     page = Paginator(results, SEARCH_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "home/search.html", {"query": query, "results": page})
+    labelled = [(result, capfirst(result._meta.verbose_name)) for result in page]
+    return render(request, "home/search.html", {"query": query, "results": page, "labelled_results": labelled})
 
 
 @require_GET

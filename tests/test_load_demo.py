@@ -1,0 +1,52 @@
+"""`manage.py load_demo` is idempotent: a second run leaves every table as it was."""
+
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from wagtail.models import Page, Revision, Site
+
+from home.demo import DEMO_ACCOUNTS
+from home.models import HomePage, SiteSettings
+
+pytestmark = pytest.mark.django_db
+
+
+def row_counts() -> dict[str, int]:
+    return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
+
+
+def test_load_demo_twice_changes_nothing(media_root_tmp):
+    call_command("load_demo", stdout=StringIO())
+    before = row_counts()
+    pages, revisions = Page.objects.count(), Revision.objects.count()
+
+    call_command("load_demo", stdout=StringIO())
+
+    assert row_counts() == before
+    assert (Page.objects.count(), Revision.objects.count()) == (pages, revisions)
+    assert pages > 10
+
+
+def test_load_demo_builds_the_site_the_run_script_serves(media_root_tmp):
+    call_command("load_demo", stdout=StringIO())
+
+    site = Site.objects.get(is_default_site=True)
+    assert (site.hostname, site.port, site.root_page.specific_class) == ("localhost", 8000, HomePage)
+    home = site.root_page.specific
+    assert [c.code for c in home.categories.all()] == ["sport", "arte", "stem", "salute", "scuola-plus"]
+    assert home.steps.count() == 5
+    settings = SiteSettings.for_site(site)
+    assert settings.accessibility_page.title == "Dichiarazione di accessibilità"
+    assert not settings.privacy_page.show_in_menus
+    for username, *_, groups in DEMO_ACCOUNTS:
+        user = apps.get_model("auth", "User").objects.get(username=username)
+        assert sorted(user.groups.values_list("name", flat=True)) == sorted(groups)
+        assert user.check_password("milano018-demo")
+    assert not Page.objects.live().filter(live_revision__isnull=True).exclude(depth=1).exists()
+
+
+@pytest.fixture
+def media_root_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
