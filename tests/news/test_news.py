@@ -156,3 +156,10 @@ def test_listing_queries_do_not_grow_with_the_number_of_news(client, index, djan
     assert html.count("m018-news-card") == 10
     with django_assert_max_num_queries(len(one) + 1):  # + looking the tag up
         client.get("/notizie/tag/voucher/")
+
+
+def test_date_names_follow_the_language(client, index):
+    add_news(index, "graduatoria", datetime.date(2022, 10, 14))
+
+    assert "14 ottobre 2022" in client.get("/notizie/graduatoria/").content.decode()
+    assert "14 October 2022" in client.get("/en/notizie/graduatoria/").content.decode()
