@@ -18,6 +18,7 @@ from wagtail.search import index
 from home.blocks import BodyBlock
 from home.constants import Municipio, Weekday
 from home.models import BasePage
+from hubs.map import hub_map
 
 
 class HubIndexPage(BasePage):
@@ -36,8 +37,6 @@ class HubIndexPage(BasePage):
         return self.intro
 
     def get_context(self, request, *args, **kwargs):
-        from hubs.map import hub_map
-
         context = super().get_context(request, *args, **kwargs)
         hubs = list(
             HubPage.objects.child_of(self)

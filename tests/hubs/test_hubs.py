@@ -7,7 +7,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
 from hubs.models import HubIndexPage, HubOpeningHours, HubPage
 
@@ -163,3 +165,41 @@ def test_hub_page_reads_opening_hours_once(client, index, django_assert_max_num_
     with CaptureQueriesContext(connection) as queries:
         client.get("/hub/niguarda/")
     assert sum("hubs_hubopeninghours" in q["sql"] for q in queries.captured_queries) == 1
+
+
+def hub_form_data(opens, closes):
+    return nested_form_data(
+        {
+            "title": "Hub Niguarda",
+            "slug": "niguarda",
+            "description": "Il community hub del Municipio 9.",
+            "address": "Via Passerini 5",
+            "municipio": "9",
+            "latitude": "45.519000",
+            "longitude": "9.191700",
+            "phone": "",
+            "email": "",
+            "body": streamfield([]),
+            "opening_hours": inline_formset([{"weekday": "0", "opens": opens, "closes": closes}]),
+        }
+    )
+
+
+def test_admin_rejects_hours_that_close_before_they_open_and_saves_nothing(admin_client, index):
+    url = reverse("wagtailadmin_pages:add", args=("hubs", "hubpage", index.pk))
+
+    response = admin_client.post(url, hub_form_data("18:00", "09:00"))
+
+    assert response.status_code == 200
+    assert "L&#x27;orario di chiusura deve essere successivo a quello di apertura." in response.content.decode()
+    assert not HubPage.objects.exists()
+    assert not HubOpeningHours.objects.exists()
+
+
+def test_admin_saves_valid_hours(admin_client, index):
+    url = reverse("wagtailadmin_pages:add", args=("hubs", "hubpage", index.pk))
+
+    response = admin_client.post(url, hub_form_data("09:00", "13:00"))
+
+    assert response.status_code == 302
+    assert HubPage.objects.get().opening_hours.get().closes == datetime.time(13)
