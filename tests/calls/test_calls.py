@@ -6,8 +6,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 from wagtail.documents import get_document_model
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
 from calls.models import CallDocument, CallIndexPage, CallPage, CallStatus, CallWindow
 
@@ -186,3 +188,37 @@ def test_call_without_windows_or_documents_still_renders(client, index):
 
     assert response.status_code == 200
     assert "Le finestre di presentazione non sono ancora state pubblicate." in response.content.decode()
+
+
+def call_form_data(opens, closes):
+    return nested_form_data(
+        {
+            "title": "Avviso volontariato civico e gaming",
+            "slug": "volontariato",
+            "intro": "Proposte di volontariato civico con tecniche di gaming.",
+            "audience": "",
+            "body": streamfield([]),
+            "windows": inline_formset([{"label": "Prima finestra", "opens_at": opens, "closes_at": closes}]),
+            "documents": inline_formset([]),
+        }
+    )
+
+
+def test_admin_rejects_a_window_that_closes_before_it_opens_and_saves_nothing(admin_client, index):
+    url = reverse("wagtailadmin_pages:add", args=("calls", "callpage", index.pk))
+
+    response = admin_client.post(url, call_form_data("2022-09-29 15:00", "2022-09-01 09:00"))
+
+    assert response.status_code == 200
+    assert "La chiusura deve essere successiva all&#x27;apertura." in response.content.decode()
+    assert not CallPage.objects.exists()
+    assert not CallWindow.objects.exists()
+
+
+def test_admin_saves_a_valid_window(admin_client, index):
+    url = reverse("wagtailadmin_pages:add", args=("calls", "callpage", index.pk))
+
+    response = admin_client.post(url, call_form_data("2022-09-01 09:00", "2022-09-29 15:00"))
+
+    assert response.status_code == 302
+    assert CallPage.objects.get().windows.get().closes_at == CLOSES
