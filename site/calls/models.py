@@ -37,11 +37,20 @@ class CallIndexPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        calls = CallPage.objects.child_of(self).live().prefetch_related("windows")
-        now = timezone.now()
-        order = {CallStatus.OPEN: 0, CallStatus.UPCOMING: 1, CallStatus.CLOSED: 2}
-        context["calls"] = sorted(calls, key=lambda call: (order[call.status(now)], call.title))
+        context["calls"] = self.calls_by_status(timezone.now())
         return context
+
+    def calls_by_status(self, now) -> list["CallPage"]:
+        """Open calls first (closing soonest first), then upcoming (opening soonest), then closed (latest first).
+
+        Each call carries `current_status` and `shown_window`: the window in progress or the next one,
+        or the last one for a closed call.
+        """
+        calls = list(CallPage.objects.child_of(self).live().public().prefetch_related("windows"))
+        for call in calls:
+            call.current_status = call.status(now)
+            call.shown_window = call.next_window(now) or call.last_window()
+        return sorted(calls, key=lambda call: call.listing_key())
 
 
 class CallPage(BasePage):
@@ -71,10 +80,10 @@ class CallPage(BasePage):
     def status(self, now=None) -> str:
         """Open while any window is open; upcoming while a window is still to open; closed otherwise."""
         now = now or timezone.now()
-        windows = list(self.windows.all())
-        if any(w.opens_at <= now < w.closes_at for w in windows):
+        states = {w.state_at(now) for w in self.windows.all()}
+        if "current" in states:
             return CallStatus.OPEN
-        if any(now < w.opens_at for w in windows):
+        if "future" in states:
             return CallStatus.UPCOMING
         return CallStatus.CLOSED
 
@@ -82,8 +91,40 @@ class CallPage(BasePage):
         return CallStatus(self.status()).label
 
     def next_window(self, now=None):
+        """The window in progress, or else the next one to open; None when all are over."""
         now = now or timezone.now()
         return min((w for w in self.windows.all() if w.closes_at > now), key=lambda w: w.opens_at, default=None)
+
+    def last_window(self):
+        return max(self.windows.all(), key=lambda w: w.closes_at, default=None)
+
+    def listing_key(self) -> tuple:
+        """Sort key for a call annotated by CallIndexPage.calls_by_status."""
+        order = {CallStatus.OPEN: 0, CallStatus.UPCOMING: 1, CallStatus.CLOSED: 2}[self.current_status]
+        window = self.shown_window
+        if window is None:
+            return (order, 0.0, self.title)
+        if self.current_status == CallStatus.OPEN:
+            moment = window.closes_at.timestamp()
+        elif self.current_status == CallStatus.UPCOMING:
+            moment = window.opens_at.timestamp()
+        else:
+            moment = -window.closes_at.timestamp()
+        return (order, moment, self.title)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        now = timezone.now()
+        windows = sorted(self.windows.all(), key=lambda w: w.opens_at)
+        for window in windows:
+            window.state = window.state_at(now)
+        context.update(
+            now=now,
+            status=self.status(now),
+            windows=windows,
+            documents=self.documents.select_related("document"),
+        )
+        return context
 
 
 class CallWindow(Orderable):
@@ -97,6 +138,12 @@ class CallWindow(Orderable):
     class Meta(Orderable.Meta):
         verbose_name = _("finestra di presentazione")
         verbose_name_plural = _("finestre di presentazione")
+
+    def state_at(self, now) -> str:
+        """Where this window stands at `now`: past, current or future (opens_at included, closes_at excluded)."""
+        if now < self.opens_at:
+            return "future"
+        return "current" if now < self.closes_at else "past"
 
     def clean(self) -> None:
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:

@@ -9,7 +9,12 @@ from wagtail.fields import StreamField
 from wagtail.search import index
 
 from home.blocks import BodyBlock
-from home.models import BasePage
+from home.models import BasePage, WellbeingDimensionsPage
+
+
+def dimensions_page():
+    """The live page that explains the wellbeing dimensions, if the site has one."""
+    return WellbeingDimensionsPage.objects.live().public().first()
 
 
 class ChallengeIndexPage(BasePage):
@@ -32,6 +37,7 @@ class ChallengeIndexPage(BasePage):
         context["challenges"] = (
             ChallengePage.objects.child_of(self).live().order_by("number").prefetch_related("dimensions")
         )
+        context["dimensions_page"] = dimensions_page()
         return context
 
 
@@ -69,3 +75,9 @@ class ChallengePage(BasePage):
     @property
     def intro_text(self) -> str:
         return self.description
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["dimensions"] = self.dimensions.all()
+        context["dimensions_page"] = dimensions_page()
+        return context

@@ -1,8 +1,13 @@
 """The seven community hubs: physical access points to the Milano 0.18 system."""
 
+import json
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -13,6 +18,7 @@ from wagtail.search import index
 from home.blocks import BodyBlock
 from home.constants import Municipio, Weekday
 from home.models import BasePage
+from hubs.map import hub_map
 
 
 class HubIndexPage(BasePage):
@@ -32,8 +38,31 @@ class HubIndexPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["hubs"] = HubPage.objects.child_of(self).live().order_by("municipio", "title")
+        hubs = list(
+            HubPage.objects.child_of(self)
+            .live()
+            .public()
+            .order_by("municipio", "title")
+            .prefetch_related("opening_hours")
+        )
+        today = timezone.localdate()
+        for hub in hubs:
+            hub.today_intervals = [(h.opens, h.closes) for h in hub.intervals_on(today.weekday())]
+        context.update(hubs=hubs, today=today, hub_map=hub_map(hubs))
         return context
+
+
+@dataclass(frozen=True)
+class ScheduleRow:
+    """Consecutive weekdays that share the same opening intervals (none: closed)."""
+
+    first_day: str
+    last_day: str | None
+    intervals: tuple
+
+    @property
+    def closed(self) -> bool:
+        return not self.intervals
 
 
 class HubPage(BasePage):
@@ -75,6 +104,77 @@ class HubPage(BasePage):
     @property
     def intro_text(self) -> str:
         return self.description
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["schedule"] = self.weekly_schedule()
+        context["json_ld"] = self.json_ld(request)
+        return context
+
+    def sorted_opening_hours(self) -> list["HubOpeningHours"]:
+        """All the opening intervals by weekday and time, read once per instance (prefetch-friendly)."""
+        if not hasattr(self, "_sorted_opening_hours"):
+            self._sorted_opening_hours = sorted(self.opening_hours.all(), key=lambda h: (h.weekday, h.opens))
+        return self._sorted_opening_hours
+
+    def intervals_on(self, weekday: int) -> list["HubOpeningHours"]:
+        """The opening intervals of one weekday (0 = Monday), earliest first; empty when closed."""
+        return [h for h in self.sorted_opening_hours() if h.weekday == weekday]
+
+    def weekly_schedule(self) -> list[ScheduleRow]:
+        """The week from Monday to Sunday, consecutive days with the same hours grouped in one row."""
+        rows: list[ScheduleRow] = []
+        for weekday in Weekday:
+            intervals = tuple((h.opens, h.closes) for h in self.intervals_on(weekday.value))
+            if rows and rows[-1].intervals == intervals:
+                rows[-1] = ScheduleRow(rows[-1].first_day, weekday.label, intervals)
+            else:
+                rows.append(ScheduleRow(weekday.label, None, intervals))
+        return rows
+
+    def openstreetmap_url(self) -> str:
+        return (
+            f"https://www.openstreetmap.org/?mlat={self.latitude}&mlon={self.longitude}"
+            f"#map=17/{self.latitude}/{self.longitude}"
+        )
+
+    def json_ld(self, request=None) -> SafeString:
+        """schema.org CivicStructure description of the hub, safe to embed in a <script> element."""
+        data = {
+            "@context": "https://schema.org",
+            "@type": "CivicStructure",
+            "name": self.title,
+            "description": self.description,
+            "url": self.get_full_url(request),
+            "address": {
+                "@type": "PostalAddress",
+                "streetAddress": self.address,
+                "addressLocality": "Milano",
+                "addressRegion": "MI",
+                "addressCountry": "IT",
+            },
+            "geo": {"@type": "GeoCoordinates", "latitude": float(self.latitude), "longitude": float(self.longitude)},
+            "openingHoursSpecification": [
+                {
+                    "@type": "OpeningHoursSpecification",
+                    "dayOfWeek": f"https://schema.org/{SCHEMA_DAYS[h.weekday]}",
+                    "opens": h.opens.strftime("%H:%M"),
+                    "closes": h.closes.strftime("%H:%M"),
+                }
+                for h in self.sorted_opening_hours()
+            ],
+        }
+        if self.phone:
+            data["telephone"] = self.phone
+        if self.email:
+            data["email"] = self.email
+        text = json.dumps(data, ensure_ascii=False)
+        for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+            text = text.replace(char, escape)
+        return mark_safe(text)  # the HTML-significant characters are escaped above
+
+
+SCHEMA_DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
 
 class HubOpeningHours(Orderable):

@@ -1,6 +1,9 @@
 """RSS feed of the live news of one NewsIndexPage."""
 
+from datetime import datetime, time
+
 from django.contrib.syndication.views import Feed
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 
@@ -19,7 +22,7 @@ class NewsFeed(Feed):
         return self.index_page.intro
 
     def items(self):
-        return self.index_page.news()[:30]
+        return self.index_page.news().prefetch_related("tags")[:30]
 
     def item_title(self, item) -> str:
         return item.title
@@ -31,4 +34,8 @@ class NewsFeed(Feed):
         return item.url
 
     def item_pubdate(self, item):
-        return item.first_published_at
+        """The news date (what readers see on the page), at midnight in the site's time zone."""
+        return timezone.make_aware(datetime.combine(item.date, time.min))
+
+    def item_categories(self, item):
+        return [tag.name for tag in item.tags.all()]

@@ -2,11 +2,13 @@
 
 from django.core.paginator import Paginator
 from django.db import models
+from django.db.models import Count
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
-from taggit.models import TaggedItemBase
+from taggit.models import Tag, TaggedItemBase
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path, route
 from wagtail.fields import StreamField
@@ -33,7 +35,8 @@ class NewsIndexPage(RoutablePageMixin, BasePage):
         return self.intro
 
     def news(self):
-        return NewsPage.objects.child_of(self).live().order_by("-date", "-pk").select_related("image")
+        """The live, public news of this index, newest first."""
+        return NewsPage.objects.child_of(self).live().public().order_by("-date", "-pk").select_related("image")
 
     @path("")
     def index(self, request):
@@ -41,8 +44,13 @@ class NewsIndexPage(RoutablePageMixin, BasePage):
 
     @route(r"^tag/(?P<tag>[-\w]+)/$")
     def by_tag(self, request, tag):
-        news = self.news().filter(tags__slug=tag).distinct()
-        return self.render(request, context_overrides={**self.listing_context(request, news), "current_tag": tag})
+        current_tag = Tag.objects.filter(slug=tag).first()
+        if current_tag is None:
+            raise Http404(_("Argomento non trovato."))
+        news = self.news().filter(tags=current_tag)
+        return self.render(
+            request, context_overrides={**self.listing_context(request, news), "current_tag": current_tag}
+        )
 
     @path("feed/")
     def feed(self, request):
@@ -51,8 +59,16 @@ class NewsIndexPage(RoutablePageMixin, BasePage):
         return NewsFeed(self)(request)
 
     def listing_context(self, request, news) -> dict:
-        page = Paginator(news, self.per_page).get_page(request.GET.get("page"))
-        return {"news_page": page, "all_tags": NewsPage.tags.most_common(min_count=1)[:20]}
+        page = Paginator(news.prefetch_related("tags"), self.per_page).get_page(request.GET.get("page"))
+        return {"news_page": page, "all_tags": self.live_tags()}
+
+    def live_tags(self):
+        """The tags of the live news of this index, with how many news carry each one."""
+        return (
+            Tag.objects.filter(news_newspagetag_items__content_object__in=self.news().values("pk"))
+            .annotate(news_count=Count("news_newspagetag_items"))
+            .order_by("name")
+        )
 
 
 class NewsPageTag(TaggedItemBase):
@@ -96,3 +112,8 @@ class NewsPage(BasePage):
     @property
     def intro_text(self) -> str:
         return self.intro
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["news_index"] = self.get_parent().specific
+        return context

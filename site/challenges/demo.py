@@ -1,0 +1,122 @@
+"""Demo content: the six challenges for the city from the strategic framework (seed presentation)."""
+
+from wagtail.rich_text import RichText
+
+from challenges.models import ChallengeIndexPage, ChallengePage
+from home.models import HomePage, WellbeingDimension
+
+# number, name (seed), colour (AA contrast with white), Bootstrap Italia icon. home/demo.py normally
+# creates these rows; they are only created here when missing, so this module also works alone.
+DIMENSIONS = [
+    (1, "Relazioni sociali di alta qualità", "#0b3d91", "it-comment"),
+    (2, "Accesso ai servizi sanitari", "#c8102e", "it-plus-circle"),
+    (3, "Accesso a istruzione e formazione", "#00704a", "it-presentation"),
+    (4, "Opportunità di praticare attività fisica", "#8a4b00", "it-flag"),
+    (5, "Opportunità di esprimere talenti e creatività", "#6a1b9a", "it-star-outline"),
+    (6, "Opportunità e capacità di autodeterminazione", "#005a70", "it-key"),
+    (7, "Accesso a spazi comuni di qualità", "#4a5a1f", "it-map-marker"),
+]
+
+FRAMEWORK_TEXT = (
+    "<p>La sfida fa parte dell'<b>elenco funzionale, sistematico e misurabile delle sfide specifiche per fasce "
+    "di età e trasversali</b> individuato dal framework strategico di Milano 0.18, che rappresenta la pluralità "
+    "delle dimensioni che incidono sul benessere di bambine e bambini, ragazze e ragazzi (0-18).</p>"
+    "<p>Gli obiettivi delle micro-progettazioni locali (voucher collettivi) devono essere coerenti con le sei "
+    "sfide cittadine prioritarie.</p>"
+)
+
+# number, title (seed), age band, description, dimension numbers
+CHALLENGES = [
+    (
+        1,
+        "Partecipazione a servizi educativi di qualità e accesso ai servizi sanitari",
+        ChallengePage.AgeBand.EARLY,
+        "Garantire a tutte le bambine e i bambini da 0 a 6 anni la partecipazione a servizi educativi di qualità, "
+        "come nidi e scuole dell'infanzia, e l'accesso ai servizi sanitari fin dai primi anni di vita.",
+        [1, 2, 3],
+    ),
+    (
+        2,
+        "Partecipazione ad attività extra-scolastiche",
+        ChallengePage.AgeBand.CHILDHOOD,
+        "Ampliare la partecipazione di bambine, bambini, ragazze e ragazzi da 6 a 14 anni ad attività sportive, "
+        "artistiche, scientifiche e di sostegno scolastico fuori dall'orario di scuola.",
+        [1, 4, 5],
+    ),
+    (
+        3,
+        "Partecipazione alla vita sociale e promozione della mobilità sociale",
+        ChallengePage.AgeBand.TEENS,
+        "Favorire la partecipazione delle ragazze e dei ragazzi da 14 a 18 anni alla vita sociale della città e "
+        "promuoverne la mobilità sociale, valorizzando desideri, talenti e capacità di scelta.",
+        [1, 6, 7],
+    ),
+    (
+        4,
+        "Segregazione scolastica",
+        ChallengePage.AgeBand.ALL,
+        "Contrastare la concentrazione di alunne e alunni in condizioni di svantaggio in alcune scuole e in alcuni "
+        "quartieri, perché la scuola sia un luogo di incontro per tutte e per tutti.",
+        [1, 3, 7],
+    ),
+    (
+        5,
+        "Il ruolo del sistema educativo e scolastico nella promozione della mobilità sociale",
+        ChallengePage.AgeBand.ALL,
+        "Rafforzare la capacità della scuola e dei servizi educativi di ridurre le disuguaglianze di partenza e di "
+        "accompagnare ogni bambina, bambino, ragazza e ragazzo verso le proprie opportunità.",
+        [3, 5, 6],
+    ),
+    (
+        6,
+        "Disabilità, bisogni educativi speciali e/o problematiche multilivello",
+        ChallengePage.AgeBand.ALL,
+        "Rispondere ai bisogni di bambine, bambini, ragazze e ragazzi con disabilità, bisogni educativi speciali o "
+        "problematiche multilivello, con interventi integrati tra scuola, salute e servizi sociali.",
+        [1, 2, 3, 7],
+    ),
+]
+
+
+def publish_child(parent, page):
+    """Add `page` under `parent` and publish it, unless a child with its slug exists: then return that one."""
+    existing = parent.get_children().filter(slug=page.slug).first()
+    if existing is not None:
+        return existing.specific
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
+def dimensions_by_number() -> dict[int, WellbeingDimension]:
+    for number, name, colour, icon in DIMENSIONS:
+        WellbeingDimension.objects.get_or_create(number=number, defaults={"name": name, "colour": colour, "icon": icon})
+    return {dimension.number: dimension for dimension in WellbeingDimension.objects.all()}
+
+
+def load(stdout) -> None:
+    home = HomePage.objects.get()
+    dimensions = dimensions_by_number()
+    index = publish_child(
+        home,
+        ChallengeIndexPage(
+            title="Sfide per la città",
+            slug="sfide",
+            show_in_menus=True,
+            intro=(
+                "Le sfide specifiche per fasce di età e trasversali identificate nel Piano Strategico per promuovere "
+                "il benessere delle bambine, dei bambini, delle ragazze e dei ragazzi di Milano."
+            ),
+        ),
+    )
+    for number, title, age_band, description, dimension_numbers in CHALLENGES:
+        challenge = ChallengePage(
+            title=title,
+            slug=f"sfida-{number:02d}",
+            number=number,
+            age_band=age_band,
+            description=description,
+            body=[("paragraph", RichText(FRAMEWORK_TEXT))],
+        )
+        challenge.dimensions = [dimensions[n] for n in dimension_numbers]
+        publish_child(index, challenge)

@@ -1,0 +1,95 @@
+"""The demo content of the four sections (challenges, news, hubs, calls): seed content, idempotent."""
+
+import datetime
+import io
+
+import pytest
+from django.utils import timezone
+from taggit.models import Tag
+from wagtail.documents import get_document_model
+from wagtail.models import Page, Revision
+
+from calls import demo as calls_demo
+from calls.models import CallPage, CallStatus, CallWindow
+from challenges import demo as challenges_demo
+from challenges.models import ChallengePage
+from home.models import WellbeingDimension
+from hubs import demo as hubs_demo
+from hubs.models import HubOpeningHours, HubPage
+from news import demo as news_demo
+from news.models import NewsPage
+
+pytestmark = pytest.mark.django_db
+
+SECTIONS = [challenges_demo, news_demo, hubs_demo, calls_demo]
+
+
+def load_sections():
+    for module in SECTIONS:
+        module.load(io.StringIO())
+
+
+def snapshot():
+    return {
+        "pages": list(Page.objects.order_by("path").values_list("path", "slug", "live", "latest_revision_id")),
+        "revisions": Revision.objects.count(),
+        "windows": sorted(CallWindow.objects.values_list("label", "opens_at", "closes_at")),
+        "hours": HubOpeningHours.objects.count(),
+        "documents": get_document_model().objects.count(),
+        "tags": Tag.objects.count(),
+        "dimensions": WellbeingDimension.objects.count(),
+    }
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def test_loading_twice_changes_nothing_even_when_the_clock_has_moved(home_page, media, monkeypatch):
+    load_sections()
+    first = snapshot()
+    later = timezone.now() + datetime.timedelta(days=3, hours=5)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+
+    load_sections()
+
+    assert snapshot() == first
+
+
+def test_demo_carries_the_seed_content(home_page, media):
+    load_sections()
+
+    assert [(c.number, c.title, c.age_band) for c in ChallengePage.objects.live().order_by("number")] == [
+        (1, "Partecipazione a servizi educativi di qualità e accesso ai servizi sanitari", "0-6"),
+        (2, "Partecipazione ad attività extra-scolastiche", "6-14"),
+        (3, "Partecipazione alla vita sociale e promozione della mobilità sociale", "14-18"),
+        (4, "Segregazione scolastica", "0-18"),
+        (5, "Il ruolo del sistema educativo e scolastico nella promozione della mobilità sociale", "0-18"),
+        (6, "Disabilità, bisogni educativi speciali e/o problematiche multilivello", "0-18"),
+    ]
+    assert all(c.dimensions.exists() for c in ChallengePage.objects.all())
+    home_page.refresh_from_db()
+    assert {page.slug for page in home_page.get_children().in_menu()} >= {"sfide", "notizie", "hub", "avvisi"}
+
+    hubs = HubPage.objects.live()
+    assert hubs.count() == 7
+    assert len({hub.municipio for hub in hubs}) == 7
+    assert all(hub.opening_hours.exists() for hub in hubs)
+
+    graduatoria = NewsPage.objects.live().get(date=datetime.date(2022, 10, 14))
+    assert "5.006" in graduatoria.intro
+    assert NewsPage.objects.live().count() >= 8
+
+    statuses = {call.title: call.status() for call in CallPage.objects.live()}
+    assert statuses["Avviso voucher digitali per le famiglie"] == CallStatus.CLOSED
+    assert statuses["Avviso volontariato civico e gaming"] == CallStatus.UPCOMING
+    assert statuses["Avviso per l'Elenco Milano 0-18"] == CallStatus.OPEN
+    assert set(statuses.values()) == set(CallStatus)
+
+
+def test_demo_pages_render(client, home_page, media):
+    load_sections()
+    urls = ["/sfide/", "/sfide/sfida-01/", "/notizie/", "/notizie/feed/", "/hub/", "/hub/niguarda/", "/avvisi/"]
+    urls.append(CallPage.objects.get(slug="elenco-milano-0-18").url)
+    assert {url: client.get(url).status_code for url in urls} == dict.fromkeys(urls, 200)
