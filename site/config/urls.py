@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -14,7 +15,9 @@ urlpatterns = [
     path("documenti/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
-    path("i18n/setlang/", set_language, name="set_language"),
+    # Exempt so public pages carry no CSRF token and stay cacheable: a forged request could only switch the
+    # language, and set_language redirects to same-host URLs only.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
 ]
 
 urlpatterns += i18n_patterns(
