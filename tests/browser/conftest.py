@@ -60,7 +60,7 @@ def demo_site(live_server, settings):
 
     from django.core.management import call_command
 
-    from tests.browser.content import STAND_IN_TEMPLATES, ensure_sections, missing_section_templates
+    from tests.browser.content import STAND_IN_TEMPLATES, ensure_sections, ensure_tree_root, missing_section_templates
 
     if missing_section_templates():
         engine = settings.TEMPLATES[0]
@@ -70,6 +70,7 @@ def demo_site(live_server, settings):
             ("django.template.loaders.filesystem.Loader", [str(STAND_IN_TEMPLATES)]),
         ]
         settings.TEMPLATES = [{**engine, "APP_DIRS": False, "OPTIONS": {**engine["OPTIONS"], "loaders": loaders}}]
+    ensure_tree_root()
     call_command("load_demo", stdout=StringIO())
     ensure_sections()
     return live_server

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
+from wagtail.models import Locale, Page
 from wagtail.rich_text import RichText
 
 from challenges.models import ChallengeIndexPage, ChallengePage
@@ -35,6 +36,13 @@ def missing_section_templates() -> list[str]:
         except TemplateDoesNotExist:
             missing.append(name)
     return missing
+
+
+def ensure_tree_root() -> None:
+    """Recreate what Wagtail's migrations insert (default locale, root page) after a transactional test's flush."""
+    Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    if Page.get_first_root_node() is None:
+        Page.add_root(instance=Page(title="Root", slug="root"))
 
 
 def _index(model, title: str, slug: str):
