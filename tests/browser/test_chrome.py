@@ -69,3 +69,12 @@ def test_not_found_page_is_in_italian_and_accessible(page, demo_site):
     assert response.status == 404
     assert page.locator("h1").inner_text() == "Pagina non trovata"
     assert_accessible(page, "404 page")
+
+
+def test_print_shows_the_content_without_the_navigation(page, demo_site):
+    page.goto("/")
+    page.emulate_media(media="print")
+    assert page.locator("header.it-header-wrapper").is_hidden()
+    assert page.locator("footer.it-footer").is_hidden()
+    assert page.locator(".m018-print-only").is_visible()
+    assert page.locator("main h1").is_visible()
