@@ -27,12 +27,10 @@ class CacheHeadersMiddleware:
         return response
 
     def _is_personal(self, request) -> bool:
+        if request.path_info.startswith(self.admin_prefix) or settings.SESSION_COOKIE_NAME in request.COOKIES:
+            return True
         user = getattr(request, "user", None)
-        return (
-            (user is not None and user.is_authenticated)
-            or settings.SESSION_COOKIE_NAME in request.COOKIES
-            or request.path_info.startswith(self.admin_prefix)
-        )
+        return user is not None and user.is_authenticated
 
     @staticmethod
     def _is_public_page(request, response) -> bool:
