@@ -31,7 +31,8 @@ def email_settings(url: str) -> dict:
         "smtps": "django.core.mail.backends.smtp.EmailBackend",
     }
     if scheme not in backends:
-        raise ValueError(f"EMAIL_URL: unsupported scheme {scheme!r}")
+        supported = ", ".join(f"{name}://" for name in backends)
+        raise ValueError(f"EMAIL_URL: unsupported scheme {scheme!r} in {url!r}; use one of {supported}")
     settings = {"EMAIL_BACKEND": backends[scheme]}
     if scheme.startswith("smtp"):
         query = parse_qs(parsed.query)

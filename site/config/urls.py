@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -14,10 +15,14 @@ urlpatterns = [
     path("documenti/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
-    path("i18n/setlang/", set_language, name="set_language"),
 ]
 
 urlpatterns += i18n_patterns(
+    # Under the language prefix, so set_language resolves `next` in the language of the page it came from
+    # (with an unprefixed default language, /en/... would otherwise not translate back to Italian).
+    # CSRF-exempt so public pages carry no token and stay cacheable: a forged request could only switch the
+    # language, and set_language redirects to same-host URLs only.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("cerca/", home_views.site_search, name="site_search"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,

@@ -1,0 +1,44 @@
+"""axe-core in the browser: `assert_accessible(page, label)` fails with a readable list of WCAG 2.1 A/AA violations.
+
+axe.min.js comes from the axe-playwright-python package (shipped inside the wheel, so no network is needed).
+"""
+
+from importlib.resources import files
+
+import pytest
+
+AXE_SOURCE = (files("axe_playwright_python") / "axe.min.js").read_text(encoding="utf-8")
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+RUN_AXE = """async (tags) => {
+  const results = await axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]});
+  return results.violations.map((v) => ({
+    id: v.id,
+    impact: v.impact,
+    help: v.help,
+    helpUrl: v.helpUrl,
+    nodes: v.nodes.map((n) => ({target: n.target.join(" "), summary: n.failureSummary || ""})),
+  }));
+}"""
+
+
+def axe_violations(page) -> list[dict]:
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(content=AXE_SOURCE)
+    return page.evaluate(RUN_AXE, WCAG_TAGS)
+
+
+def format_violations(label: str, url: str, violations: list[dict]) -> str:
+    lines = [f"{label} ({url}): {len(violations)} WCAG 2.1 A/AA violation(s)"]
+    for violation in violations:
+        lines.append(f"- [{violation['impact']}] {violation['id']}: {violation['help']} ({violation['helpUrl']})")
+        for node in violation["nodes"]:
+            lines.append(f"    {node['target']}")
+            lines.extend(f"      {line.strip()}" for line in node["summary"].splitlines()[1:2])
+    return "\n".join(lines)
+
+
+def assert_accessible(page, label: str) -> None:
+    violations = axe_violations(page)
+    if violations:
+        pytest.fail(format_violations(label, page.url, violations), pytrace=False)

@@ -1,0 +1,67 @@
+"""Browser tests: Playwright (sync API) driving Debian's Chromium, never Playwright's own browser download.
+
+Chromium is looked up at $CHROMIUM_PATH (default /usr/bin/chromium). Without it the tests are skipped,
+except when CI=true: there a missing browser is a failure.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from config.env import env_bool
+
+CHROMIUM_PATH = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+DESKTOP = {"width": 1280, "height": 900}
+MOBILE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM_PATH.exists():
+        message = f"Chromium not found at {CHROMIUM_PATH} (install Debian's 'chromium' or set CHROMIUM_PATH)"
+        if env_bool("CI"):
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop running in this thread, which Django's ORM would otherwise
+    # refuse to run next to; the ORM calls of these tests are plain synchronous calls.
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM_PATH), headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh browser context (no cookies, Italian, desktop size) on the live server."""
+    context = browser.new_context(base_url=live_server.url, viewport=DESKTOP, locale="it-IT")
+    context.set_default_timeout(15_000)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+@pytest.fixture
+def demo_site(live_server):
+    """The live server with `load_demo`'s site."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from tests.browser.content import ensure_tree_root
+
+    ensure_tree_root()
+    call_command("load_demo", stdout=StringIO())
+    return live_server

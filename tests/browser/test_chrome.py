@@ -1,0 +1,80 @@
+"""The site chrome in a real browser: skip links, the mobile menu, the language switch, fonts, the 404 page."""
+
+import re
+
+import pytest
+
+from tests.browser.axe import assert_accessible
+from tests.browser.conftest import MOBILE
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_first_tab_reaches_the_skip_link_which_moves_focus_to_the_content(page, demo_site):
+    page.goto("/")
+    page.keyboard.press("Tab")
+    skip_link = page.locator(":focus")
+    assert skip_link.inner_text() == "Vai al contenuto principale"
+    assert skip_link.is_visible()
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#main-content")
+    assert page.evaluate("document.activeElement.id") == "main-content"
+
+
+def test_mobile_menu_opens_and_closes(page, demo_site):
+    page.set_viewport_size(MOBILE)
+    page.goto("/")
+    toggler = page.get_by_role("button", name="Mostra o nascondi il menu")
+    first_item = page.locator("#main-menu .nav-link").first
+    assert toggler.is_visible()
+    assert first_item.is_hidden()
+
+    toggler.click()
+    first_item.wait_for(state="visible")
+    assert toggler.get_attribute("aria-expanded") == "true"
+    assert_accessible(page, "home page, mobile menu open")
+
+    page.get_by_role("button", name="Chiudi il menu").click()
+    first_item.wait_for(state="hidden")
+    assert toggler.get_attribute("aria-expanded") == "false"
+
+
+def test_language_switch_shows_the_english_interface_and_back(page, demo_site):
+    page.goto("/")
+    page.get_by_role("button", name="English").click()
+    page.wait_for_url(re.compile(r"/en/$"))
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator(".skiplinks a").first.inner_text() == "Skip to main content"
+    assert page.get_by_role("navigation", name="Main menu").is_visible()
+    assert_accessible(page, "home page in English")
+
+    page.get_by_role("button", name="Italiano").click()
+    page.wait_for_url(re.compile(r"/$"))
+    assert not page.url.endswith("/en/")
+    assert page.locator("html").get_attribute("lang") == "it"
+
+
+def test_titillium_web_is_loaded_from_the_theme_package(page, demo_site):
+    page.goto("/")
+    loaded = page.evaluate(
+        """document.fonts.ready.then(() =>
+             [...document.fonts].filter((f) => f.family.includes("Titillium Web") && f.status === "loaded").length)"""
+    )
+    assert loaded > 0
+    assert "Titillium Web" in page.evaluate("getComputedStyle(document.body).fontFamily")
+
+
+def test_not_found_page_is_in_italian_and_accessible(page, demo_site):
+    response = page.goto("/non-esiste/")
+    assert response.status == 404
+    assert page.locator("h1").inner_text() == "Pagina non trovata"
+    assert_accessible(page, "404 page")
+
+
+def test_print_shows_the_content_without_the_navigation(page, demo_site):
+    page.goto("/")
+    page.emulate_media(media="print")
+    assert page.locator("header.it-header-wrapper").is_hidden()
+    assert page.locator("footer.it-footer").is_hidden()
+    assert page.locator(".m018-print-only").is_visible()
+    assert page.locator("main h1").is_visible()

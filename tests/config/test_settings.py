@@ -1,0 +1,130 @@
+"""Settings from the environment: production refuses unsafe values, and the URLs configure what they name."""
+
+import os
+import secrets
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+from config.env import email_settings
+
+ROOT = settings.BASE_DIR
+
+
+def run_python(args: list[str], **env: str) -> subprocess.CompletedProcess:
+    """Run Python in a clean environment (no DEBUG, SECRET_KEY, ... inherited from the test run)."""
+    base = {key: value for key, value in os.environ.items() if key in ("PATH", "HOME", "LANG", "SYSTEMROOT")}
+    base["PYTHONPATH"] = str(ROOT / "site")
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env={**base, **env}, capture_output=True, text=True, timeout=120
+    )
+
+
+def production_env(**overrides: str) -> dict:
+    env = {
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "SECRET_KEY": secrets.token_urlsafe(60),
+        "ALLOWED_HOSTS": "milano018.example",
+        "DATABASE_URL": "sqlite:///:memory:",
+    }
+    env.update(overrides)
+    return {key: value for key, value in env.items() if value is not None}
+
+
+SETUP = ["-c", "import django; django.setup()"]
+
+
+def test_production_starts_with_a_real_secret_key_and_debug_off():
+    result = run_python(SETUP, **production_env())
+    assert result.returncode == 0, result.stderr
+
+
+def test_production_refuses_debug_on():
+    result = run_python(SETUP, **production_env(DEBUG="1"))
+    assert result.returncode != 0
+    assert "DEBUG must be off in production" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "secret_key",
+    [None, "", "dev-only-insecure-key-change-me", "short-but-not-default"],
+    ids=["missing", "empty", "development default", "too short"],
+)
+def test_production_refuses_a_missing_or_default_secret_key(secret_key):
+    result = run_python(SETUP, **production_env(SECRET_KEY=secret_key))
+    assert result.returncode != 0
+    assert "Set SECRET_KEY to a random value of at least 50 characters" in result.stderr
+
+
+def test_deploy_check_reports_nothing_in_a_production_like_environment(tmp_path):
+    env = production_env(DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    result = run_python(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_smtp_url_with_starttls():
+    config = email_settings("smtp://notifiche%40comune.example:s3gr%2Ft0@mail.comune.example:587?tls=1")
+    assert config == {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "mail.comune.example",
+        "EMAIL_PORT": 587,
+        "EMAIL_HOST_USER": "notifiche@comune.example",
+        "EMAIL_HOST_PASSWORD": "s3gr/t0",
+        "EMAIL_USE_SSL": False,
+        "EMAIL_USE_TLS": True,
+    }
+
+
+def test_smtps_url_uses_implicit_tls_on_port_465():
+    config = email_settings("smtps://user:password@mail.comune.example")
+    assert config["EMAIL_PORT"] == 465
+    assert config["EMAIL_USE_SSL"] is True
+    assert config["EMAIL_USE_TLS"] is False
+
+
+def test_plain_smtp_defaults_to_port_25_without_tls():
+    config = email_settings("smtp://relay.comune.example")
+    assert (config["EMAIL_PORT"], config["EMAIL_USE_TLS"], config["EMAIL_USE_SSL"]) == (25, False, False)
+    assert config["EMAIL_HOST_USER"] == ""
+
+
+def test_console_url_prints_mail():
+    assert email_settings("console://") == {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+
+
+def test_an_unknown_email_scheme_is_a_clear_error():
+    with pytest.raises(ValueError, match=r"EMAIL_URL: unsupported scheme 'ftp'.*use one of console://"):
+        email_settings("ftp://mail.comune.example")
+
+
+def test_a_bad_email_url_stops_the_start_with_that_message():
+    result = run_python(SETUP, **production_env(EMAIL_URL="sendmail://localhost"))
+    assert result.returncode != 0
+    assert "EMAIL_URL: unsupported scheme 'sendmail'" in result.stderr
+
+
+PRINT_CACHE = ["-c", "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"]
+
+
+def test_redis_url_switches_the_cache_to_django_redis():
+    result = run_python(PRINT_CACHE, DJANGO_SETTINGS_MODULE="config.settings.dev", REDIS_URL="redis://127.0.0.1:6379/1")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "django_redis.cache.RedisCache"
+
+
+def test_without_redis_url_the_cache_is_local_memory():
+    result = run_python(PRINT_CACHE, DJANGO_SETTINGS_MODULE="config.settings.dev")
+    assert result.stdout.strip() == "django.core.cache.backends.locmem.LocMemCache"
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="REDIS_URL is not set")
+def test_the_redis_cache_stores_and_reads_back():
+    script = (
+        "import django; django.setup(); from django.core.cache import cache;"
+        "cache.set('m018:settings-test', 'ok', 30); print(cache.get('m018:settings-test'))"
+    )
+    result = run_python(["-c", script], DJANGO_SETTINGS_MODULE="config.settings.dev", REDIS_URL=os.environ["REDIS_URL"])
+    assert result.stdout.strip() == "ok", result.stderr
