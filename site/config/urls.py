@@ -15,10 +15,12 @@ urlpatterns = [
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("accounts/", include("allauth.urls")),
 ]
 
 urlpatterns += i18n_patterns(
     path("cerca/", home_views.site_search, name="site_search"),
+    path("famiglia/", include("booking.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )
