@@ -15,6 +15,8 @@ from booking.validators import normalise_fiscal_code
 
 
 class SpidProvider(SAMLProvider):
+    package = "allauth.socialaccount.providers.saml"  # allauth mounts the URLs of the provider's package
+
     def extract_uid(self, data) -> str:
         return normalise_fiscal_code(super().extract_uid(data))
 
