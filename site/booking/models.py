@@ -7,6 +7,7 @@ A wallet's balance is never stored: it is the sum of its ledger entries, which c
 import datetime
 from decimal import Decimal
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -38,6 +39,21 @@ class FiscalCodeField(models.CharField):
         kwargs.setdefault("validators", [validate_fiscal_code])
         kwargs.setdefault("verbose_name", _("codice fiscale"))
         super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return normalise_fiscal_code(value) if value else value
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": FiscalCodeFormField, "max_length": None, **kwargs})
+
+
+class FiscalCodeFormField(forms.CharField):
+    """Accepts what people type (lower case, spaces) and validates the normalised code."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.update({"autocapitalize": "characters", "spellcheck": "false", "maxlength": "24"})
 
     def to_python(self, value):
         value = super().to_python(value)
