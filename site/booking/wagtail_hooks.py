@@ -40,6 +40,8 @@ register_permission_policy(Wallet, WalletPolicy(Wallet))
 
 
 class GuardianViewSet(ModelViewSet):
+    name = "booking_guardian"
+    url_prefix = "booking/guardian"
     model = Guardian
     icon = "user"
     menu_label = _("Genitori")
@@ -52,6 +54,8 @@ class GuardianViewSet(ModelViewSet):
 
 
 class ChildViewSet(ModelViewSet):
+    name = "booking_child"
+    url_prefix = "booking/child"
     model = Child
     icon = "group"
     menu_label = _("Figlie e figli")
@@ -66,6 +70,8 @@ class ChildViewSet(ModelViewSet):
 
 
 class VoucherCallViewSet(ModelViewSet):
+    name = "booking_vouchercall"
+    url_prefix = "booking/vouchercall"
     model = VoucherCall
     icon = "doc-full"
     menu_label = _("Avvisi voucher")
@@ -78,8 +84,8 @@ class WalletViewSet(ModelViewSet):
     model = Wallet
     icon = "tag"
     menu_label = _("Voucher")
-    url_prefix = "booking/wallet"
     name = "booking_wallet"
+    url_prefix = "booking/wallet"
     inspect_view_enabled = True
     copy_view_enabled = False
     add_view_class = admin_views.WalletCreateView
@@ -96,6 +102,8 @@ class WalletViewSet(ModelViewSet):
 
 
 class LedgerEntryViewSet(ModelViewSet):
+    name = "booking_ledgerentry"
+    url_prefix = "booking/ledgerentry"
     model = LedgerEntry
     icon = "list-ul"
     menu_label = _("Movimenti voucher")
