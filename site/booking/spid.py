@@ -29,7 +29,8 @@ class SpidProvider(SAMLProvider):
 
 
 def spid_is_configured() -> bool:
-    idp = settings.SOCIALACCOUNT_PROVIDERS.get("saml", {}).get("APPS", [{}])[0].get("settings", {}).get("idp", {})
+    apps = settings.SOCIALACCOUNT_PROVIDERS.get("saml", {}).get("APPS") or [{}]
+    idp = apps[0].get("settings", {}).get("idp", {})
     return bool(idp.get("entity_id") and (idp.get("metadata_url") or (idp.get("sso_url") and idp.get("x509cert"))))
 
 

@@ -148,3 +148,8 @@ def test_login_page_says_spid_is_unavailable_when_not_configured(client, setting
     html = client.get(reverse("account_login")).content.decode()
     assert "Entra con SPID" not in html
     assert "non è disponibile" in html
+
+
+def test_without_an_identity_provider_the_saml_urls_answer_404(client):
+    assert client.post(reverse("saml_login", args=["spid"])).status_code == 404
+    assert client.get(reverse("saml_metadata", args=["spid"])).status_code == 404

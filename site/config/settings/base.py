@@ -201,9 +201,13 @@ SPID_SP = {
     "x509cert": os.environ.get("SPID_SP_X509_CERT", ""),
     "private_key": os.environ.get("SPID_SP_PRIVATE_KEY", ""),
 }
+SPID_CONFIGURED = bool(
+    SPID_IDP["entity_id"] and (SPID_IDP["metadata_url"] or (SPID_IDP["sso_url"] and SPID_IDP["x509cert"]))
+)
 SOCIALACCOUNT_PROVIDERS = {
     "saml": {
         "provider_class": "booking.spid.SpidProvider",
+        # Without an identity provider there is no SAML app: its URLs answer 404 and the login page says so.
         "APPS": [
             {
                 "name": "SPID / CIE",
@@ -230,7 +234,9 @@ SOCIALACCOUNT_PROVIDERS = {
                     },
                 },
             }
-        ],
+        ]
+        if SPID_CONFIGURED
+        else [],
     }
 }
 # --- end booking ------------------------------------------------------------------------------------------------
