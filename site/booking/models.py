@@ -141,15 +141,6 @@ class Child(models.Model):
                 {"fiscal_code": _("Il codice fiscale non corrisponde alla data di nascita indicata.")}
             )
 
-    @property
-    def age(self) -> int:
-        today = timezone.localdate()
-        return (
-            today.year
-            - self.birth_date.year
-            - ((today.month, today.day) < (self.birth_date.month, self.birth_date.day))
-        )
-
 
 class VoucherCall(models.Model):
     """A voucher call (avviso): its budget and the window in which its wallets can be spent."""

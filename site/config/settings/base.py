@@ -176,6 +176,7 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Milano 0.18] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
@@ -231,6 +232,9 @@ SOCIALACCOUNT_PROVIDERS = {
                         "reject_idp_initiated_sso": True,
                         **({"x509cert": SPID_SP["x509cert"]} if SPID_SP["x509cert"] else {}),
                         **({"private_key": SPID_SP["private_key"]} if SPID_SP["private_key"] else {}),
+                        # SPID wants signed authentication requests and signed SP metadata once the SP has a key.
+                        "authn_request_signed": bool(SPID_SP["private_key"]),
+                        "metadata_signed": bool(SPID_SP["private_key"]),
                     },
                 },
             }
