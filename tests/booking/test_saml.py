@@ -153,3 +153,22 @@ def test_login_page_says_spid_is_unavailable_when_not_configured(client, setting
 def test_without_an_identity_provider_the_saml_urls_answer_404(client):
     assert client.post(reverse("saml_login", args=["spid"])).status_code == 404
     assert client.get(reverse("saml_metadata", args=["spid"])).status_code == 404
+
+
+def test_identity_without_email_is_asked_for_one_and_must_verify_it(client, spid, mailoutbox):
+    request_id = start_login(client)
+    without_email = attributes()
+    del without_email["email"]
+    final = post_to_acs(
+        client,
+        spid.response(in_response_to=request_id, acs_url=ACS_URL, audience=SP_ENTITY_ID, attributes=without_email),
+    )
+    assert final.status_code == 302
+    page = client.get(final["Location"])
+    assert "Completa la registrazione" in page.content.decode()
+
+    client.post(final["Location"], {"email": "giulia@example.org"})
+    guardian = Guardian.objects.get(fiscal_code=CF)
+    assert guardian.fiscal_code_verified
+    assert guardian.user.email == "giulia@example.org"
+    assert len(mailoutbox) == 1

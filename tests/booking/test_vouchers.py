@@ -1,6 +1,7 @@
 """The voucher ledger: balance is the sum of entries, entries are append-only, every refusal is clear."""
 
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
@@ -272,3 +273,18 @@ def test_wallet_listing_annotates_balance_without_a_query_per_wallet(django_asse
     with django_assert_max_num_queries(1):
         balances = [wallet.balance for wallet in Wallet.objects.with_balance().filter(holder=child.guardian)]
     assert balances == [Decimal("50.00")] * 3
+
+
+def test_expire_vouchers_command_writes_off_ended_wallets_once():
+    from django.core.management import call_command
+
+    today = datetime.date.today()
+    ended = make_wallet(
+        "80.00", valid_from=today - datetime.timedelta(days=60), valid_until=today - datetime.timedelta(days=1)
+    )
+    current = make_wallet("80.00")
+    call_command("expire_vouchers", stdout=io.StringIO())
+    call_command("expire_vouchers", stdout=io.StringIO())
+    assert ended.balance == Decimal("0.00")
+    assert ended.entries.filter(kind="expiry").count() == 1
+    assert (current.balance, current.is_expired) == (Decimal("80.00"), False)
