@@ -15,6 +15,7 @@ urlpatterns = [
     path("documenti/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
+    path("accounts/", include("allauth.urls")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -24,6 +25,7 @@ urlpatterns += i18n_patterns(
     # language, and set_language redirects to same-host URLs only.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("cerca/", home_views.site_search, name="site_search"),
+    path("famiglia/", include("booking.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -5,7 +5,7 @@ from wagtail.models import Collection, Locale, Page
 
 
 def ensure_tree_root() -> None:
-    """Recreate what Wagtail's migrations insert (default locale, root page and collection) after a transactional test's flush."""
+    """Recreate what Wagtail's migrations insert (locale, root page, root collection) after a test's flush."""
     Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
     if Page.get_first_root_node() is None:
         Page.add_root(instance=Page(title="Root", slug="root"))

@@ -1,0 +1,40 @@
+from django import template
+from django.conf import settings
+from django.urls import reverse
+
+from booking.spid import spid_is_configured
+
+register = template.Library()
+
+
+@register.inclusion_tag("booking/includes/spid_buttons.html", takes_context=True)
+def spid_buttons(context) -> dict:
+    request = context.get("request")
+    enabled = spid_is_configured()
+    return {
+        "csrf_token": context.get("csrf_token"),
+        "spid_enabled": enabled,
+        "spid_login_url": reverse("saml_login", args=[settings.SPID_ORGANIZATION]) if enabled else "",
+        "next": request.GET.get("next", "") if request else "",
+    }
+
+
+@register.filter
+def as_input(field):
+    """Render a bound field with Bootstrap Italia's class and its help/error text linked for screen readers."""
+    describedby = []
+    if field.help_text:
+        describedby.append(f"{field.auto_id}_help")
+    if field.errors:
+        describedby.append(f"{field.auto_id}_error")
+    attrs = {}
+    if field.widget_type in ("select", "checkbox"):
+        attrs["class"] = "form-select" if field.widget_type == "select" else "form-check-input"
+    else:
+        attrs["class"] = "form-control"
+    if describedby:
+        attrs["aria-describedby"] = " ".join(describedby)
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+        attrs["class"] += " is-invalid"
+    return field.as_widget(attrs=attrs)

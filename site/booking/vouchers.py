@@ -1,0 +1,197 @@
+"""The only way money moves on a voucher.
+
+Every function appends ledger entries inside one transaction that first locks the wallet row
+(`SELECT ... FOR UPDATE`), then re-reads the balance under that lock: two payments at once queue on
+the lock instead of both spending the same euro. Retried calls carry an idempotency key and get the
+entry that the first call wrote.
+"""
+
+import logging
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.db import transaction
+from django.db.models import Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from booking.models import CENT, ZERO, Child, Guardian, LedgerEntry, VoucherCall, Wallet, cents
+
+logger = logging.getLogger(__name__)
+
+
+class VoucherError(Exception):
+    """A refused voucher operation; `message` is Italian and safe to show to the family."""
+
+    default_message = _("Operazione sul voucher non consentita.")
+
+    def __init__(self, message=None):
+        self.message = message or self.default_message
+        super().__init__(str(self.message))
+
+
+class InvalidAmount(VoucherError):
+    default_message = _("L'importo deve essere un numero positivo in euro, con al massimo due decimali.")
+
+
+class InsufficientBalance(VoucherError):
+    default_message = _("Il saldo del voucher non è sufficiente per questo importo.")
+
+
+class WalletNotValid(VoucherError):
+    default_message = _("Il voucher non è utilizzabile oggi: è fuori dal suo periodo di validità.")
+
+
+class WalletExpired(VoucherError):
+    default_message = _("Il voucher è scaduto e non può più essere usato.")
+
+
+class NotCorrectable(VoucherError):
+    default_message = _("Si possono stornare o rimborsare solo i pagamenti, e non oltre l'importo pagato.")
+
+
+class IdempotencyConflict(VoucherError):
+    default_message = _("Questa operazione è già stata registrata con dati diversi.")
+
+
+def money(amount) -> Decimal:
+    """A positive amount in EUR with two places; anything else is refused, never rounded silently."""
+    try:
+        value = Decimal(str(amount))
+    except (InvalidOperation, ValueError, TypeError) as exc:
+        raise InvalidAmount() from exc
+    if not value.is_finite() or value <= 0 or value != value.quantize(CENT, rounding=ROUND_HALF_UP):
+        raise InvalidAmount()
+    return value.quantize(CENT)
+
+
+def _lock(wallet_id: int) -> Wallet:
+    return Wallet.objects.select_for_update().get(pk=wallet_id)
+
+
+def _balance(wallet_id: int) -> Decimal:
+    return cents(
+        LedgerEntry.objects.filter(wallet_id=wallet_id).aggregate(total=Coalesce(Sum("amount"), ZERO))["total"]
+    )
+
+
+def _is_expired(wallet_id: int) -> bool:
+    return LedgerEntry.objects.filter(wallet_id=wallet_id, kind=LedgerEntry.Kind.EXPIRY).exists()
+
+
+def _replayed(wallet_id: int, key: str | None, kind: str, amount: Decimal) -> LedgerEntry | None:
+    if key is None:
+        return None
+    existing = LedgerEntry.objects.filter(wallet_id=wallet_id, idempotency_key=key).first()
+    if existing is not None and (existing.kind != kind or abs(existing.amount) != amount):
+        raise IdempotencyConflict()
+    return existing
+
+
+def _append(wallet: Wallet, kind: str, amount: Decimal, actor, *, key=None, original=None, memo="") -> LedgerEntry:
+    entry = LedgerEntry.objects.create(
+        wallet=wallet, kind=kind, amount=amount, actor=actor, idempotency_key=key, original=original, memo=memo
+    )
+    logger.info("voucher %s: %s %s EUR by %s (entry %s)", wallet.pk, kind, amount, getattr(actor, "pk", None), entry.pk)
+    return entry
+
+
+def balance(wallet: Wallet) -> Decimal:
+    return _balance(wallet.pk)
+
+
+def create_wallet(
+    *, child: Child, holder: Guardian, call: VoucherCall, value, valid_from=None, valid_until=None, actor=None
+) -> Wallet:
+    """A new wallet and its grant entry, together or not at all."""
+    value = money(value)
+    with transaction.atomic():
+        wallet = Wallet.objects.create(
+            child=child,
+            holder=holder,
+            call=call,
+            value=value,
+            valid_from=valid_from or call.valid_from,
+            valid_until=valid_until or call.valid_until,
+            created_by=actor,
+        )
+        grant(wallet, value, actor=actor, idempotency_key="initial-grant", memo=str(_("Assegnazione iniziale")))
+    return wallet
+
+
+def grant(wallet: Wallet, amount, *, actor=None, idempotency_key: str | None = None, memo: str = "") -> LedgerEntry:
+    amount = money(amount)
+    with transaction.atomic():
+        locked = _lock(wallet.pk)
+        replay = _replayed(locked.pk, idempotency_key, LedgerEntry.Kind.GRANT, amount)
+        if replay:
+            return replay
+        if _is_expired(locked.pk):
+            raise WalletExpired()
+        return _append(locked, LedgerEntry.Kind.GRANT, amount, actor, key=idempotency_key, memo=memo)
+
+
+def redeem(wallet: Wallet, amount, *, idempotency_key: str, actor=None, memo: str = "") -> LedgerEntry:
+    """Spend `amount` from the wallet; the same key spends once and returns the first entry."""
+    amount = money(amount)
+    if not idempotency_key:
+        raise ValueError("redeem() needs an idempotency_key")
+    with transaction.atomic():
+        locked = _lock(wallet.pk)
+        replay = _replayed(locked.pk, idempotency_key, LedgerEntry.Kind.REDEMPTION, amount)
+        if replay:
+            return replay
+        if _is_expired(locked.pk):
+            raise WalletExpired()
+        if not locked.is_within_window(timezone.localdate()):
+            raise WalletNotValid()
+        if amount > _balance(locked.pk):
+            raise InsufficientBalance()
+        return _append(locked, LedgerEntry.Kind.REDEMPTION, -amount, actor, key=idempotency_key, memo=memo)
+
+
+def _correct(entry: LedgerEntry, kind: str, amount, actor, key: str | None, memo: str) -> LedgerEntry:
+    with transaction.atomic():
+        locked = _lock(entry.wallet_id)
+        if amount is None:
+            amount = -entry.amount
+        amount = money(amount)
+        replay = _replayed(locked.pk, key, kind, amount)
+        if replay:
+            return replay
+        if entry.kind != LedgerEntry.Kind.REDEMPTION:
+            raise NotCorrectable()
+        corrected = cents(
+            LedgerEntry.objects.filter(original=entry).aggregate(total=Coalesce(Sum("amount"), ZERO))["total"]
+        )
+        if kind == LedgerEntry.Kind.REVERSAL and corrected:
+            raise NotCorrectable(_("Questo pagamento è già stato stornato o rimborsato in parte."))
+        if corrected + amount > -entry.amount:
+            raise NotCorrectable()
+        appended = _append(locked, kind, amount, actor, key=key, original=entry, memo=memo)
+        if _is_expired(locked.pk):
+            # Money that comes back to an expired voucher expires again at once: the ledger shows both facts.
+            _append(locked, LedgerEntry.Kind.EXPIRY, -amount, actor, memo=str(_("Scadenza dell'importo restituito")))
+        return appended
+
+
+def reverse(entry: LedgerEntry, *, actor=None, idempotency_key: str | None = None, memo: str = "") -> LedgerEntry:
+    """Undo a whole redemption whose payment did not go through."""
+    return _correct(entry, LedgerEntry.Kind.REVERSAL, None, actor, idempotency_key or f"reversal:{entry.pk}", memo)
+
+
+def refund(
+    entry: LedgerEntry, amount=None, *, actor=None, idempotency_key: str | None = None, memo: str = ""
+) -> LedgerEntry:
+    """Give back all or part of a redemption (a cancelled order); never more than was paid."""
+    return _correct(entry, LedgerEntry.Kind.REFUND, amount, actor, idempotency_key, memo)
+
+
+def expire(wallet: Wallet, *, actor=None, memo: str = "") -> LedgerEntry:
+    """Close the wallet: what is left is written off. Expiring twice returns the first expiry."""
+    with transaction.atomic():
+        locked = _lock(wallet.pk)
+        existing = LedgerEntry.objects.filter(wallet=locked, idempotency_key="expiry").first()
+        if existing:
+            return existing
+        return _append(locked, LedgerEntry.Kind.EXPIRY, -_balance(locked.pk), actor, key="expiry", memo=memo)

@@ -1,0 +1,146 @@
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
+
+from booking import admin_views
+from booking.models import Child, Guardian, LedgerEntry, VoucherCall, Wallet
+
+
+class ReadOnlyPolicy(ModelPermissionPolicy):
+    """Staff may look at personal data and ledger entries; changes go through the family or the voucher services."""
+
+    def user_has_permission(self, user, action):
+        if action in ("add", "change", "delete"):
+            return False
+        return super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+
+class WalletPolicy(ModelPermissionPolicy):
+    """Wallets are created (with their grant); never edited or deleted."""
+
+    def user_has_permission(self, user, action):
+        if action in ("change", "delete"):
+            return False
+        return super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+
+for model in (Guardian, Child, LedgerEntry):
+    register_permission_policy(model, ReadOnlyPolicy(model))
+register_permission_policy(Wallet, WalletPolicy(Wallet))
+
+
+class GuardianViewSet(ModelViewSet):
+    name = "booking_guardian"
+    url_prefix = "booking/guardian"
+    model = Guardian
+    icon = "user"
+    menu_label = _("Genitori")
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    form_fields = ["first_name", "last_name", "email", "phone", "municipio"]
+    list_display = ["last_name", "first_name", "fiscal_code", "fiscal_code_verified", "municipio"]
+    list_filter = ["fiscal_code_verified", "municipio"]
+    search_fields = ["last_name", "first_name", "fiscal_code", "email"]
+
+
+class ChildViewSet(ModelViewSet):
+    name = "booking_child"
+    url_prefix = "booking/child"
+    model = Child
+    icon = "group"
+    menu_label = _("Figlie e figli")
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    form_fields = ["first_name", "birth_date"]
+    list_display = ["first_name", "fiscal_code", "birth_date", "guardian"]
+    search_fields = ["first_name", "fiscal_code"]
+
+    def get_queryset(self, request):
+        return Child.objects.select_related("guardian")
+
+
+class VoucherCallViewSet(ModelViewSet):
+    name = "booking_vouchercall"
+    url_prefix = "booking/vouchercall"
+    model = VoucherCall
+    icon = "doc-full"
+    menu_label = _("Avvisi voucher")
+    copy_view_enabled = False
+    form_fields = ["name", "code", "budget", "valid_from", "valid_until"]
+    list_display = ["name", "code", "budget", "valid_from", "valid_until"]
+
+
+class WalletViewSet(ModelViewSet):
+    model = Wallet
+    icon = "tag"
+    menu_label = _("Voucher")
+    name = "booking_wallet"
+    url_prefix = "booking/wallet"
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    add_view_class = admin_views.WalletCreateView
+    list_display = ["call", "child", "holder", "value", "balance", "valid_until"]
+    list_filter = ["call"]
+    search_fields = ["child__fiscal_code", "holder__fiscal_code"]
+    inspect_view_fields = ["call", "child", "holder", "value", "balance", "valid_from", "valid_until", "created_at"]
+
+    def get_form_class(self, for_update=False):
+        return admin_views.WalletForm
+
+    def get_queryset(self, request):
+        return Wallet.objects.with_balance().select_related("call", "child", "holder")
+
+
+class LedgerEntryViewSet(ModelViewSet):
+    name = "booking_ledgerentry"
+    url_prefix = "booking/ledgerentry"
+    model = LedgerEntry
+    icon = "list-ul"
+    menu_label = _("Movimenti voucher")
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    form_fields = ["memo"]
+    list_display = ["created_at", "wallet", "kind", "amount", "actor", "memo"]
+    list_filter = ["kind"]
+
+    def get_queryset(self, request):
+        return LedgerEntry.objects.select_related("wallet__call", "wallet__child", "actor")
+
+
+class FamiliesViewSetGroup(ModelViewSetGroup):
+    items = (GuardianViewSet, ChildViewSet, VoucherCallViewSet, WalletViewSet, LedgerEntryViewSet)
+    menu_icon = "group"
+    menu_label = _("Famiglie e voucher")
+    menu_name = "families"
+
+
+@hooks.register("register_admin_viewset")
+def register_families_viewsets():
+    return FamiliesViewSetGroup()
+
+
+@hooks.register("register_admin_urls")
+def register_import_url():
+    return [path("booking/import-ranking/", admin_views.import_ranking, name="booking_import_ranking")]
+
+
+class ImportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("booking.add_wallet")
+
+
+@hooks.register("register_admin_menu_item")
+def register_import_menu_item():
+    return ImportMenuItem(
+        _("Importa graduatoria voucher"), reverse("booking_import_ranking"), icon_name="upload", order=9000
+    )

@@ -1,0 +1,133 @@
+"""A throw-away SAML identity provider for tests: a fresh key and self-signed certificate, signed responses.
+
+The assertion is signed with python3-saml's own signing helper (xmlsec), the library allauth verifies with.
+"""
+
+import base64
+import datetime
+import uuid
+import zlib
+from dataclasses import dataclass
+from urllib.parse import parse_qs, urlparse
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
+from lxml import etree
+from onelogin.saml2.utils import OneLogin_Saml2_Utils
+
+IDP_ENTITY_ID = "https://idp.test.example/metadata"
+IDP_SSO_URL = "https://idp.test.example/sso"
+NS = {
+    "samlp": "urn:oasis:names:tc:SAML:2.0:protocol",
+    "saml": "urn:oasis:names:tc:SAML:2.0:assertion",
+}
+
+
+@dataclass
+class FakeIdentityProvider:
+    key_pem: str
+    cert_pem: str
+
+    @classmethod
+    def create(cls) -> "FakeIdentityProvider":
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "idp.test.example")])
+        now = datetime.datetime.now(datetime.UTC)
+        cert = (
+            x509.CertificateBuilder()
+            .subject_name(name)
+            .issuer_name(name)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(days=1))
+            .not_valid_after(now + datetime.timedelta(days=30))
+            .sign(key, hashes.SHA256())
+        )
+        key_pem = key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        ).decode()
+        return cls(key_pem=key_pem, cert_pem=cert.public_bytes(serialization.Encoding.PEM).decode())
+
+    def provider_settings(self, organization: str = "spid") -> dict:
+        """SOCIALACCOUNT_PROVIDERS as production builds it from the environment, pointing at this IdP."""
+        return {
+            "saml": {
+                "provider_class": "booking.spid.SpidProvider",
+                "APPS": [
+                    {
+                        "name": "SPID / CIE",
+                        "provider_id": "saml",
+                        "client_id": organization,
+                        "settings": {
+                            "attribute_mapping": {
+                                "uid": ["fiscalNumber"],
+                                "email": ["email"],
+                                "first_name": ["name"],
+                                "last_name": ["familyName"],
+                            },
+                            "trust_email": True,
+                            "idp": {"entity_id": IDP_ENTITY_ID, "sso_url": IDP_SSO_URL, "x509cert": self.cert_pem},
+                            "advanced": {
+                                "strict": True,
+                                "want_assertion_signed": True,
+                                "reject_idp_initiated_sso": True,
+                            },
+                        },
+                    }
+                ],
+            }
+        }
+
+    def response(self, *, in_response_to: str, acs_url: str, audience: str, attributes: dict[str, str]) -> str:
+        """A base64 SAML Response whose assertion is signed by this IdP (what the browser POSTs to the ACS)."""
+        return base64.b64encode(self.response_xml(in_response_to, acs_url, audience, attributes)).decode()
+
+    def response_xml(self, in_response_to: str, acs_url: str, audience: str, attributes: dict[str, str]) -> bytes:
+        now = datetime.datetime.now(datetime.UTC)
+
+        def instant(delta_minutes: int = 0) -> str:
+            return (now + datetime.timedelta(minutes=delta_minutes)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+        assertion_id = f"_{uuid.uuid4().hex}"
+        attribute_xml = "".join(
+            f'<saml:Attribute Name="{name}"><saml:AttributeValue>{value}</saml:AttributeValue></saml:Attribute>'
+            for name, value in attributes.items()
+        )
+        assertion = f"""<saml:Assertion xmlns:saml="{NS["saml"]}" ID="{assertion_id}" Version="2.0"
+ IssueInstant="{instant()}"><saml:Issuer>{IDP_ENTITY_ID}</saml:Issuer><saml:Subject><saml:NameID
+ Format="urn:oasis:names:tc:SAML:2.0:nameid-format:transient"
+ NameQualifier="{IDP_ENTITY_ID}">_{uuid.uuid4().hex}</saml:NameID>
+<saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml:SubjectConfirmationData
+ InResponseTo="{in_response_to}" NotOnOrAfter="{instant(5)}" Recipient="{acs_url}"/></saml:SubjectConfirmation>
+</saml:Subject><saml:Conditions NotBefore="{instant(-1)}" NotOnOrAfter="{instant(5)}"><saml:AudienceRestriction>
+<saml:Audience>{audience}</saml:Audience></saml:AudienceRestriction></saml:Conditions><saml:AuthnStatement
+ AuthnInstant="{instant()}" SessionIndex="{assertion_id}"><saml:AuthnContext><saml:AuthnContextClassRef
+>https://www.spid.gov.it/SpidL2</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>
+<saml:AttributeStatement>{attribute_xml}</saml:AttributeStatement></saml:Assertion>"""
+        signed_assertion = OneLogin_Saml2_Utils.add_sign(assertion, self.key_pem, self.cert_pem)
+        response = etree.fromstring(
+            f"""<samlp:Response xmlns:samlp="{NS["samlp"]}" xmlns:saml="{NS["saml"]}" ID="_{uuid.uuid4().hex}"
+ Version="2.0" IssueInstant="{instant()}" Destination="{acs_url}" InResponseTo="{in_response_to}"
+><saml:Issuer>{IDP_ENTITY_ID}</saml:Issuer><samlp:Status><samlp:StatusCode
+ Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status></samlp:Response>""".encode()
+        )
+        response.append(etree.fromstring(signed_assertion))
+        return etree.tostring(response)
+
+
+def request_id_from_redirect(location: str) -> str:
+    """The ID of the AuthnRequest that the SP sent to the IdP (HTTP-Redirect binding: deflated, base64)."""
+    assert location.startswith(IDP_SSO_URL), location
+    encoded = parse_qs(urlparse(location).query)["SAMLRequest"][0]
+    xml = zlib.decompress(base64.b64decode(encoded), -15)
+    return etree.fromstring(xml).get("ID")
+
+
+def tamper(response_b64: str, attribute: str, value: str) -> str:
+    """Change one attribute value after signing, as an attacker in the middle would."""
+    root = etree.fromstring(base64.b64decode(response_b64))
+    node = root.find(f'.//saml:Attribute[@Name="{attribute}"]/saml:AttributeValue', NS)
+    node.text = value
+    return base64.b64encode(etree.tostring(root)).decode()

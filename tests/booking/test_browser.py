@@ -1,0 +1,70 @@
+"""The family's pages in headless Chromium: sign in with email, profile, child, voucher; axe-core finds nothing."""
+
+import datetime
+import shutil
+
+import pytest
+from allauth.account.models import EmailAddress
+
+from tests.booking.factories import ChildFactory, GuardianFactory, fiscal_code, make_wallet
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture
+def page(live_server, monkeypatch):
+    if CHROMIUM is None:
+        pytest.skip("Chromium is not installed (scripts/setup --tests installs it)")
+    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes are still synchronous.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield browser.new_page()
+        browser.close()
+
+
+def assert_accessible(page) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+
+
+def test_family_journey_through_own_pages_is_accessible(page, live_server):
+    guardian = GuardianFactory(first_name="Laura")
+    guardian.user.set_password("password-di-prova-77")
+    guardian.user.save()
+    EmailAddress.objects.create(user=guardian.user, email=guardian.user.email, verified=True, primary=True)
+    wallet = make_wallet("300.00", child=ChildFactory(guardian=guardian, first_name="Giulia"))
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    assert_accessible(page)
+    page.get_by_label("Email").fill(guardian.user.email)
+    page.get_by_label("Password").fill("password-di-prova-77")
+    page.locator("form[action='/accounts/login/'] button[type=submit]").click()
+    page.wait_for_url(f"{live_server.url}/famiglia/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Area famiglia"
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Aggiungi una figlia o un figlio").click()
+    page.get_by_label("Nome").fill("Pietro")
+    page.get_by_label("Data di nascita").fill("2016-02-03")
+    page.get_by_label("Codice fiscale").fill("RSSPTR16B03F205X")
+    page.get_by_role("button", name="Salva").click()
+    assert page.locator(".invalid-feedback").count() == 1
+    assert_accessible(page)
+    page.get_by_label("Codice fiscale").fill(fiscal_code(datetime.date(2016, 2, 3)))
+    page.get_by_role("button", name="Salva").click()
+    page.wait_for_url(f"{live_server.url}/famiglia/")
+    assert "Pietro" in page.content()
+
+    page.goto(f"{live_server.url}/famiglia/voucher/{wallet.pk}/")
+    assert "300,00 €" in page.content()
+    assert_accessible(page)
+    page.goto(f"{live_server.url}/famiglia/profilo/")
+    assert_accessible(page)
+    page.goto(f"{live_server.url}/accounts/signup/")
+    assert_accessible(page)

@@ -1,0 +1,97 @@
+"""Payments at once against one wallet, on PostgreSQL with real threads and connections.
+
+Each thread pauses right after reading the balance until all of them have read it: the worst
+interleaving for a check-then-spend. With the row lock only one thread can be inside at a time (the
+pause times out and the others queue on the lock); the control run removes the lock and shows that
+the same interleaving overdraws the wallet.
+"""
+
+import contextlib
+import threading
+from decimal import Decimal
+
+import pytest
+from django.db import connections
+
+from booking import vouchers
+from booking.models import LedgerEntry, Wallet
+from tests.booking.factories import make_wallet
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+THREADS = 8
+
+
+def run_at_once(func, count: int = THREADS) -> list:
+    start = threading.Barrier(count)
+    results: list = [None] * count
+
+    def target(index: int) -> None:
+        try:
+            start.wait()
+            results[index] = func(index)
+        except Exception as exc:  # the test inspects what each thread got
+            results[index] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=target, args=(index,)) for index in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def pause_after_reading_balance(monkeypatch, timeout: float) -> None:
+    meeting = threading.Barrier(THREADS, timeout=timeout)
+    read_balance = vouchers._balance
+
+    def balance_then_wait(wallet_id):
+        value = read_balance(wallet_id)
+        with contextlib.suppress(threading.BrokenBarrierError):  # the others queue on the lock: go on alone
+            meeting.wait()
+        return value
+
+    monkeypatch.setattr(vouchers, "_balance", balance_then_wait)
+
+
+def ledger_state(wallet: Wallet) -> tuple[Decimal, Decimal]:
+    amounts = LedgerEntry.objects.filter(wallet=wallet).values_list("amount", flat=True)
+    return sum(amounts, Decimal("0.00")), Wallet.objects.with_balance().get(pk=wallet.pk).balance
+
+
+def test_parallel_payments_never_overdraw(postgres, monkeypatch):
+    wallet = make_wallet("100.00")
+    pause_after_reading_balance(monkeypatch, timeout=3)
+
+    results = run_at_once(lambda i: vouchers.redeem(wallet, Decimal("30.00"), idempotency_key=f"order-{i}"))
+
+    paid = [r for r in results if isinstance(r, LedgerEntry)]
+    refused = [r for r in results if isinstance(r, vouchers.InsufficientBalance)]
+    assert (len(paid), len(refused)) == (3, 5), results
+    ledger_sum, shown = ledger_state(wallet)
+    assert ledger_sum == shown == Decimal("10.00")
+
+
+def test_parallel_retries_of_one_payment_redeem_once(postgres):
+    wallet = make_wallet("100.00")
+
+    results = run_at_once(lambda i: vouchers.redeem(wallet, Decimal("30.00"), idempotency_key="order-1"))
+
+    assert all(isinstance(r, LedgerEntry) for r in results), results
+    assert len({r.pk for r in results}) == 1
+    assert ledger_state(wallet) == (Decimal("70.00"), Decimal("70.00"))
+
+
+def test_control_without_the_lock_the_race_overdraws(postgres, monkeypatch):
+    """Proves the test above can fail: the same code minus SELECT ... FOR UPDATE spends money it does not have."""
+    wallet = make_wallet("100.00")
+    monkeypatch.setattr(vouchers, "_lock", lambda wallet_id: Wallet.objects.get(pk=wallet_id))
+    pause_after_reading_balance(monkeypatch, timeout=60)
+
+    results = run_at_once(lambda i: vouchers.redeem(wallet, Decimal("30.00"), idempotency_key=f"order-{i}"))
+
+    assert sum(isinstance(r, LedgerEntry) for r in results) > 3
+    ledger_sum, shown = ledger_state(wallet)
+    assert ledger_sum == shown < 0
