@@ -19,6 +19,7 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("cerca/", home_views.site_search, name="site_search"),
+    path("elenco-milano-0-18/", include("catalog.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )
