@@ -6,5 +6,8 @@ CHALLENGE_SERVICES_LIMIT = 12
 
 
 def live_services_for_challenge(challenge_page, limit: int = CHALLENGE_SERVICES_LIMIT) -> list[ServicePage]:
-    """The live services addressing a challenge, newest first, with their provider (one query + one prefetch)."""
+    """Live services addressing a challenge, newest first, with their provider: 3 queries whatever the count.
+
+    (Private-page restrictions, the services joined with their provider, the municipi prefetch.)
+    """
     return list(live_services().filter(challenges=challenge_page)[:limit])
