@@ -1,5 +1,7 @@
 """Who can do what in the admin: the role x action x page matrix, every cell through Wagtail's permission API."""
 
+import re
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from wagtail.models import Page
@@ -130,3 +132,13 @@ def test_provider_cannot_publish_through_the_admin(client, world):
 def test_editor_can_open_any_providers_service(client, world):
     client.force_login(world["users"]["editor"])
     assert client.get(f"/admin/pages/{world['pages']['b']['service'].pk}/edit/").status_code == 200
+
+
+def test_admin_forms_show_the_stored_categories_and_municipi_as_checked_boxes(client, world):
+    client.force_login(world["users"]["provider_a"])
+    provider_html = client.get(f"/admin/pages/{world['pages']['a']['provider'].pk}/edit/").content.decode()
+    assert re.search(r'<input[^>]*name="category_codes"[^>]*value="arte"[^>]*checked', provider_html)
+    assert not re.search(r'<input[^>]*name="category_codes"[^>]*value="sport"[^>]*checked', provider_html)
+    service_html = client.get(f"/admin/pages/{world['pages']['a']['service'].pk}/edit/").content.decode()
+    checked = re.findall(r'<input[^>]*name="municipi_served"[^>]*value="(\d)"[^>]*checked', service_html)
+    assert checked == ["5", "6"]
