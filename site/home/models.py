@@ -68,6 +68,7 @@ class HomePage(BasePage):
         "news.NewsIndexPage",
         "hubs.HubIndexPage",
         "calls.CallIndexPage",
+        "catalog.CatalogIndexPage",
     ]
     max_count = 1
 

@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "news",
     "hubs",
     "calls",
+    "catalog",
     "theme",
     "bootstrap_italia_template",
     "wagtail.contrib.forms",

@@ -1,0 +1,187 @@
+"""Staff review of register applications in the Wagtail admin: inspect, approve, reject with a reason."""
+
+import django_filters
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import FormView
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.views.generic import InspectView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets import HeaderButton
+from wagtail.permission_policies import ModelPermissionPolicy
+
+from catalog import register
+from catalog.constants import ApplicationStatus, Category
+from catalog.models import RegisterApplication
+
+DECIDE_PERMISSION = "catalog.change_registerapplication"
+
+
+class ApplicationPermissionPolicy(ModelPermissionPolicy):
+    """Applications are read-only in the admin: they change only through approve and reject (and their log)."""
+
+    def user_has_permission(self, user, action):
+        if action in ("add", "change", "delete"):
+            return False
+        return super().user_has_permission(user, action)
+
+
+class ApplicationFilterSet(WagtailFilterSet):
+    status = django_filters.ChoiceFilter(label=_("Stato"), choices=ApplicationStatus.choices)
+    category = django_filters.ChoiceFilter(
+        label=_("Categoria"), field_name="categories__category", choices=Category.choices, distinct=True
+    )
+
+    class Meta:
+        model = RegisterApplication
+        fields = []
+
+
+class ApplicationInspectView(InspectView):
+    def get_header_more_buttons(self):
+        return []
+
+    @property
+    def header_buttons(self):
+        if self.object.status != ApplicationStatus.SUBMITTED or not self.request.user.has_perm(DECIDE_PERMISSION):
+            return []
+        return [
+            HeaderButton(
+                _("Approva"), url=reverse("register_applications:approve", args=[self.object.pk]), icon_name="check"
+            ),
+            HeaderButton(
+                _("Respingi"), url=reverse("register_applications:reject", args=[self.object.pk]), icon_name="cross"
+            ),
+        ]
+
+    def get_categories_display_value(self):
+        return self.object.category_labels() or "-"
+
+    def get_attachments_display_value(self):
+        rows = [(a.file.url, a.title) for a in self.object.attachments.all()]
+        return format_html("<ul>{}</ul>", format_html_join("", '<li><a href="{}">{}</a></li>', rows)) if rows else "-"
+
+    def get_transitions_display_value(self):
+        rows = [
+            (
+                f"{t.at:%d/%m/%Y %H:%M}",
+                t.get_from_status_display() or "—",
+                t.get_to_status_display(),
+                t.by.get_username() if t.by else _("richiedente"),
+                t.note,
+            )
+            for t in self.object.transitions.select_related("by")
+        ]
+        return format_html("<ul>{}</ul>", format_html_join("", "<li>{}: {} → {} ({}) {}</li>", rows))
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Motivo del rigetto"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Sarà inviato all'ente per email."),
+        error_messages={"required": _("Indica il motivo del rigetto: sarà inviato all'ente.")},
+    )
+
+
+class DecisionView(WagtailAdminTemplateMixin, FormView):
+    template_name = "catalog/admin/decision.html"
+    form_class = forms.Form
+    header_icon = "doc-full"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm(DECIDE_PERMISSION):
+            raise PermissionDenied
+        self.application = get_object_or_404(RegisterApplication, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_subtitle(self):
+        return str(self.application)
+
+    def inspect_url(self):
+        return reverse("register_applications:inspect", args=[self.application.pk])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(application=self.application, inspect_url=self.inspect_url(), action_label=self.action_label)
+        return context
+
+    def form_valid(self, form):
+        try:
+            self.decide(form)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(self.request, message)
+            return redirect(self.inspect_url())
+        messages.success(self.request, self.success_message % {"name": self.application})
+        return redirect(self.inspect_url())
+
+
+class ApproveView(DecisionView):
+    page_title = _("Approva la domanda")
+    action_label = _("Approva e invita l'ente")
+    success_message = _("«%(name)s» è stato ammesso: la scheda ente e l'utente sono stati creati e l'invito inviato.")
+
+    def decide(self, form):
+        register.approve(self.application, by=self.request.user)
+
+
+class RejectView(DecisionView):
+    page_title = _("Respingi la domanda")
+    form_class = RejectForm
+    action_label = _("Respingi e avvisa l'ente")
+    success_message = _("La domanda di «%(name)s» è stata respinta e l'ente è stato avvisato.")
+
+    def decide(self, form):
+        register.reject(self.application, by=self.request.user, reason=form.cleaned_data["reason"])
+
+
+class RegisterApplicationViewSet(ModelViewSet):
+    model = RegisterApplication
+    icon = "form"
+    menu_label = _("Elenco Milano 0-18")
+    add_to_admin_menu = True
+    menu_order = 250
+    list_display = ["organisation_name", "legal_form", "category_labels", "status", "submitted_at"]
+    filterset_class = ApplicationFilterSet
+    search_fields = ["organisation_name", "tax_code"]
+    ordering = ["-submitted_at"]
+    inspect_view_enabled = True
+    inspect_view_class = ApplicationInspectView
+    inspect_view_fields = [
+        "organisation_name",
+        "legal_form",
+        "tax_code",
+        "vat_number",
+        "address",
+        "email",
+        "phone",
+        "website",
+        "representative_name",
+        "representative_tax_code",
+        "contact_email",
+        "categories",
+        "declares_honourability",
+        "declares_professional_capacity",
+        "declares_organisational_capacity",
+        "attachments",
+        "status",
+        "rejection_reason",
+        "submitted_at",
+        "provider_page",
+        "transitions",
+    ]
+    copy_view_enabled = False
+    form_fields = ["organisation_name"]
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path("approve/<int:pk>/", ApproveView.as_view(), name="approve"),
+            path("reject/<int:pk>/", RejectView.as_view(), name="reject"),
+        ]

@@ -1,0 +1,217 @@
+"""Word pools for the demo catalogue: realistic Italian names, activities and descriptions per category."""
+
+from catalog.constants import Category
+
+# Per category: services (title, summary), activities, staff qualifications, descriptor profile (body,
+# relationships, knowledge, creativity, self-determination), provider name patterns, tags.
+CATEGORIES = {
+    Category.SPORT: {
+        "services": [
+            ("Corso di nuoto", "Lezioni in piscina per imparare a nuotare e acquisire sicurezza in acqua."),
+            ("Minivolley", "Il gioco della pallavolo adattato ai più piccoli, in squadra e con regole semplici."),
+            ("Scuola di circo", "Giocoleria, equilibrismo e acrobatica a terra in un gruppo di coetanei."),
+            ("Gioco danza", "Movimento, musica e fantasia per scoprire il corpo e lo spazio."),
+            ("Psicomotricità", "Attività psicomotoria in piccolo gruppo per lo sviluppo armonico del bambino."),
+            ("Basket giovanile", "Allenamenti di minibasket e pallacanestro con tornei interni."),
+            ("Arrampicata indoor", "Arrampicata in palestra attrezzata, con istruttori qualificati."),
+            ("Atletica leggera", "Corsa, salti e lanci per sviluppare coordinazione e resistenza."),
+            ("Judo per ragazzi", "Arte marziale educativa che insegna rispetto, equilibrio e autocontrollo."),
+            ("Calcio inclusivo", "Calcio a 5 per squadre miste, aperto a ragazze e ragazzi con disabilità."),
+        ],
+        "activities": [
+            "Riscaldamento e giochi motori",
+            "Esercizi tecnici",
+            "Partite e tornei",
+            "Allenamento della coordinazione",
+            "Educazione al fair play",
+            "Stretching e defaticamento",
+        ],
+        "qualifications": ["Istruttore federale", "Laureato in Scienze motorie", "Allenatore CONI", "Psicomotricista"],
+        "profile": (5, 4, 2, 2, 3),
+        "providers": ["ASD", "Polisportiva", "Società Sportiva Dilettantistica", "Centro Sportivo"],
+        "tags": ["movimento", "squadra", "all'aperto", "piscina", "inclusione"],
+    },
+    Category.ARTE: {
+        "services": [
+            ("Corsi di teatro", "Laboratorio teatrale per esprimersi con la voce, il corpo e l'improvvisazione."),
+            ("Laboratorio di pittura", "Tecniche pittoriche, colori e materiali per creare in libertà."),
+            ("Coro di voci bianche", "Canto corale per bambine e bambini, con concerto finale."),
+            ("Scuola di musica", "Lezioni di strumento individuali e musica d'insieme."),
+            ("Fumetto e illustrazione", "Dalla storia alla tavola: personaggi, sceneggiatura e disegno."),
+            ("Visite guidate al museo", "Percorsi animati nei musei della città pensati per le famiglie."),
+            ("Laboratorio di ceramica", "Modellare l'argilla, decorare e cuocere i propri oggetti."),
+            ("Danza contemporanea", "Composizione coreografica e consapevolezza del movimento."),
+            ("Fotografia per ragazzi", "Scatti in città, luce e composizione, con mostra finale."),
+            ("Workshop di cinema", "Scrivere, girare e montare un cortometraggio in gruppo."),
+        ],
+        "activities": [
+            "Esercizi di espressione corporea",
+            "Laboratorio creativo",
+            "Prove e messa in scena",
+            "Uscite sul territorio",
+            "Restituzione finale alle famiglie",
+            "Lavoro di gruppo",
+        ],
+        "qualifications": [
+            "Attore e formatore teatrale",
+            "Diplomato in Accademia di Belle Arti",
+            "Musicista diplomato",
+        ],
+        "profile": (2, 4, 3, 5, 4),
+        "providers": ["Associazione culturale", "Compagnia", "Cooperativa sociale", "Laboratorio"],
+        "tags": ["teatro", "musica", "creatività", "museo", "laboratorio"],
+    },
+    Category.STEM: {
+        "services": [
+            ("Coding creativo", "Programmare storie e giochi con Scratch, imparando a ragionare per passi."),
+            ("Robotica educativa", "Costruire e programmare piccoli robot per risolvere sfide."),
+            ("Piccoli scienziati", "Esperimenti di chimica e fisica con materiali di uso quotidiano."),
+            ("Astronomia in città", "Osservazioni al telescopio e laboratorio sul sistema solare."),
+            ("Orto didattico", "Educazione ambientale coltivando un orto urbano condiviso."),
+            ("Matematica in gioco", "Giochi logici e problemi per scoprire la matematica divertendosi."),
+            ("Stampa 3D e maker", "Progettare oggetti al computer e realizzarli con la stampante 3D."),
+            ("Esploratori della natura", "Uscite nei parchi per osservare piante, insetti e uccelli."),
+            ("Sviluppo di app", "Ideare e realizzare una semplice app per lo smartphone."),
+            ("Energia e sostenibilità", "Laboratorio su energia, rifiuti e consumi consapevoli."),
+        ],
+        "activities": [
+            "Esperimenti guidati",
+            "Programmazione a blocchi",
+            "Progettazione in gruppo",
+            "Uscite didattiche",
+            "Presentazione dei progetti",
+            "Giochi logici",
+        ],
+        "qualifications": ["Laureato in discipline scientifiche", "Educatore ambientale", "Formatore di coding"],
+        "profile": (1, 3, 5, 4, 4),
+        "providers": ["FabLab", "Associazione", "Cooperativa", "Impresa sociale"],
+        "tags": ["coding", "robotica", "scienze", "ambiente", "sostenibilità"],
+    },
+    Category.SALUTE: {
+        "services": [
+            ("Sportello di ascolto psicologico", "Colloqui individuali per ragazze e ragazzi e per i genitori."),
+            ("Logopedia", "Valutazione e trattamento dei disturbi del linguaggio e della comunicazione."),
+            ("Educazione alimentare", "Laboratori su cibo, gusto e corretta alimentazione."),
+            ("Sostegno alla genitorialità 0-3", "Incontri per neogenitori su sonno, allattamento e crescita."),
+            ("Mindfulness per adolescenti", "Pratiche di consapevolezza per gestire ansia e stress."),
+            ("Percorso di neuropsicomotricità", "Interventi individuali per lo sviluppo motorio e cognitivo."),
+            ("Prevenzione dipendenze digitali", "Incontri di gruppo sull'uso consapevole di smartphone e social."),
+            ("Musicoterapia", "Percorsi di musicoterapia anche per bambini con disabilità."),
+            ("Educazione all'affettività", "Incontri su emozioni, relazioni e consenso per preadolescenti."),
+            ("Screening visivo e uditivo", "Controlli gratuiti e consigli per la salute di occhi e orecchie."),
+        ],
+        "activities": [
+            "Colloquio iniziale",
+            "Incontri individuali",
+            "Incontri di gruppo",
+            "Restituzione ai genitori",
+            "Materiali informativi",
+            "Raccordo con i servizi del territorio",
+        ],
+        "qualifications": ["Psicologo psicoterapeuta", "Logopedista", "Neuropsicomotricista", "Dietista"],
+        "profile": (3, 4, 3, 2, 4),
+        "providers": ["Centro", "Cooperativa sociale", "Studio associato", "Fondazione"],
+        "tags": ["benessere", "ascolto", "prevenzione", "famiglie", "crescita"],
+    },
+    Category.SCUOLA_PLUS: {
+        "services": [
+            ("Doposcuola", "Aiuto nei compiti e nello studio in piccoli gruppi, dopo la scuola."),
+            ("Italiano L2", "Corso di italiano per bambini e ragazzi di recente arrivo in Italia."),
+            ("Inglese con il gioco", "Avvicinamento all'inglese con canzoni, giochi e storie."),
+            ("Metodo di studio", "Strategie per organizzare lo studio, prendere appunti e ripassare."),
+            ("Orientamento alle superiori", "Percorso per scegliere la scuola superiore con consapevolezza."),
+            ("Supporto DSA", "Sostegno allo studio con strumenti compensativi per ragazzi con DSA."),
+            ("Preparazione all'esame di terza media", "Ripasso e simulazioni per l'esame di Stato."),
+            ("Lettura ad alta voce", "Gruppi di lettura per appassionarsi ai libri."),
+            ("Corso di spagnolo", "Lingua spagnola per principianti con insegnanti madrelingua."),
+            ("Compiti delle vacanze", "Accompagnamento ai compiti estivi in un clima sereno."),
+        ],
+        "activities": [
+            "Aiuto nei compiti",
+            "Esercitazioni guidate",
+            "Giochi linguistici",
+            "Colloqui con le famiglie",
+            "Raccordo con gli insegnanti",
+            "Verifiche di fine percorso",
+        ],
+        "qualifications": ["Insegnante abilitato", "Educatore professionale", "Tutor dell'apprendimento"],
+        "profile": (1, 4, 5, 3, 4),
+        "providers": ["Cooperativa", "Associazione", "Scuola di lingue", "Centro studi"],
+        "tags": ["compiti", "lingue", "studio", "orientamento", "DSA"],
+    },
+}
+
+PROVIDER_NAMES = [
+    "Navigli",
+    "Il Girasole",
+    "Porta Venezia",
+    "Arcobaleno",
+    "Lambrate",
+    "La Bussola",
+    "Bicocca",
+    "Il Melograno",
+    "Città Studi",
+    "Il Cerchio",
+    "Baggio",
+    "Libellula",
+    "Niguarda",
+    "Officina",
+    "Isola",
+    "Gratosoglio",
+    "Chiaravalle",
+    "Il Ponte",
+    "Corvetto",
+    "La Fenice",
+    "Quarto Oggiaro",
+    "Sempione",
+    "Barona",
+    "Giambellino",
+]
+
+STREETS = [
+    ("Via Padova", 2),
+    ("Corso di Porta Ticinese", 1),
+    ("Via Giambellino", 6),
+    ("Viale Monza", 2),
+    ("Via Ripamonti", 5),
+    ("Via Novara", 7),
+    ("Via dei Missaglia", 5),
+    ("Viale Certosa", 8),
+    ("Via Pitteri", 3),
+    ("Via Ornato", 9),
+    ("Corso Lodi", 4),
+    ("Via Lorenteggio", 6),
+    ("Via Cenisio", 8),
+    ("Piazzale Loreto", 3),
+    ("Via Mecenate", 4),
+    ("Corso Garibaldi", 1),
+    ("Via Val Cismon", 9),
+    ("Via Bovisasca", 9),
+    ("Viale Famagosta", 5),
+    ("Via Inganni", 7),
+]
+
+# Approximate centre of each municipio (latitude, longitude), for the demo locations.
+MUNICIPIO_CENTRES = {
+    1: (45.4642, 9.1900),
+    2: (45.4960, 9.2200),
+    3: (45.4800, 9.2300),
+    4: (45.4500, 9.2300),
+    5: (45.4300, 9.1900),
+    6: (45.4450, 9.1400),
+    7: (45.4650, 9.1200),
+    8: (45.4950, 9.1500),
+    9: (45.5100, 9.1900),
+}
+
+FIRST_NAMES = ["Giulia", "Marco", "Francesca", "Luca", "Chiara", "Andrea", "Sara", "Paolo", "Elena", "Davide"]
+LAST_NAMES = ["Rossi", "Bianchi", "Colombo", "Ferrari", "Ricci", "Marino", "Galli", "Conti", "Fontana", "Villa"]
+
+ACTIVATION_PROCEDURES = [
+    "Per attivare il servizio è necessario un colloquio telefonico per raccogliere la richiesta ed elaborare una "
+    "proposta di intervento con relativo preventivo di spesa. In caso di accettazione della proposta, si procederà "
+    "all'invio del contratto al richiedente.",
+    "Dopo la richiesta sul catalogo l'ente propone un incontro di conoscenza con la famiglia; l'iscrizione si "
+    "perfeziona con la firma del modulo e il pagamento, anche con il voucher Milano 0.18.",
+    "È prevista una lezione di prova gratuita: al termine la famiglia conferma l'iscrizione e riceve il calendario.",
+]

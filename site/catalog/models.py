@@ -1,0 +1,753 @@
+"""The catalogue: categories, providers (Scheda Ente), services (Scheda Servizio) and the provider register."""
+
+import json
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from taggit.models import TaggedItemBase
+from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable
+from wagtail.search import index
+
+from catalog.constants import (
+    DESCRIPTOR_MAX,
+    DESCRIPTORS,
+    ApplicationStatus,
+    Category,
+    DocumentKind,
+    LegalForm,
+    OfficeKind,
+    PriceUnit,
+    Sharing,
+)
+from catalog.validators import (
+    validate_organisation_tax_code,
+    validate_partita_iva,
+    validate_personal_tax_code,
+)
+from home.constants import Municipio, Weekday
+from home.models import BasePage
+
+SERVICES_PER_PAGE = 12
+RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul"]
+
+
+def live_services():
+    """Live services with what a card shows, newest first: one query, plus one per prefetched relation."""
+    return (
+        ServicePage.objects.live()
+        .public()
+        .select_related("provider_page")
+        .prefetch_related("served_municipi")
+        .order_by("-first_published_at", "-pk")
+    )
+
+
+class CatalogIndexPage(BasePage):
+    intro = models.TextField(_("introduzione"), blank=True)
+
+    content_panels = BasePage.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["catalog.CategoryPage", "catalog.ProviderIndexPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("catalogo")
+
+    @property
+    def intro_text(self) -> str:
+        return self.intro
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["categories"] = CategoryPage.objects.child_of(self).live().public()
+        context["provider_index"] = ProviderIndexPage.objects.child_of(self).live().public().first()
+        return context
+
+
+class CategoryPage(BasePage):
+    """One of the five categories: lists the live services of its category (the search issue adds filters)."""
+
+    category = models.CharField(_("categoria"), max_length=20, choices=Category.choices, unique=True)
+    description = models.TextField(_("descrizione"))
+
+    content_panels = BasePage.content_panels + [FieldPanel("category"), FieldPanel("description")]
+    search_fields = BasePage.search_fields + [index.SearchField("description")]
+    parent_page_types = ["catalog.CatalogIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("categoria del catalogo")
+        verbose_name_plural = _("categorie del catalogo")
+
+    @property
+    def intro_text(self) -> str:
+        return self.description
+
+    def services(self):
+        return live_services().filter(category=self.category)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        paginator = Paginator(self.services(), SERVICES_PER_PAGE)
+        context["services"] = paginator.get_page(request.GET.get("pagina"))
+        return context
+
+
+class ProviderIndexPage(BasePage):
+    """The Elenco Milano 0-18 as citizens browse it; its subtree goes through the «Revisione del Comune» workflow."""
+
+    intro = models.TextField(_("introduzione"), blank=True)
+
+    content_panels = BasePage.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["catalog.CatalogIndexPage"]
+    subpage_types = ["catalog.ProviderPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("elenco degli enti")
+
+    @property
+    def intro_text(self) -> str:
+        return self.intro
+
+    def save(self, *args, **kwargs):
+        is_new = self._state.adding
+        result = super().save(*args, **kwargs)
+        if is_new:
+            from catalog.workflow import assign_moderation_workflow
+
+            assign_moderation_workflow(self)
+        return result
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        providers = ProviderPage.objects.child_of(self).live().public().order_by("title")
+        context["providers"] = Paginator(providers, 30).get_page(request.GET.get("pagina"))
+        return context
+
+
+class ProviderPageForm(WagtailAdminPageForm):
+    """Edits the provider's categories as checkboxes, stored as rows of a child relation."""
+
+    category_codes = forms.MultipleChoiceField(
+        label=_("Categorie"), choices=Category.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category_codes"].initial = [row.category for row in self.instance.categories.all()]
+
+    def save(self, commit=True):
+        page = super().save(commit=False)
+        page.categories = [ProviderCategory(category=code) for code in self.cleaned_data["category_codes"]]
+        if commit:
+            page.save()
+        return page
+
+
+class ProviderPage(BasePage):
+    """Scheda Ente: the provider's public profile. Its services are its children, so permissions follow."""
+
+    legal_name = models.CharField(_("ragione sociale"), max_length=255)
+    legal_form = models.CharField(_("forma giuridica"), max_length=20, choices=LegalForm.choices)
+    tax_code = models.CharField(
+        _("codice fiscale"), max_length=16, validators=[validate_organisation_tax_code], db_index=True
+    )
+    vat_number = models.CharField(_("partita IVA"), max_length=11, blank=True, validators=[validate_partita_iva])
+    contact_person = models.CharField(_("referente"), max_length=200)
+    contact_email = models.EmailField(_("email per i cittadini"))
+    contact_phone = models.CharField(_("telefono per i cittadini"), max_length=40, blank=True)
+    description = RichTextField(_("descrizione"), features=RICH_TEXT_FEATURES)
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("logo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    website = models.URLField(_("sito web"), blank=True)
+    facebook = models.URLField(_("Facebook"), blank=True)
+    instagram = models.URLField(_("Instagram"), blank=True)
+    linkedin = models.URLField(_("LinkedIn"), blank=True)
+    youtube = models.URLField(_("YouTube"), blank=True)
+
+    base_form_class = ProviderPageForm
+    content_panels = BasePage.content_panels + [
+        MultiFieldPanel(
+            [FieldPanel("legal_name"), FieldPanel("legal_form"), FieldPanel("tax_code"), FieldPanel("vat_number")],
+            heading=_("Dati dell'ente"),
+        ),
+        FieldPanel("category_codes"),
+        FieldPanel("description"),
+        FieldPanel("logo"),
+        InlinePanel("offices", label=_("Sede"), min_num=1),
+        MultiFieldPanel(
+            [FieldPanel("contact_person"), FieldPanel("contact_email"), FieldPanel("contact_phone")],
+            heading=_("Contatti"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("website"),
+                FieldPanel("facebook"),
+                FieldPanel("instagram"),
+                FieldPanel("linkedin"),
+                FieldPanel("youtube"),
+            ],
+            heading=_("Web e social"),
+        ),
+        InlinePanel("documents", label=_("Documento")),
+    ]
+    search_fields = BasePage.search_fields + [
+        index.SearchField("legal_name"),
+        index.SearchField("description"),
+        index.FilterField("tax_code"),
+    ]
+    parent_page_types = ["catalog.ProviderIndexPage"]
+    subpage_types = ["catalog.ServicePage"]
+
+    class Meta:
+        verbose_name = _("scheda ente")
+        verbose_name_plural = _("schede ente")
+
+    def get_meta_description(self) -> str:
+        return self.search_description or _("Scheda dell'ente %(name)s nel catalogo Milano 0.18.") % {
+            "name": self.title
+        }
+
+    def category_labels(self) -> list[str]:
+        return [row.get_category_display() for row in self.categories.all()]
+
+    def live_services(self):
+        return live_services().child_of(self)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["services"] = self.live_services()
+        context["documents"] = self.documents.select_related("document")
+        return context
+
+
+class ProviderCategory(models.Model):
+    page = ParentalKey(ProviderPage, on_delete=models.CASCADE, related_name="categories")
+    category = models.CharField(_("categoria"), max_length=20, choices=Category.choices, db_index=True)
+
+    class Meta:
+        unique_together = [("page", "category")]
+        ordering = ["category"]
+
+    def __str__(self) -> str:
+        return str(self.get_category_display())
+
+
+class ProviderOffice(Orderable):
+    page = ParentalKey(ProviderPage, on_delete=models.CASCADE, related_name="offices")
+    kind = models.CharField(_("tipo"), max_length=10, choices=OfficeKind.choices, default=OfficeKind.MAIN)
+    address = models.CharField(_("indirizzo"), max_length=255)
+    municipio = models.PositiveSmallIntegerField(_("municipio"), choices=Municipio.choices, null=True, blank=True)
+
+    panels = [FieldPanel("kind"), FieldPanel("address"), FieldPanel("municipio")]
+
+
+class ProviderDocument(Orderable):
+    page = ParentalKey(ProviderPage, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("tipo di documento"), max_length=20, choices=DocumentKind.choices)
+    document = models.ForeignKey("wagtaildocs.Document", verbose_name=_("documento"), on_delete=models.CASCADE)
+
+    panels = [FieldPanel("kind"), FieldPanel("document")]
+
+
+class ServicePageForm(WagtailAdminPageForm):
+    """Municipi served as checkboxes, stored as indexed rows (filterable on SQLite and PostgreSQL alike)."""
+
+    municipi_served = forms.TypedMultipleChoiceField(
+        label=_("Zone di intervento"), choices=Municipio.choices, coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipi_served"].initial = [row.municipio for row in self.instance.served_municipi.all()]
+
+    def save(self, commit=True):
+        page = super().save(commit=False)
+        page.served_municipi = [ServiceMunicipio(municipio=number) for number in self.cleaned_data["municipi_served"]]
+        if commit:
+            page.save()
+        return page
+
+
+def _descriptor_field(label):
+    return models.PositiveSmallIntegerField(
+        label, default=0, validators=[MinValueValidator(0), MaxValueValidator(DESCRIPTOR_MAX)]
+    )
+
+
+class ServicePage(RoutablePageMixin, BasePage):
+    """Scheda Servizio: the whole service sheet as structured fields."""
+
+    category = models.CharField(_("categoria"), max_length=20, choices=Category.choices, db_index=True)
+    summary = models.CharField(_("sommario"), max_length=300)
+    description = RichTextField(_("descrizione del servizio"), features=RICH_TEXT_FEATURES)
+    provider_page = models.ForeignKey(
+        ProviderPage, editable=False, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    age_min = models.PositiveSmallIntegerField(
+        _("età minima"), validators=[MaxValueValidator(18)], help_text=_("Anni compiuti, da 0 a 18.")
+    )
+    age_max = models.PositiveSmallIntegerField(
+        _("età massima"), validators=[MaxValueValidator(18)], help_text=_("Anni compiuti, da 0 a 18.")
+    )
+    for_families = models.BooleanField(_("anche per le famiglie"), default=False)
+    for_disability = models.BooleanField(_("adatto a persone con disabilità"), default=False, db_index=True)
+    for_special_needs = models.BooleanField(
+        _("adatto a bisogni educativi speciali (BES)"), default=False, db_index=True
+    )
+
+    at_premises = models.BooleanField(_("presso la sede"), default=True)
+    at_home = models.BooleanField(_("a domicilio"), default=False)
+    online = models.BooleanField(_("online"), default=False)
+
+    staff_qualification = models.CharField(_("qualifica del personale"), max_length=200)
+    staff_experience_years = models.PositiveSmallIntegerField(_("esperienza minima nel settore (anni)"), default=1)
+    staff_references = models.BooleanField(_("referenze disponibili"), default=False)
+
+    is_free = models.BooleanField(_("gratuito"), default=False, db_index=True)
+    price_amount = models.DecimalField(
+        _("prezzo (EUR)"), max_digits=8, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    price_unit = models.CharField(_("unità di prezzo"), max_length=10, choices=PriceUnit.choices, blank=True)
+    price_valid_from = models.DateField(_("prezzo valido dal"), null=True, blank=True)
+    price_valid_until = models.DateField(_("prezzo valido fino al"), null=True, blank=True)
+    sharing = models.CharField(_("modalità di fruizione"), max_length=10, choices=Sharing.choices)
+    voucher_accepted = models.BooleanField(_("accetta il voucher Milano 0.18"), default=True, db_index=True)
+
+    activation_procedure = models.TextField(_("procedura di attivazione"))
+    max_wait_days = models.PositiveSmallIntegerField(_("tempo massimo di attesa (giorni lavorativi)"))
+    start_date = models.DateField(_("inizio"), null=True, blank=True)
+    end_date = models.DateField(_("fine"), null=True, blank=True)
+    places_available = models.PositiveIntegerField(_("posti disponibili"), null=True, blank=True)
+
+    descriptor_body = _descriptor_field(_("corpo e movimento"))
+    descriptor_relationships = _descriptor_field(_("relazioni"))
+    descriptor_knowledge = _descriptor_field(_("conoscenze e competenze"))
+    descriptor_creativity = _descriptor_field(_("creatività, abilità e talenti"))
+    descriptor_self_determination = _descriptor_field(_("autodeterminazione"))
+
+    challenges = ParentalManyToManyField(
+        "challenges.ChallengePage", verbose_name=_("sfide affrontate"), related_name="services", blank=True
+    )
+    tags = ClusterTaggableManager(through="catalog.ServiceTag", blank=True, verbose_name=_("etichette"))
+
+    base_form_class = ServicePageForm
+    content_panels = BasePage.content_panels + [
+        FieldPanel("category"),
+        FieldPanel("summary"),
+        FieldPanel("description"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("age_min"), FieldPanel("age_max")]),
+                FieldPanel("for_families"),
+                FieldPanel("for_disability"),
+                FieldPanel("for_special_needs"),
+            ],
+            heading=_("Destinatari"),
+        ),
+        InlinePanel("activities", label=_("Attività svolta"), min_num=1),
+        MultiFieldPanel(
+            [FieldPanel("at_premises"), FieldPanel("at_home"), FieldPanel("online")], heading=_("Sede di erogazione")
+        ),
+        InlinePanel("locations", label=_("Luogo")),
+        FieldPanel("municipi_served"),
+        MultiFieldPanel(
+            [FieldPanel("staff_qualification"), FieldPanel("staff_experience_years"), FieldPanel("staff_references")],
+            heading=_("Personale impiegato"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("is_free"),
+                FieldRowPanel([FieldPanel("price_amount"), FieldPanel("price_unit")]),
+                FieldRowPanel([FieldPanel("price_valid_from"), FieldPanel("price_valid_until")]),
+                FieldPanel("sharing"),
+                FieldPanel("voucher_accepted"),
+            ],
+            heading=_("Prezzo"),
+        ),
+        InlinePanel("price_tiers", label=_("Prezzo per gruppi")),
+        FieldPanel("activation_procedure"),
+        InlinePanel("contact_hours", label=_("Orario di primo contatto")),
+        FieldPanel("max_wait_days"),
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")]), FieldPanel("places_available")],
+            heading=_("Periodo e posti"),
+        ),
+        InlinePanel("sessions", label=_("Orario settimanale")),
+        MultiFieldPanel([FieldPanel(name) for name, _label in DESCRIPTORS], heading=_("Descrittori del benessere")),
+        FieldPanel("challenges", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("tags"),
+        InlinePanel("images", label=_("Immagine")),
+    ]
+    search_fields = BasePage.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("description"),
+        index.FilterField("category"),
+        index.FilterField("is_free"),
+        index.FilterField("voucher_accepted"),
+        index.FilterField("age_min"),
+        index.FilterField("age_max"),
+    ]
+    parent_page_types = ["catalog.ProviderPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("scheda servizio")
+        verbose_name_plural = _("schede servizio")
+        indexes = [models.Index(fields=["age_min", "age_max"], name="catalog_service_age_idx")]
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.age_min is not None and self.age_max is not None and self.age_min > self.age_max:
+            errors["age_max"] = _("L'età massima non può essere inferiore all'età minima.")
+        if self.is_free:
+            if self.price_amount:
+                errors["price_amount"] = _("Un servizio gratuito non ha prezzo: lascia vuoto il campo.")
+        else:
+            if self.price_amount is None:
+                errors["price_amount"] = _("Indica il prezzo, oppure segna il servizio come gratuito.")
+            if not self.price_unit:
+                errors["price_unit"] = _("Indica a cosa si riferisce il prezzo.")
+        if self.price_valid_from and self.price_valid_until and self.price_valid_from > self.price_valid_until:
+            errors["price_valid_until"] = _("La fine della validità del prezzo precede l'inizio.")
+        if self.start_date and self.end_date and self.start_date > self.end_date:
+            errors["end_date"] = _("La data di fine precede la data di inizio.")
+        if not (self.at_premises or self.at_home or self.online):
+            errors["at_premises"] = _("Scegli almeno una sede di erogazione.")
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        if self.provider_page_id is None and self.path:
+            self.provider_page_id = self.get_parent().pk
+        return super().save(*args, **kwargs)
+
+    def get_meta_description(self) -> str:
+        return self.search_description or self.summary
+
+    # What the sheet shows ---------------------------------------------------------------------------------------
+
+    def descriptors(self) -> list[dict]:
+        return [
+            {"label": label, "score": getattr(self, name), "max": DESCRIPTOR_MAX, "field": name}
+            for name, label in DESCRIPTORS
+        ]
+
+    def audience_labels(self) -> list[str]:
+        labels = [_("Bambine e bambini, ragazze e ragazzi da %(min)s a %(max)s anni") % self.age_range()]
+        if self.for_families:
+            labels.append(_("Famiglie"))
+        if self.for_disability:
+            labels.append(_("Persone con disabilità"))
+        if self.for_special_needs:
+            labels.append(_("Bisogni educativi speciali (BES)"))
+        return labels
+
+    def age_range(self) -> dict:
+        return {"min": self.age_min, "max": self.age_max}
+
+    def delivery_labels(self) -> list[str]:
+        modes = [(self.at_premises, _("Sede")), (self.at_home, _("Domicilio")), (self.online, _("Online"))]
+        return [label for enabled, label in modes if enabled]
+
+    def municipio_labels(self) -> list[str]:
+        return [row.get_municipio_display() for row in self.served_municipi.all()]
+
+    def contact_week(self) -> list[tuple[str, str]]:
+        """(weekday, "09:00-13:00 / 14:00-17:30") for the seven days; "---" when closed, as in the seed."""
+        by_day: dict[int, list[str]] = {}
+        for row in sorted(self.contact_hours.all(), key=lambda r: (r.weekday, r.opens)):
+            by_day.setdefault(row.weekday, []).append(f"{row.opens:%H:%M}-{row.closes:%H:%M}")
+        return [(label, " / ".join(by_day.get(value, [])) or "---") for value, label in Weekday.choices]
+
+    def weekly_schedule(self) -> list[tuple[str, str]]:
+        by_day: dict[int, list[str]] = {}
+        for row in sorted(self.sessions.all(), key=lambda r: (r.weekday, r.start_time)):
+            by_day.setdefault(row.weekday, []).append(f"{row.start_time:%H:%M}-{row.end_time:%H:%M}")
+        return [(label, " / ".join(by_day[value])) for value, label in Weekday.choices if value in by_day]
+
+    def price_label(self) -> str:
+        if self.is_free:
+            return str(_("Gratuito"))
+        amount = f"{self.price_amount:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
+        return f"€ {amount} {self.get_price_unit_display()}".strip()
+
+    def provider(self) -> ProviderPage:
+        return self.provider_page or self.get_parent().specific
+
+    def json_ld(self, request=None) -> str:
+        """schema.org Service with its Offer, escaped for a <script> element."""
+        provider = self.provider()
+        data = {
+            "@context": "https://schema.org",
+            "@type": "Service",
+            "name": self.title,
+            "description": self.summary,
+            "url": self.get_full_url(request),
+            "category": self.get_category_display(),
+            "areaServed": [str(label) for label in self.municipio_labels()],
+            "audience": {
+                "@type": "PeopleAudience",
+                "suggestedMinAge": self.age_min,
+                "suggestedMaxAge": self.age_max,
+            },
+            "provider": {"@type": "Organization", "name": provider.legal_name, "url": provider.get_full_url(request)},
+            "offers": {
+                "@type": "Offer",
+                "price": "0.00" if self.is_free else f"{self.price_amount:.2f}",
+                "priceCurrency": "EUR",
+                "availability": "https://schema.org/InStock"
+                if self.places_available != 0
+                else "https://schema.org/SoldOut",
+            },
+        }
+        if self.price_valid_from:
+            data["offers"]["validFrom"] = self.price_valid_from.isoformat()
+        if self.price_valid_until:
+            data["offers"]["priceValidUntil"] = self.price_valid_until.isoformat()
+        text = json.dumps(data, ensure_ascii=False)
+        return mark_safe(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+    def get_context(self, request, *args, **kwargs):
+        from catalog.radar import radar_chart
+
+        context = super().get_context(request, *args, **kwargs)
+        context["provider"] = self.provider()
+        context["descriptors"] = self.descriptors()
+        context["radar"] = radar_chart([(str(d["label"]), d["score"]) for d in self.descriptors()])
+        context["challenges_served"] = self.challenges.live().public().order_by("number")
+        context["images"] = self.images.select_related("image")
+        return context
+
+    @path("stampa/", name="print")
+    def print_view(self, request):
+        return self.render(request, context_overrides={"print_view": True}, template="catalog/service_page_print.html")
+
+
+class ServiceTag(TaggedItemBase):
+    content_object = ParentalKey(ServicePage, on_delete=models.CASCADE, related_name="tagged_items")
+
+
+class ServiceMunicipio(models.Model):
+    """A municipio the service covers (Zone di intervento): one indexed row per municipio."""
+
+    page = ParentalKey(ServicePage, on_delete=models.CASCADE, related_name="served_municipi")
+    municipio = models.PositiveSmallIntegerField(_("municipio"), choices=Municipio.choices, db_index=True)
+
+    class Meta:
+        unique_together = [("page", "municipio")]
+        ordering = ["municipio"]
+
+    def __str__(self) -> str:
+        return str(self.get_municipio_display())
+
+
+class ServiceActivity(Orderable):
+    page = ParentalKey(ServicePage, on_delete=models.CASCADE, related_name="activities")
+    name = models.CharField(_("attività"), max_length=200)
+
+    panels = [FieldPanel("name")]
+
+
+class ServiceLocation(Orderable):
+    page = ParentalKey(ServicePage, on_delete=models.CASCADE, related_name="locations")
+    name = models.CharField(_("nome del luogo"), max_length=200, blank=True)
+    address = models.CharField(_("indirizzo"), max_length=255)
+    municipio = models.PositiveSmallIntegerField(_("municipio"), choices=Municipio.choices)
+    latitude = models.DecimalField(
+        _("latitudine"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitudine"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("address"),
+        FieldPanel("municipio"),
+        FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
+    ]
+
+
+class ServicePriceTier(Orderable):
+    """A price per participant for groups of a given size."""
+
+    page = ParentalKey(ServicePage, on_delete=models.CASCADE, related_name="price_tiers")
+    min_participants = models.PositiveSmallIntegerField(_("partecipanti da"), validators=[MinValueValidator(1)])
+    max_participants = models.PositiveSmallIntegerField(_("partecipanti fino a"), validators=[MinValueValidator(1)])
+    price_per_participant = models.DecimalField(
+        _("prezzo per partecipante (EUR)"), max_digits=8, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+
+    panels = [FieldPanel("min_participants"), FieldPanel("max_participants"), FieldPanel("price_per_participant")]
+
+    def clean(self):
+        if self.min_participants and self.max_participants and self.min_participants > self.max_participants:
+            raise ValidationError({"max_participants": _("Il numero massimo precede il minimo.")})
+
+
+class ServiceContactHours(Orderable):
+    """An interval of the first-contact hours (Primo contatto); several per day are allowed."""
+
+    page = ParentalKey(ServicePage, on_delete=models.CASCADE, related_name="contact_hours")
+    weekday = models.PositiveSmallIntegerField(_("giorno"), choices=Weekday.choices)
+    opens = models.TimeField(_("dalle"))
+    closes = models.TimeField(_("alle"))
+
+    panels = [FieldRowPanel([FieldPanel("weekday"), FieldPanel("opens"), FieldPanel("closes")])]
+
+    def clean(self):
+        if self.opens and self.closes and self.opens >= self.closes:
+            raise ValidationError({"closes": _("L'orario di chiusura deve seguire quello di apertura.")})
+
+
+class ServiceSession(Orderable):
+    """A weekly slot of the activity (Orario settimanale)."""
+
+    page = ParentalKey(ServicePage, on_delete=models.CASCADE, related_name="sessions")
+    weekday = models.PositiveSmallIntegerField(_("giorno"), choices=Weekday.choices)
+    start_time = models.TimeField(_("dalle"))
+    end_time = models.TimeField(_("alle"))
+
+    panels = [FieldRowPanel([FieldPanel("weekday"), FieldPanel("start_time"), FieldPanel("end_time")])]
+
+    def clean(self):
+        if self.start_time and self.end_time and self.start_time >= self.end_time:
+            raise ValidationError({"end_time": _("L'orario di fine deve seguire quello di inizio.")})
+
+
+class ServiceImage(Orderable):
+    page = ParentalKey(ServicePage, on_delete=models.CASCADE, related_name="images")
+    image = models.ForeignKey("wagtailimages.Image", verbose_name=_("immagine"), on_delete=models.CASCADE)
+    caption = models.CharField(_("didascalia"), max_length=255, blank=True)
+
+    panels = [FieldPanel("image"), FieldPanel("caption")]
+
+
+# The provider register (Elenco Milano 0-18) ---------------------------------------------------------------------
+
+
+class RegisterApplication(models.Model):
+    """An application to the Elenco Milano 0-18, reviewed by municipal staff."""
+
+    organisation_name = models.CharField(_("denominazione dell'ente"), max_length=255)
+    legal_form = models.CharField(_("forma giuridica"), max_length=20, choices=LegalForm.choices)
+    tax_code = models.CharField(
+        _("codice fiscale dell'ente"), max_length=16, validators=[validate_organisation_tax_code]
+    )
+    vat_number = models.CharField(_("partita IVA"), max_length=11, blank=True, validators=[validate_partita_iva])
+    address = models.CharField(_("indirizzo della sede legale"), max_length=255)
+    email = models.EmailField(_("email"))
+    phone = models.CharField(_("telefono"), max_length=40)
+    website = models.URLField(_("sito web"), blank=True)
+    representative_name = models.CharField(_("nome e cognome del legale rappresentante"), max_length=200)
+    representative_tax_code = models.CharField(
+        _("codice fiscale del legale rappresentante"), max_length=16, validators=[validate_personal_tax_code]
+    )
+    contact_email = models.EmailField(
+        _("email del referente per il catalogo"), help_text=_("Riceverà l'invito ad accedere all'area riservata.")
+    )
+    declares_honourability = models.BooleanField(_("requisiti di onorabilità"), default=False)
+    declares_professional_capacity = models.BooleanField(_("capacità professionale e tecnica"), default=False)
+    declares_organisational_capacity = models.BooleanField(_("competenza organizzativa e gestionale"), default=False)
+
+    status = models.CharField(
+        _("stato"), max_length=10, choices=ApplicationStatus.choices, default=ApplicationStatus.SUBMITTED, db_index=True
+    )
+    rejection_reason = models.TextField(_("motivo del rigetto"), blank=True)
+    submitted_at = models.DateTimeField(_("inviata il"), auto_now_add=True)
+    provider_page = models.ForeignKey(
+        ProviderPage, verbose_name=_("scheda ente"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    provider_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("utente dell'ente"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        verbose_name = _("domanda di iscrizione all'Elenco")
+        verbose_name_plural = _("domande di iscrizione all'Elenco")
+
+    def __str__(self) -> str:
+        return self.organisation_name
+
+    def category_labels(self) -> str:
+        return ", ".join(str(row.get_category_display()) for row in self.categories.all())
+
+    category_labels.short_description = _("categorie")
+
+
+class ApplicationCategory(models.Model):
+    application = models.ForeignKey(RegisterApplication, on_delete=models.CASCADE, related_name="categories")
+    category = models.CharField(_("categoria"), max_length=20, choices=Category.choices, db_index=True)
+
+    class Meta:
+        unique_together = [("application", "category")]
+        ordering = ["category"]
+
+    def __str__(self) -> str:
+        return str(self.get_category_display())
+
+
+class ApplicationAttachment(models.Model):
+    application = models.ForeignKey(RegisterApplication, on_delete=models.CASCADE, related_name="attachments")
+    title = models.CharField(_("documento"), max_length=200)
+    file = models.FileField(_("file PDF"), upload_to="elenco/%Y/%m/")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ApplicationTransition(models.Model):
+    """One decision on an application: who, when, from which state to which, and why."""
+
+    application = models.ForeignKey(RegisterApplication, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(_("da"), max_length=10, choices=ApplicationStatus.choices, blank=True)
+    to_status = models.CharField(_("a"), max_length=10, choices=ApplicationStatus.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("chi"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(_("quando"), auto_now_add=True)
+    note = models.TextField(_("nota"), blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '-'} → {self.to_status}"

@@ -1,0 +1,167 @@
+"""Decisions on register applications: approval builds the provider's page, group and account; rejection explains.
+
+Each decision runs in one transaction and writes an ApplicationTransition; emails leave only after commit.
+"""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from wagtail.models import Site
+
+from catalog.constants import ApplicationStatus
+from catalog.models import (
+    ApplicationTransition,
+    ProviderCategory,
+    ProviderIndexPage,
+    ProviderOffice,
+    ProviderPage,
+    RegisterApplication,
+)
+from catalog.workflow import grant_provider_permissions
+
+
+def _base_url() -> str:
+    from django.conf import settings
+
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+
+
+def set_password_url(user) -> str:
+    """An absolute link to Wagtail's «set a new password» page, valid like any password-reset link."""
+    path = reverse(
+        "wagtailadmin_password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    return _base_url() + path
+
+
+def _unique_slug(parent, base: str) -> str:
+    slug = slugify(base)[:70] or "ente"
+    candidate, n = slug, 2
+    while parent.get_children().filter(slug=candidate).exists():
+        candidate, n = f"{slug}-{n}", n + 1
+    return candidate
+
+
+def _unique_username(base: str) -> str:
+    User = get_user_model()
+    name = slugify(base).replace("-", "")[:24] or "ente"
+    candidate, n = name, 2
+    while User.objects.filter(username=candidate).exists():
+        candidate, n = f"{name}{n}", n + 1
+    return candidate
+
+
+def _check_pending(application: RegisterApplication) -> None:
+    if application.status != ApplicationStatus.SUBMITTED:
+        raise ValidationError(
+            _("La domanda è già stata decisa: %(status)s.") % {"status": application.get_status_display()}
+        )
+
+
+def approve(application: RegisterApplication, by) -> ProviderPage:
+    """Admit the applicant: provider page (draft, to be completed), group limited to its subtree, invited user."""
+    with transaction.atomic():
+        application = RegisterApplication.objects.select_for_update().get(pk=application.pk)
+        _check_pending(application)
+        index = ProviderIndexPage.objects.first()
+        if index is None:
+            raise ValidationError(_("Manca la pagina «Enti» del catalogo: creala prima di ammettere gli enti."))
+        page = ProviderPage(
+            title=application.organisation_name,
+            slug=_unique_slug(index, application.organisation_name),
+            legal_name=application.organisation_name,
+            legal_form=application.legal_form,
+            tax_code=application.tax_code,
+            vat_number=application.vat_number,
+            contact_person=application.representative_name,
+            contact_email=application.email,
+            contact_phone=application.phone,
+            website=application.website,
+            description=f"<p>{_('Scheda in preparazione.')}</p>",
+            live=False,
+        )
+        page.offices = [ProviderOffice(address=application.address)]
+        page.categories = [ProviderCategory(category=row.category) for row in application.categories.all()]
+        index.add_child(instance=page)
+        page.save_revision(user=by, log_action=True)
+        group = grant_provider_permissions(page, application.organisation_name)
+        User = get_user_model()
+        user = User.objects.create_user(
+            username=_unique_username(application.organisation_name),
+            email=application.contact_email,
+            first_name=application.representative_name[:150],
+        )
+        user.set_unusable_password()
+        user.save()
+        user.groups.add(group)
+        page.owner = user
+        page.save(update_fields=["owner"])
+        application.status = ApplicationStatus.APPROVED
+        application.provider_page = page
+        application.provider_user = user
+        application.save(update_fields=["status", "provider_page", "provider_user"])
+        ApplicationTransition.objects.create(
+            application=application,
+            from_status=ApplicationStatus.SUBMITTED,
+            to_status=ApplicationStatus.APPROVED,
+            by=by,
+        )
+        transaction.on_commit(lambda: _send_invitation(application, user))
+    return page
+
+
+def reject(application: RegisterApplication, by, reason: str) -> None:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Indica il motivo del rigetto: sarà inviato all'ente."))
+    with transaction.atomic():
+        application = RegisterApplication.objects.select_for_update().get(pk=application.pk)
+        _check_pending(application)
+        application.status = ApplicationStatus.REJECTED
+        application.rejection_reason = reason
+        application.save(update_fields=["status", "rejection_reason"])
+        ApplicationTransition.objects.create(
+            application=application,
+            from_status=ApplicationStatus.SUBMITTED,
+            to_status=ApplicationStatus.REJECTED,
+            by=by,
+            note=reason,
+        )
+        transaction.on_commit(lambda: _send_rejection(application))
+
+
+def _site_name() -> str:
+    site = Site.objects.filter(is_default_site=True).first()
+    return site.site_name if site and site.site_name else "Milano 0.18"
+
+
+def _send_invitation(application: RegisterApplication, user) -> None:
+    context = {"application": application, "user": user, "link": set_password_url(user), "site_name": _site_name()}
+    send_mail(
+        subject=_("Milano 0.18: l'ente è stato ammesso all'Elenco"),
+        message=render_to_string("catalog/emails/invitation.txt", context),
+        from_email=None,
+        recipient_list=[application.contact_email],
+    )
+
+
+def _send_rejection(application: RegisterApplication) -> None:
+    context = {"application": application, "site_name": _site_name()}
+    send_mail(
+        subject=_("Milano 0.18: esito della domanda di iscrizione all'Elenco"),
+        message=render_to_string("catalog/emails/rejection.txt", context),
+        from_email=None,
+        recipient_list=[application.email],
+    )

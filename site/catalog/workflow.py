@@ -1,0 +1,82 @@
+"""The «Revisione del Comune» moderation workflow, its reviewers' group and the providers' page permissions.
+
+`ensure_moderation_workflow` takes an app registry so the data migration (historical models) and the running
+site (when the provider index is created, or after a test flushed the tables) build exactly the same objects.
+"""
+
+from django.apps import apps as global_apps
+from django.db import transaction
+
+from catalog.constants import EDITORS_GROUP, PROVIDER_GROUP_PREFIX, TASK_NAME, WORKFLOW_NAME
+
+EDITOR_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
+# Providers add and edit pages in their own subtree; publishing stays with the City (the workflow).
+PROVIDER_PAGE_PERMISSIONS = ["add_page", "change_page"]
+PROVIDER_COLLECTION_PERMISSIONS = [("wagtailimages", "add_image"), ("wagtailimages", "choose_image")]
+
+
+def _permission(apps, app_label: str, codename: str):
+    Permission = apps.get_model("auth", "Permission")
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+def ensure_moderation_workflow(apps=global_apps):
+    """Create (idempotently) the editors' group with its site-wide rights, the task and the workflow."""
+    Group = apps.get_model("auth", "Group")
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    Page = apps.get_model("wagtailcore", "Page")
+    GroupPagePermission = apps.get_model("wagtailcore", "GroupPagePermission")
+    GroupApprovalTask = apps.get_model("wagtailcore", "GroupApprovalTask")
+    Workflow = apps.get_model("wagtailcore", "Workflow")
+    WorkflowTask = apps.get_model("wagtailcore", "WorkflowTask")
+
+    editors, _ = Group.objects.get_or_create(name=EDITORS_GROUP)
+    editors.permissions.add(
+        _permission(apps, "wagtailadmin", "access_admin"),
+        _permission(apps, "catalog", "view_registerapplication"),
+        _permission(apps, "catalog", "change_registerapplication"),
+    )
+    root = Page.objects.filter(depth=1).order_by("path").first()
+    if root is not None:
+        for codename in EDITOR_PAGE_PERMISSIONS:
+            GroupPagePermission.objects.get_or_create(
+                group=editors, page=root, permission=_permission(apps, "wagtailcore", codename)
+            )
+
+    task = GroupApprovalTask.objects.filter(name=TASK_NAME).first()
+    if task is None:
+        content_type, _ = ContentType.objects.get_or_create(app_label="wagtailcore", model="groupapprovaltask")
+        task = GroupApprovalTask.objects.create(name=TASK_NAME, content_type=content_type, active=True)
+    task.groups.add(editors)
+
+    workflow, _ = Workflow.objects.get_or_create(name=WORKFLOW_NAME, defaults={"active": True})
+    WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
+    return workflow
+
+
+def assign_moderation_workflow(provider_index) -> None:
+    """Every page under the provider index (Schede Ente and Schede Servizio) goes through the workflow."""
+    from wagtail.models import WorkflowPage
+
+    workflow = ensure_moderation_workflow()
+    WorkflowPage.objects.update_or_create(page=provider_index, defaults={"workflow": workflow})
+
+
+@transaction.atomic
+def grant_provider_permissions(provider_page, name: str):
+    """A group that can add and edit pages under this provider's page only (never publish)."""
+    from django.contrib.auth.models import Group
+    from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission
+
+    group, _ = Group.objects.get_or_create(name=f"{PROVIDER_GROUP_PREFIX}{name}"[:150])
+    group.permissions.add(_permission(global_apps, "wagtailadmin", "access_admin"))
+    for codename in PROVIDER_PAGE_PERMISSIONS:
+        GroupPagePermission.objects.get_or_create(
+            group=group, page=provider_page, permission=_permission(global_apps, "wagtailcore", codename)
+        )
+    root_collection = Collection.get_first_root_node()
+    for app_label, codename in PROVIDER_COLLECTION_PERMISSIONS:
+        GroupCollectionPermission.objects.get_or_create(
+            group=group, collection=root_collection, permission=_permission(global_apps, app_label, codename)
+        )
+    return group

@@ -1,0 +1,109 @@
+"""Browser journey: a provider creates and submits a service, an editor approves it, citizens find it."""
+
+import re
+
+import pytest
+
+from tests.browser import axe
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "Journey-2026-sicura"
+TITLE = "Laboratorio di teatro inclusivo"
+
+
+@pytest.fixture
+def catalogue(live_server):
+    from wagtail.models import Page, Site
+
+    from challenges.models import ChallengeIndexPage, ChallengePage
+    from home.models import HomePage
+    from tests.browser.content import ensure_tree_root
+    from tests.catalog import factories
+
+    ensure_tree_root()
+    root = Page.get_first_root_node()
+    for default in root.get_children():
+        default.delete()
+    home = root.add_child(
+        instance=HomePage(title="Milano 0.18", slug="home", hero_title="Milano 0.18", hero_text="0-18")
+    )
+    Site.objects.all().delete()
+    Site.objects.create(hostname="localhost", root_page=home, is_default_site=True, site_name="Milano 0.18")
+    challenge = home.add_child(instance=ChallengeIndexPage(title="Sfide", slug="sfide")).add_child(
+        instance=ChallengePage(title="Disabilità e BES", slug="disabilita", number=6, age_band="0-18", description="6.")
+    )
+    _catalog, categories, index = factories.catalog_tree(home)
+    provider = factories.provider(index, name="Teatro dei Ragazzi")
+    owner = factories.provider_user("ente1", provider)
+    editor = factories.editor("redazione")
+    for account in (owner, editor):
+        account.set_password(PASSWORD)
+        account.save()
+    return {"provider": provider, "challenge": challenge, "category": categories["arte"]}
+
+
+def _login(tab, username):
+    tab.goto("/admin/login/")
+    tab.fill("#id_username", username)
+    tab.fill("#id_password", PASSWORD)
+    tab.click("button[type=submit]")
+    tab.wait_for_url(re.compile(r"/admin/$"))
+
+
+def test_provider_submits_editor_approves_citizens_find_it(browser, page, live_server, catalogue):
+    from catalog.models import ServicePage
+
+    _login(page, "ente1")
+    page.goto(f"/admin/pages/add/catalog/servicepage/{catalogue['provider'].pk}/")
+    page.fill("#id_title", TITLE)
+    page.select_option("#id_category", "arte")
+    page.fill("#id_summary", "Teatro per ragazze e ragazzi, anche con disabilità.")
+    page.locator('[data-contentpath="description"] [contenteditable="true"]').fill("Voce, corpo, improvvisazione.")
+    page.fill("#id_age_min", "8")
+    page.fill("#id_age_max", "14")
+    page.check("#id_for_disability")
+    page.fill("#id_activities-0-name", "Improvvisazione")
+    page.check("#id_municipi_served_4")
+    page.fill("#id_staff_qualification", "Attore e formatore teatrale")
+    page.check("#id_is_free")
+    page.select_option("#id_sharing", "shared")
+    page.fill("#id_activation_procedure", "Un colloquio telefonico con la famiglia.")
+    page.fill("#id_max_wait_days", "5")
+    page.check("#id_challenges_0")
+    page.fill("#id_descriptor_creativity", "5")
+    with page.expect_navigation():
+        page.locator('button[name="action-submit"]').evaluate("button => button.click()")
+
+    service = ServicePage.objects.get(title=TITLE)
+    assert not service.live
+    assert service.workflow_in_progress
+
+    editor_context = browser.new_context(base_url=live_server.url, locale="it-IT")
+    editor_tab = editor_context.new_page()
+    _login(editor_tab, "redazione")
+    editor_tab.goto(f"/admin/pages/{service.pk}/edit/")
+    with editor_tab.expect_navigation():
+        editor_tab.locator('button[data-workflow-action-name="approve"]').first.evaluate("button => button.click()")
+    editor_context.close()
+
+    service.refresh_from_db()
+    assert service.live
+
+    page.goto(catalogue["category"].url)
+    assert page.get_by_role("link", name=TITLE).is_visible()
+    axe.assert_accessible(page, "pagina di categoria")
+
+    page.goto(service.url)
+    assert page.get_by_role("heading", level=1, name=TITLE).is_visible()
+    axe.assert_accessible(page, "scheda servizio")
+
+    page.goto(catalogue["challenge"].url)
+    assert page.get_by_role("link", name=TITLE).is_visible()
+
+    page.goto("/elenco-milano-0-18/domanda/")
+    axe.assert_accessible(page, "domanda di iscrizione all'Elenco")
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
+    assert page.get_by_text("i file PDF allegati vanno selezionati di nuovo").is_visible()
+    axe.assert_accessible(page, "domanda di iscrizione con errori")

@@ -1,0 +1,51 @@
+"""The demo catalogue: deterministic, idempotent, every workflow state for the demo provider accounts."""
+
+import io
+import random
+
+import pytest
+from wagtail.models import WorkflowState
+
+from catalog import demo
+from catalog.models import CategoryPage, ProviderPage, ServicePage
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def small_demo(home_page, monkeypatch):
+    monkeypatch.setattr(demo, "PROVIDERS", 5)
+    out = io.StringIO()
+    demo.load(out)
+    return out.getvalue()
+
+
+def test_demo_builds_the_catalogue_with_every_workflow_state(small_demo, client):
+    assert "50 nuove schede servizio" in small_demo
+    assert sorted(CategoryPage.objects.values_list("slug", flat=True)) == sorted(
+        ["sport", "arte", "stem", "salute", "scuola-plus"]
+    )
+    assert ProviderPage.objects.count() == 5
+    assert ServicePage.objects.count() == 50
+    owned = ServicePage.objects.filter(owner__username="ente1")
+    assert owned.filter(live=False).exists()
+    assert WorkflowState.objects.filter(
+        object_id__in=[str(pk) for pk in owned.values_list("pk", flat=True)], status=WorkflowState.STATUS_IN_PROGRESS
+    ).exists()
+    assert ServicePage.objects.child_of(owned.first().get_parent()).live().count() >= 8
+    assert client.login(username="ente1", password=demo.DEMO_PASSWORD)
+    live = ServicePage.objects.live().first()
+    assert client.get(live.url).status_code == 200
+    assert client.get("/catalogo/sport/").status_code == 200
+
+
+def test_demo_is_idempotent_and_deterministic(small_demo):
+    before = list(ServicePage.objects.order_by("path").values_list("title", "price_amount", "age_min"))
+    out = io.StringIO()
+    demo.load(out)
+    assert "0 nuove schede servizio" in out.getvalue()
+    assert list(ServicePage.objects.order_by("path").values_list("title", "price_amount", "age_min")) == before
+    assert demo.partita_iva(1000) == demo.partita_iva(1000)
+    first = demo._service(random.Random(demo.SEED), 0, "arte", {})[0]
+    again = demo._service(random.Random(demo.SEED), 0, "arte", {})[0]
+    assert (first.title, first.price_amount, first.age_min) == (again.title, again.price_amount, again.age_min)
