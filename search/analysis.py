@@ -79,11 +79,14 @@ def folded(text: str) -> list[str]:
     return [fold(w) for w in words(text)]
 
 
+_FOLDED_STOPWORDS = frozenset(fold(w) for w in STOPWORDS)
+
+
 def query_words(text: str) -> list[str]:
     """The words of a query that must each match: no stop words, no duplicates, in order."""
     seen: dict[str, None] = {}
     for w in words(text):
-        if w not in STOPWORDS and fold(w) not in STOPWORDS:
+        if w not in STOPWORDS and fold(w) not in _FOLDED_STOPWORDS:
             seen.setdefault(w)
     return list(seen)
 

@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from search.documents import CATEGORIES, DAYS, DELIVERY, MAX_AGE, MUNICIPI, WELLBEING, ServiceDocument
 
@@ -151,17 +152,19 @@ class Drift:
         return bool(self.missing or self.extra or self.stale)
 
 
+FACET_LABELS: dict[str, dict[Any, Any]] = {
+    "category": CATEGORIES,
+    "municipio": MUNICIPI,
+    "free": {True: gettext_lazy("Gratuito"), False: gettext_lazy("A pagamento")},
+    "voucher": {True: gettext_lazy("Accetta il voucher"), False: gettext_lazy("Senza voucher")},
+    "delivery": DELIVERY,
+    "day": DAYS,
+    "wellbeing": WELLBEING,
+}
+
+
 def facet_label(facet: str, value: Any) -> str:
-    labels: dict[str, dict[Any, Any]] = {
-        "category": CATEGORIES,
-        "municipio": MUNICIPI,
-        "free": {True: _("Gratuito"), False: _("A pagamento")},
-        "voucher": {True: _("Accetta il voucher"), False: _("Senza voucher")},
-        "delivery": DELIVERY,
-        "day": DAYS,
-        "wellbeing": WELLBEING,
-    }
-    return str(labels[facet][value])
+    return str(FACET_LABELS[facet][value])
 
 
 def build_facets(query: SearchQuery, counts: dict[str, dict[Any, int]]) -> dict[str, list[FacetValue]]:

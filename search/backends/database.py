@@ -13,8 +13,9 @@ from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Case, Count, F, Q, Value, When
+from django.core.exceptions import EmptyResultSet
+from django.db import connection, transaction
+from django.db.models import Case, Count, F, Max, Q, Value, When
 from django.db.models.lookups import GreaterThan
 
 from search import analysis
@@ -39,6 +40,7 @@ _MASK_FACETS = {
     "wellbeing": ("wellbeing_mask", WELLBEING_BITS),
 }
 _FIELD_FACETS = {"category": "category", "free": "free", "voucher": "voucher"}
+_FACET_COLUMNS = [*_FIELD_FACETS.values(), *(column for column, _ in _MASK_FACETS.values())]
 _ORDERINGS: dict[str, list[Any]] = {
     "price": [F("sort_price").asc(nulls_last=True), "id"],
     "-price": [F("sort_price").desc(nulls_last=True), "id"],
@@ -71,6 +73,50 @@ def value_condition(facet: str, values: Iterable[Any]) -> Q:
         column, bits = _MASK_FACETS[facet]
         return Q(GreaterThan(F(column).bitand(to_mask(values, bits)), 0))
     return Q(**{f"{_FIELD_FACETS[facet]}__in": values})
+
+
+def _condition_sql(facet: str, values: Iterable[Any]) -> tuple[str, list[Any]]:
+    """`value_condition` as SQL over the columns of `_FACET_COLUMNS`."""
+    values = sorted(values)
+    if facet in _MASK_FACETS:
+        column, bits = _MASK_FACETS[facet]
+        return f"({column} & %s) > 0", [to_mask(values, bits)]
+    return f"{_FIELD_FACETS[facet]} IN ({', '.join(['%s'] * len(values))})", values
+
+
+class Vocabulary:
+    """The index vocabulary grouped by term length, cached per process with its fuzzy lookups.
+
+    The cache key is (row count, highest id): terms are only ever added, or all deleted, and ids
+    are never reused (AUTOINCREMENT on SQLite, sequences on PostgreSQL), so the key changes
+    whenever the vocabulary does; checking it costs one tiny query per search.
+    """
+
+    _cached: Vocabulary | None = None
+
+    def __init__(self, key: tuple[int, int | None]):
+        self.key = key
+        self.by_length: dict[str, dict[int, list[str]]] = {CatalogueTerm.STEM: {}, CatalogueTerm.FOLDED: {}}
+        for kind, term in CatalogueTerm.objects.values_list("kind", "term"):
+            self.by_length[kind].setdefault(len(term), []).append(term)
+        self._fuzzy: dict[tuple[str, str], list[str]] = {}
+
+    @classmethod
+    def current(cls) -> Vocabulary:
+        state = CatalogueTerm.objects.aggregate(n=Count("id"), last=Max("id"))
+        key = (state["n"], state["last"])
+        if cls._cached is None or cls._cached.key != key:
+            cls._cached = cls(key)
+        return cls._cached
+
+    def fuzzy(self, kind: str, term: str) -> list[str]:
+        if (kind, term) not in self._fuzzy:
+            limit = analysis.max_edits(term)
+            candidates = [
+                t for n in range(len(term) - limit, len(term) + limit + 1) for t in self.by_length[kind].get(n, ())
+            ]
+            self._fuzzy[kind, term] = analysis.fuzzy_matches(term, candidates)
+        return self._fuzzy[kind, term]
 
 
 def facet_conditions(query: SearchQuery) -> dict[str, Q]:
@@ -150,17 +196,7 @@ class DatabaseBackend(SearchBackend):
             rows = rows.filter(provider_id=query.provider)
 
         active = facet_conditions(query)
-        aggregates: dict[str, Any] = {"total": Count("pk", filter=_all(active.values()))}
-        for facet, values in FACETS.items():
-            others = _all(cond for name, cond in active.items() if name != facet)
-            for i, value in enumerate(values):
-                aggregates[f"{facet}__{i}"] = Count("pk", filter=others & value_condition(facet, [value]))
-        totals = rows.aggregate(**aggregates)
-        counts = {
-            facet: {value: totals[f"{facet}__{i}"] for i, value in enumerate(values)}
-            for facet, values in FACETS.items()
-        }
-
+        total, counts = self._counts(rows, query)
         sort = query.effective_sort
         page = rows.filter(_all(active.values()))
         if sort == "relevance" and score is not None:
@@ -168,21 +204,48 @@ class DatabaseBackend(SearchBackend):
         else:
             page = page.order_by(*_ORDERINGS.get(sort, _ORDERINGS["newest"]))
         hits = [entry.to_document() for entry in page[query.offset : query.offset + query.page_size]]
-        return SearchResult(
-            count=totals["total"], hits=hits, facets=build_facets(query, counts), query=query, backend=self.name
-        )
+        return SearchResult(count=total, hits=hits, facets=build_facets(query, counts), query=query, backend=self.name)
+
+    @staticmethod
+    def _counts(rows, query: SearchQuery) -> tuple[int, dict[str, dict[Any, int]]]:
+        """The total and every facet value's disjunctive count, in one query.
+
+        Written as SQL over the filtered rows because the conditions are tiny (an IN list or a
+        bit test) and there are ~35 of them: building them as ORM aggregates costs more than
+        running the query.
+        """
+        active = {facet: _condition_sql(facet, query.selected(facet)) for facet in FACETS if query.selected(facet)}
+        columns, params = [], []
+
+        def count_where(conditions: list[tuple[str, list[Any]]]) -> None:
+            sql = " AND ".join(c for c, _ in conditions) or "1 = 1"
+            columns.append(f"COALESCE(SUM(CASE WHEN {sql} THEN 1 ELSE 0 END), 0)")
+            params.extend(p for _, ps in conditions for p in ps)
+
+        count_where(list(active.values()))
+        for facet, values in FACETS.items():
+            others = [cond for name, cond in active.items() if name != facet]
+            for value in values:
+                count_where([*others, _condition_sql(facet, [value])])
+        try:
+            base_sql, base_params = rows.values(*_FACET_COLUMNS).query.sql_with_params()
+        except EmptyResultSet:
+            return 0, {}
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {', '.join(columns)} FROM ({base_sql}) base", [*params, *base_params])
+            numbers = iter(cursor.fetchone())
+        total = next(numbers)
+        return total, {facet: {value: next(numbers) for value in values} for facet, values in FACETS.items()}
 
     def _text_conditions(self, words: list[str]) -> tuple[list[Q], list[Q]]:
         """For each query word: rows matching it anywhere, and rows matching it in the title."""
-        vocabulary: dict[str, list[str]] = {CatalogueTerm.STEM: [], CatalogueTerm.FOLDED: []}
-        for kind, term in CatalogueTerm.objects.values_list("kind", "term"):
-            vocabulary[kind].append(term)
+        vocabulary = Vocabulary.current()
         text, title = [], []
         for word in words:
             stems, folded = set(), set()
             for alternative in analysis.alternatives(word):
-                stems.update(analysis.fuzzy_matches(analysis.light_stem(alternative), vocabulary[CatalogueTerm.STEM]))
-                folded.update(analysis.fuzzy_matches(analysis.fold(alternative), vocabulary[CatalogueTerm.FOLDED]))
+                stems.update(vocabulary.fuzzy(CatalogueTerm.STEM, analysis.light_stem(alternative)))
+                folded.update(vocabulary.fuzzy(CatalogueTerm.FOLDED, analysis.fold(alternative)))
             text.append(
                 _any(Q(text_stems__contains=f" {t} ") for t in sorted(stems))
                 | _any(Q(text_folded__contains=f" {t} ") for t in sorted(folded))
