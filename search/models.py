@@ -9,6 +9,7 @@ join can never multiply rows and skew a count.
 
 from __future__ import annotations
 
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -70,6 +71,9 @@ class CatalogueEntry(models.Model):
     title_folded = models.TextField(default=" ")
     provider_folded = models.TextField(default=" ")
     title_sort = models.CharField(max_length=255, db_index=True)
+    # PostgreSQL only (NULL elsewhere): text_stems (weight A) and text_folded (weight B) as a
+    # tsvector with the 'simple' configuration, behind a GIN index (migration 0002).
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         verbose_name = _("servizio indicizzato")

@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from typing import Any
 
+from django.contrib.postgres.search import SearchQuery as TextQuery
+from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import Case, Count, F, Max, Q, Value, When
@@ -48,7 +50,23 @@ _ORDERINGS: dict[str, list[Any]] = {
     "newest": [F("published_at").desc(nulls_last=True), "id"],
     "name": ["title_sort", "id"],
 }
-_UPDATE_FIELDS = [f.name for f in CatalogueEntry._meta.concrete_fields if not f.primary_key]
+_UPDATE_FIELDS = [f.name for f in CatalogueEntry._meta.concrete_fields if not f.primary_key and f.editable]
+
+
+def _postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _fill_search_vectors(rows) -> None:
+    if _postgres():
+        rows.update(
+            search_vector=SearchVector("text_stems", config="simple", weight="A")
+            + SearchVector("text_folded", config="simple", weight="B")
+        )
+
+
+def _lexeme(term: str, weight: str) -> str:
+    return "'{}':{}".format(term.replace("\\", "\\\\").replace("'", "''"), weight)
 
 
 def _batches(items: Iterable[Any], size: int = BATCH) -> Iterator[list[Any]]:
@@ -137,6 +155,7 @@ class DatabaseBackend(SearchBackend):
                     entries, update_conflicts=True, unique_fields=["id"], update_fields=_UPDATE_FIELDS
                 )
                 self._add_vocabulary(entries)
+                _fill_search_vectors(CatalogueEntry.objects.filter(pk__in=[e.id for e in entries]))
             written += len(entries)
         return written
 
@@ -155,6 +174,7 @@ class DatabaseBackend(SearchBackend):
                 written += len(entries)
                 if progress:
                     progress(written)
+            _fill_search_vectors(CatalogueEntry.objects.all())
         return written
 
     def check(self, docs: Iterable[ServiceDocument]) -> Drift:
@@ -246,10 +266,18 @@ class DatabaseBackend(SearchBackend):
             for alternative in analysis.alternatives(word):
                 stems.update(vocabulary.fuzzy(CatalogueTerm.STEM, analysis.light_stem(alternative)))
                 folded.update(vocabulary.fuzzy(CatalogueTerm.FOLDED, analysis.fold(alternative)))
-            text.append(
-                _any(Q(text_stems__contains=f" {t} ") for t in sorted(stems))
-                | _any(Q(text_folded__contains=f" {t} ") for t in sorted(folded))
-            )
+            if _postgres():
+                lexemes = [_lexeme(t, "A") for t in sorted(stems)] + [_lexeme(t, "B") for t in sorted(folded)]
+                text.append(
+                    Q(search_vector=TextQuery(" | ".join(lexemes), config="simple", search_type="raw"))
+                    if lexemes
+                    else NOTHING
+                )
+            else:
+                text.append(
+                    _any(Q(text_stems__contains=f" {t} ") for t in sorted(stems))
+                    | _any(Q(text_folded__contains=f" {t} ") for t in sorted(folded))
+                )
             title.append(
                 _any(Q(title_stems__contains=f" {t} ") for t in sorted(stems))
                 | _any(Q(title_folded__contains=f" {t} ") for t in sorted(folded))

@@ -172,3 +172,32 @@ def test_database_facet_counts_equal_filtered_counts(db_catalogue, params):
 @given(params=filters)
 def test_elasticsearch_facet_counts_equal_filtered_counts(es_catalogue, params):
     assert_counts_match_filtering(es_catalogue, params)
+
+
+def test_database_search_queries_do_not_grow_with_the_page(db_catalogue):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_for(page_size):
+        with CaptureQueriesContext(connection) as captured:
+            result = db_catalogue.search(SearchQuery(q="servizio", municipio=frozenset({2, 9}), page_size=page_size))
+        return len(captured), len(result.hits)
+
+    queries_for(1)  # loads the vocabulary cache
+    small, large = queries_for(1), queries_for(100)
+    assert small[1] == 1 and large[1] > 10
+    assert small[0] == large[0] <= 3  # vocabulary check, all counts, the page
+
+
+def test_postgresql_matches_text_with_its_full_text_index(db_catalogue):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "postgresql":
+        pytest.skip("full-text search index exists on PostgreSQL only")
+    from search.models import CatalogueEntry
+
+    assert not CatalogueEntry.objects.filter(search_vector__isnull=True).exists()
+    with CaptureQueriesContext(connection) as captured:
+        assert set(db_catalogue.search(SearchQuery(q="teatri")).ids) == {1, 2, 3, 37}
+    assert any("@@" in q["sql"] and "to_tsquery" in q["sql"] for q in captured.captured_queries)
