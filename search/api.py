@@ -7,8 +7,8 @@ the database when the cluster is unreachable) and the database backend otherwise
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from django.conf import settings
@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy
 
 from search.documents import CATEGORIES, DAYS, DELIVERY, MAX_AGE, MUNICIPI, WELLBEING, ServiceDocument
 
-Sort = Literal["relevance", "price", "-price", "rating", "newest", "name"]
 SORTS: tuple[str, ...] = ("relevance", "price", "-price", "rating", "newest", "name")
 #: Facets in display order, with every value they can take (zero counts are returned too).
 FACETS: dict[str, tuple[Any, ...]] = {
@@ -98,13 +97,6 @@ class SearchQuery:
 
     def selected(self, facet: str) -> frozenset[Any]:
         return getattr(self, facet)
-
-    def without(self, facet: str) -> SearchQuery:
-        """The same query with one facet's own selection dropped (for its disjunctive counts)."""
-        return replace(self, **{facet: frozenset()})
-
-    def with_only(self, facet: str, value: Any) -> SearchQuery:
-        return replace(self, **{facet: frozenset({value})})
 
 
 @dataclass(frozen=True)
@@ -215,7 +207,3 @@ def get_backend() -> SearchBackend:
     from search.backends.elasticsearch import ElasticsearchBackend
 
     return ElasticsearchBackend.from_settings(fallback=DatabaseBackend())
-
-
-def ids_of(docs: Sequence[ServiceDocument]) -> list[int]:
-    return [doc.id for doc in docs]
