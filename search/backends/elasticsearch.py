@@ -31,7 +31,7 @@ from django.conf import settings
 from django.utils import timezone
 from elastic_transport import ConnectionError as TransportConnectionError
 from elastic_transport import ConnectionTimeout, Urllib3HttpNode
-from elasticsearch import Elasticsearch, NotFoundError, helpers
+from elasticsearch import ApiError, Elasticsearch, NotFoundError, helpers
 from elasticsearch.dsl import (
     Boolean,
     Byte,
@@ -392,7 +392,7 @@ class ElasticsearchBackend(SearchBackend):
     def search(self, query: SearchQuery) -> SearchResult:
         try:
             response = self.build_search(query).execute()
-        except (*UNREACHABLE, NotFoundError) as error:
+        except (*UNREACHABLE, ApiError) as error:
             return self._fall_back("search", error, lambda backend: backend.search(query))
         counts = {
             facet: {
@@ -429,7 +429,7 @@ class ElasticsearchBackend(SearchBackend):
             providers.aggs.bucket("names", "terms", field="provider_name.raw", size=limit, order={"_key": "asc"})
             providers.aggs["names"].bucket("url", "top_hits", size=1, _source=["provider_url"])
             names = providers.execute().to_dict()["aggregations"]["names"]["buckets"]
-        except (*UNREACHABLE, NotFoundError) as error:
+        except (*UNREACHABLE, ApiError) as error:
             return self._fall_back("autocomplete", error, lambda backend: backend.autocomplete(prefix, limit))
         return [
             Suggestion(bucket["key"], "provider", bucket["url"]["hits"]["hits"][0]["_source"].get("provider_url", ""))
@@ -437,6 +437,12 @@ class ElasticsearchBackend(SearchBackend):
         ] + [Suggestion(hit.title, "service", hit.url) for hit in services]
 
     def _fall_back(self, what: str, error: Exception, call: Callable[[SearchBackend], Any]) -> Any:
+        """Answer from the database when the cluster is unreachable, unhealthy (5xx) or has no index yet.
+
+        A 4xx other than 404 is a bad request, i.e. a bug: it is raised, not hidden.
+        """
+        if isinstance(error, ApiError) and not (error.status_code == 404 or error.status_code >= 500):
+            raise error
         if self.fallback is None:
             raise SearchUnavailable(str(error)) from error
         logger.warning("Elasticsearch %s failed (%s): falling back to the database backend", what, error)

@@ -177,3 +177,8 @@ def test_database_rebuild_command(db, settings, capsys):
     call_command("catalogue_index", "rebuild")
     assert "40/40" in capsys.readouterr().out
     assert DatabaseBackend().search(SearchQuery()).count == 40
+
+
+def test_search_falls_back_when_the_index_does_not_exist(db_catalogue, es_client):
+    backend = ElasticsearchBackend(es_client, alias="never-built", fallback=db_catalogue)
+    assert backend.search(SearchQuery(q="calcio")).backend == "database"
