@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "hubs",
     "calls",
     "catalog",
+    "search",
     "theme",
     "bootstrap_italia_template",
     "wagtail.contrib.forms",
@@ -147,6 +148,8 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 TAGGIT_CASE_INSENSITIVE = True
 
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
+# Off for osmem-server and OpenSearch-API servers: the client then sends plain application/json.
+ELASTICSEARCH_COMPAT_HEADERS = env_bool("ELASTICSEARCH_COMPAT_HEADERS", True)
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,209 @@
+"""The catalogue search interface: one query type, one result type, two interchangeable backends.
+
+`get_backend()` returns the Elasticsearch backend when `ELASTICSEARCH_URL` is set (it falls back to
+the database when the cluster is unreachable) and the database backend otherwise.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from search.documents import CATEGORIES, DAYS, DELIVERY, MAX_AGE, MUNICIPI, WELLBEING, ServiceDocument
+
+SORTS: tuple[str, ...] = ("relevance", "price", "-price", "rating", "newest", "name")
+#: Facets in display order, with every value they can take (zero counts are returned too).
+FACETS: dict[str, tuple[Any, ...]] = {
+    "category": tuple(CATEGORIES),
+    "municipio": tuple(MUNICIPI),
+    "free": (True, False),
+    "voucher": (True, False),
+    "delivery": tuple(DELIVERY),
+    "day": tuple(DAYS),
+    "wellbeing": tuple(WELLBEING),
+}
+MAX_PAGE_SIZE = 100
+MAX_QUERY_LENGTH = 200
+
+
+class SearchQueryError(ValueError):
+    """Invalid search parameters; `errors` maps each parameter to Italian messages."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__(errors)
+        self.errors = errors
+
+
+class SearchUnavailable(RuntimeError):
+    """The search server cannot be reached (the caller logs it and retries later)."""
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """A validated search: text, filters (OR within a facet, AND across facets), sort and page."""
+
+    q: str = ""
+    category: frozenset[str] = frozenset()
+    municipio: frozenset[int] = frozenset()
+    free: frozenset[bool] = frozenset()
+    voucher: frozenset[bool] = frozenset()
+    delivery: frozenset[str] = frozenset()
+    day: frozenset[int] = frozenset()
+    wellbeing: frozenset[str] = frozenset()
+    age: int | None = None
+    provider: int | None = None
+    sort: str = ""
+    page: int = 1
+    page_size: int = 20
+
+    def __post_init__(self) -> None:
+        for name in FACETS:
+            object.__setattr__(self, name, frozenset(getattr(self, name)))
+        object.__setattr__(self, "q", " ".join((self.q or "").split()))
+        errors: dict[str, list[str]] = {}
+        for name, allowed in FACETS.items():
+            unknown = sorted(str(v) for v in getattr(self, name) if v not in allowed)
+            if unknown:
+                errors[name] = [_("Valore non valido: %(values)s.") % {"values": ", ".join(unknown)}]
+        if len(self.q) > MAX_QUERY_LENGTH:
+            errors["q"] = [_("Il testo cercato può avere al massimo %(n)d caratteri.") % {"n": MAX_QUERY_LENGTH}]
+        if self.age is not None and not 0 <= self.age <= MAX_AGE:
+            errors["age"] = [_("L'età deve essere compresa tra 0 e %(max)d anni.") % {"max": MAX_AGE}]
+        if self.sort and self.sort not in SORTS:
+            errors["sort"] = [_("Ordinamento non valido: usa uno tra %(sorts)s.") % {"sorts": ", ".join(SORTS)}]
+        if self.page < 1:
+            errors["page"] = [_("La pagina deve essere un numero maggiore di zero.")]
+        if not 1 <= self.page_size <= MAX_PAGE_SIZE:
+            errors["page_size"] = [_("Gli elementi per pagina vanno da 1 a %(max)d.") % {"max": MAX_PAGE_SIZE}]
+        if errors:
+            raise SearchQueryError(errors)
+
+    @property
+    def effective_sort(self) -> str:
+        """Relevance only means something with text; without it the newest come first."""
+        if self.sort:
+            return "newest" if self.sort == "relevance" and not self.q else self.sort
+        return "relevance" if self.q else "newest"
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.page_size
+
+    def selected(self, facet: str) -> frozenset[Any]:
+        return getattr(self, facet)
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: Any
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """An autocomplete entry: a service (with its URL) or a provider name."""
+
+    label: str
+    kind: Literal["service", "provider"]
+    url: str = ""
+
+
+@dataclass
+class SearchResult:
+    count: int
+    hits: list[ServiceDocument]
+    facets: dict[str, list[FacetValue]]
+    query: SearchQuery
+    backend: str = ""
+
+    @property
+    def ids(self) -> list[int]:
+        return [hit.id for hit in self.hits]
+
+    def facet_counts(self, facet: str) -> dict[Any, int]:
+        return {fv.value: fv.count for fv in self.facets[facet]}
+
+
+@dataclass
+class Drift:
+    """Differences between the documents that should be indexed and what the index holds."""
+
+    missing: list[int] = field(default_factory=list)
+    extra: list[int] = field(default_factory=list)
+    stale: list[int] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.missing or self.extra or self.stale)
+
+
+FACET_LABELS: dict[str, dict[Any, Any]] = {
+    "category": CATEGORIES,
+    "municipio": MUNICIPI,
+    "free": {True: gettext_lazy("Gratuito"), False: gettext_lazy("A pagamento")},
+    "voucher": {True: gettext_lazy("Accetta il voucher"), False: gettext_lazy("Senza voucher")},
+    "delivery": DELIVERY,
+    "day": DAYS,
+    "wellbeing": WELLBEING,
+}
+
+
+def facet_label(facet: str, value: Any) -> str:
+    return str(FACET_LABELS[facet][value])
+
+
+def build_facets(query: SearchQuery, counts: dict[str, dict[Any, int]]) -> dict[str, list[FacetValue]]:
+    """Every value of every facet, in a fixed order, zero counts and selections included."""
+    return {
+        facet: [
+            FacetValue(
+                value, facet_label(facet, value), counts.get(facet, {}).get(value, 0), value in query.selected(facet)
+            )
+            for value in values
+        ]
+        for facet, values in FACETS.items()
+    }
+
+
+class SearchBackend(abc.ABC):
+    """What both backends implement; documents are upserted by id."""
+
+    name: str = ""
+
+    @abc.abstractmethod
+    def index(self, docs: Iterable[ServiceDocument]) -> int:
+        """Add or replace documents; returns how many were written."""
+
+    @abc.abstractmethod
+    def delete(self, ids: Iterable[int]) -> None: ...
+
+    @abc.abstractmethod
+    def search(self, query: SearchQuery) -> SearchResult: ...
+
+    @abc.abstractmethod
+    def autocomplete(self, prefix: str, limit: int = 8) -> list[Suggestion]: ...
+
+    @abc.abstractmethod
+    def rebuild(self, docs: Iterable[ServiceDocument], progress: Any = None) -> int:
+        """Replace the whole index with `docs`; `progress(done)` is called as batches are written."""
+
+    @abc.abstractmethod
+    def check(self, docs: Iterable[ServiceDocument]) -> Drift: ...
+
+
+def get_backend() -> SearchBackend:
+    from search.backends.database import DatabaseBackend
+
+    url = getattr(settings, "ELASTICSEARCH_URL", "")
+    if not url:
+        return DatabaseBackend()
+    from search.backends.elasticsearch import ElasticsearchBackend
+
+    return ElasticsearchBackend.from_settings(fallback=DatabaseBackend())

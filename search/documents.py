@@ -1,0 +1,113 @@
+"""What gets indexed: a flat, page-model-free description of one catalogue service.
+
+The catalogue maps its pages to `ServiceDocument`s; both search backends index only these, so the
+engine can be tested (and benchmarked) without Wagtail pages.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+CATEGORIES: dict[str, str] = {
+    "sport": _("Sport"),
+    "arte": _("Arte"),
+    "stem": _("STEM"),
+    "salute": _("Salute"),
+    "scuola-plus": _("Scuola+"),
+}
+MUNICIPI: dict[int, str] = {n: format_lazy("{} {}", _("Municipio"), n) for n in range(1, 10)}
+DELIVERY: dict[str, str] = {"sede": _("In sede"), "domicilio": _("A domicilio"), "online": _("Online")}
+DAYS: dict[int, str] = {
+    0: _("Lunedì"),
+    1: _("Martedì"),
+    2: _("Mercoledì"),
+    3: _("Giovedì"),
+    4: _("Venerdì"),
+    5: _("Sabato"),
+    6: _("Domenica"),
+}
+WELLBEING: dict[str, str] = {
+    "body": _("Corpo e movimento"),
+    "relationships": _("Relazioni"),
+    "knowledge": _("Conoscenze e competenze"),
+    "creativity": _("Creatività e talenti"),
+    "self_determination": _("Autodeterminazione"),
+}
+#: A descriptor "counts" for the wellbeing filter from this score up (scores go 0-5).
+WELLBEING_THRESHOLD = 3
+MAX_AGE = 18
+
+
+@dataclass(frozen=True)
+class ServiceDocument:
+    """One service as the search engines see it. Lists are kept sorted so documents compare equal."""
+
+    id: int
+    title: str
+    url: str
+    category: str
+    provider_id: int
+    provider_name: str
+    summary: str = ""
+    description: str = ""
+    provider_url: str = ""
+    municipi: tuple[int, ...] = ()
+    age_min: int | None = None
+    age_max: int | None = None
+    price: Decimal | None = None
+    free: bool = False
+    voucher: bool = False
+    delivery: tuple[str, ...] = ()
+    days: tuple[int, ...] = ()
+    wellbeing: dict[str, int] = field(default_factory=dict)
+    rating_average: float | None = None
+    rating_count: int = 0
+    published_at: datetime.datetime | None = None
+    tags: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.category not in CATEGORIES:
+            raise ValueError(f"unknown category {self.category!r}")
+        if not set(self.municipi) <= set(MUNICIPI):
+            raise ValueError(f"municipi must be 1-9, got {self.municipi!r}")
+        if not set(self.delivery) <= set(DELIVERY):
+            raise ValueError(f"unknown delivery mode in {self.delivery!r}")
+        if not set(self.days) <= set(DAYS):
+            raise ValueError(f"days must be 0-6, got {self.days!r}")
+        if not set(self.wellbeing) <= set(WELLBEING) or any(not 0 <= v <= 5 for v in self.wellbeing.values()):
+            raise ValueError(f"wellbeing must map descriptor codes to 0-5, got {self.wellbeing!r}")
+        if self.price is not None:
+            object.__setattr__(self, "price", Decimal(self.price).quantize(Decimal("0.01")))
+        for name in ("municipi", "delivery", "days", "tags"):
+            object.__setattr__(self, name, tuple(sorted(set(getattr(self, name)))))
+
+    @property
+    def sort_price(self) -> Decimal | None:
+        """Price used for sorting: a free service costs 0; an unknown price sorts last."""
+        return Decimal("0.00") if self.free else self.price
+
+    def wellbeing_codes(self) -> tuple[str, ...]:
+        """Descriptors scored at least WELLBEING_THRESHOLD: what the wellbeing filter matches."""
+        return tuple(code for code in WELLBEING if self.wellbeing.get(code, 0) >= WELLBEING_THRESHOLD)
+
+
+def catalogue_entries() -> Iterator[ServiceDocument]:
+    """Default document source: the database backend's own table (see settings.SEARCH_DOCUMENT_SOURCE)."""
+    from search.models import CatalogueEntry
+
+    for entry in CatalogueEntry.objects.order_by("pk").iterator(chunk_size=2000):
+        yield entry.to_document()
+
+
+def document_source() -> Iterable[ServiceDocument]:
+    """All published services, from the callable named by settings.SEARCH_DOCUMENT_SOURCE."""
+    from django.conf import settings
+    from django.utils.module_loading import import_string
+
+    return import_string(getattr(settings, "SEARCH_DOCUMENT_SOURCE", "search.documents.catalogue_entries"))()

@@ -1,0 +1,75 @@
+"""Search fixtures: the fixture catalogue in both backends.
+
+Elasticsearch: the cluster at ELASTICSEARCH_URL when it is set (a real cluster), otherwise an
+osmem-server started for the session on a free port. In CI (CI=true) a server that cannot be
+started fails the run instead of skipping the Elasticsearch half of the contract.
+"""
+
+import os
+import uuid
+
+import pytest
+
+from search.backends.database import DatabaseBackend
+from search.backends.elasticsearch import ElasticsearchBackend, make_client
+from tests.search.catalogue import CATALOGUE
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"Elasticsearch backend not testable in CI: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def es_connection():
+    """(url, compat_headers) of the cluster the contract runs against."""
+    url = os.environ.get("ELASTICSEARCH_URL")
+    if url:
+        yield url, os.environ.get("ELASTICSEARCH_COMPAT_HEADERS", "1").lower() in {"1", "true", "yes", "on"}
+        return
+    try:
+        from osmem_server import OsmemError, OsmemServer
+    except ImportError:
+        _unavailable("osmem-server is not installed (pip install -r requirements-dev.txt)")
+    try:
+        server = OsmemServer.start(japanese=False)
+    except (OsmemError, OSError) as error:
+        _unavailable(f"osmem-server did not start: {error}")
+    yield server.url, False
+    server.close()
+
+
+@pytest.fixture(scope="session")
+def es_client(es_connection):
+    url, compat = es_connection
+    client = make_client(url, compat_headers=compat)
+    try:
+        client.info()
+    except Exception as error:  # any failure here means "no cluster"
+        _unavailable(f"no Elasticsearch at {url}: {error}")
+    return client
+
+
+@pytest.fixture
+def es_alias(es_client):
+    """A fresh alias per test, removed afterwards (safe on a shared real cluster)."""
+    alias = f"test-catalogue-{uuid.uuid4().hex[:12]}"
+    yield alias
+    es_client.indices.delete(index=f"{alias}-*", ignore_unavailable=True, allow_no_indices=True)
+
+
+@pytest.fixture(scope="session")
+def es_catalogue(es_client):
+    """The fixture catalogue indexed once for the session (read-only tests share it)."""
+    backend = ElasticsearchBackend(es_client, alias=f"test-contract-{uuid.uuid4().hex[:12]}")
+    backend.rebuild(CATALOGUE)
+    yield backend
+    es_client.indices.delete(index=f"{backend.alias}-*", ignore_unavailable=True, allow_no_indices=True)
+
+
+@pytest.fixture
+def db_catalogue(db):
+    backend = DatabaseBackend()
+    backend.rebuild(CATALOGUE)
+    return backend
