@@ -6,12 +6,13 @@ import pytest
 from wagtail.models import Page, get_page_models
 
 from calls.models import CallIndexPage, CallPage
+from catalog.models import CatalogIndexPage, CategoryPage, ProviderIndexPage, ProviderPage, ServicePage
 from challenges.models import ChallengeIndexPage, ChallengePage
 from home.models import ContentPage, HomePage, PartnersPage, WellbeingDimensionsPage
 from hubs.models import HubIndexPage, HubPage
 from news.models import NewsIndexPage, NewsPage
 
-PROJECT_APPS = {"home", "challenges", "news", "hubs", "calls"}
+PROJECT_APPS = {"home", "challenges", "news", "hubs", "calls", "catalog"}
 
 # page type -> the page types it may have as children
 CHILDREN = {
@@ -23,6 +24,7 @@ CHILDREN = {
         NewsIndexPage,
         HubIndexPage,
         CallIndexPage,
+        CatalogIndexPage,
     },
     ContentPage: {ContentPage},
     WellbeingDimensionsPage: set(),
@@ -35,6 +37,11 @@ CHILDREN = {
     HubPage: set(),
     CallIndexPage: {CallPage},
     CallPage: set(),
+    CatalogIndexPage: {CategoryPage, ProviderIndexPage},
+    CategoryPage: set(),
+    ProviderIndexPage: {ProviderPage},
+    ProviderPage: {ServicePage},
+    ServicePage: set(),
 }
 PARENTS = {child: {parent for parent, kids in CHILDREN.items() if child in kids} for child in CHILDREN}
 PARENTS[HomePage] = {Page}
@@ -46,6 +53,8 @@ SINGLETONS = {
     NewsIndexPage,
     HubIndexPage,
     CallIndexPage,
+    CatalogIndexPage,
+    ProviderIndexPage,
 }
 
 

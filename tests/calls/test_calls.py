@@ -20,12 +20,13 @@ SECOND = datetime.timedelta(seconds=1)
 
 
 def call_with(*windows) -> CallPage:
-    """An unsaved call: its status needs only its windows."""
+    """An unsaved call: its status needs only its windows (building a page reads its content type)."""
     call = CallPage(title="Avviso", slug="avviso", intro="Un avviso.")
     call.windows = [CallWindow(label=label, opens_at=opens, closes_at=closes) for label, opens, closes in windows]
     return call
 
 
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("now", "status"),
     [
@@ -40,6 +41,7 @@ def test_status_follows_the_clock_at_the_window_boundaries(now, status):
     assert call_with(("Prima finestra", OPENS, CLOSES)).status(now) == status
 
 
+@pytest.mark.django_db
 def test_status_with_several_windows_goes_upcoming_open_upcoming_open_closed():
     first = ("Prima finestra", OPENS, CLOSES)
     second = ("Seconda finestra", OPENS + datetime.timedelta(days=60), CLOSES + datetime.timedelta(days=60))
