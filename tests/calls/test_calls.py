@@ -18,6 +18,9 @@ OPENS = datetime.datetime(2022, 9, 1, 9, 0, tzinfo=ROME)
 CLOSES = datetime.datetime(2022, 9, 29, 15, 0, tzinfo=ROME)
 SECOND = datetime.timedelta(seconds=1)
 
+# Even an unsaved page reads its content type from the database when it is built.
+pytestmark = pytest.mark.django_db
+
 
 def call_with(*windows) -> CallPage:
     """An unsaved call: its status needs only its windows (building a page reads its content type)."""
@@ -26,7 +29,6 @@ def call_with(*windows) -> CallPage:
     return call
 
 
-@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("now", "status"),
     [
@@ -41,7 +43,6 @@ def test_status_follows_the_clock_at_the_window_boundaries(now, status):
     assert call_with(("Prima finestra", OPENS, CLOSES)).status(now) == status
 
 
-@pytest.mark.django_db
 def test_status_with_several_windows_goes_upcoming_open_upcoming_open_closed():
     first = ("Prima finestra", OPENS, CLOSES)
     second = ("Seconda finestra", OPENS + datetime.timedelta(days=60), CLOSES + datetime.timedelta(days=60))
