@@ -1,9 +1,19 @@
 """Fixtures shared by the whole suite."""
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 from wagtail.models import Page, Site
 
 from home.models import HomePage
+
+
+@pytest.fixture(autouse=True)
+def _italian_by_default():
+    """A request to /en/ leaves English active in the worker's thread: every test starts in Italian."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

@@ -31,10 +31,6 @@ class CallIndexPage(BasePage):
     class Meta:
         verbose_name = _("indice degli avvisi")
 
-    @property
-    def intro_text(self) -> str:
-        return self.intro
-
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["calls"] = self.calls_by_status(timezone.now())
@@ -72,10 +68,6 @@ class CallPage(BasePage):
     class Meta:
         verbose_name = _("avviso")
         verbose_name_plural = _("avvisi")
-
-    @property
-    def intro_text(self) -> str:
-        return self.intro
 
     def status(self, now=None) -> str:
         """Open while any window is open; upcoming while a window is still to open; closed otherwise."""

@@ -65,10 +65,6 @@ class CatalogIndexPage(BasePage):
     class Meta:
         verbose_name = _("catalogo")
 
-    @property
-    def intro_text(self) -> str:
-        return self.intro
-
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["categories"] = CategoryPage.objects.child_of(self).live().public()
@@ -91,9 +87,7 @@ class CategoryPage(BasePage):
         verbose_name = _("categoria del catalogo")
         verbose_name_plural = _("categorie del catalogo")
 
-    @property
-    def intro_text(self) -> str:
-        return self.description
+    summary_field = "description"
 
     def services(self):
         return live_services().filter(category=self.category)
@@ -117,10 +111,6 @@ class ProviderIndexPage(BasePage):
 
     class Meta:
         verbose_name = _("elenco degli enti")
-
-    @property
-    def intro_text(self) -> str:
-        return self.intro
 
     def save(self, *args, **kwargs):
         is_new = self._state.adding
@@ -408,6 +398,7 @@ class ServicePage(RoutablePageMixin, BasePage):
         index.FilterField("age_min"),
         index.FilterField("age_max"),
     ]
+    summary_field = "summary"
     parent_page_types = ["catalog.ProviderPage"]
     subpage_types: list[str] = []
 

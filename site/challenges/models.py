@@ -28,10 +28,6 @@ class ChallengeIndexPage(BasePage):
     class Meta:
         verbose_name = _("indice delle sfide")
 
-    @property
-    def intro_text(self) -> str:
-        return self.intro
-
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["challenges"] = (
@@ -72,9 +68,7 @@ class ChallengePage(BasePage):
         verbose_name = _("sfida")
         verbose_name_plural = _("sfide")
 
-    @property
-    def intro_text(self) -> str:
-        return self.description
+    summary_field = "description"
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

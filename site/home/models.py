@@ -29,12 +29,14 @@ class BasePage(Page):
     )
 
     promote_panels = Page.promote_panels + [FieldPanel("share_image")]
+    # The field whose text describes the page when the editor wrote no search description.
+    summary_field = "intro"
 
     class Meta:
         abstract = True
 
     def get_meta_description(self) -> str:
-        return self.search_description or getattr(self, "intro_text", "") or ""
+        return self.search_description or getattr(self, self.summary_field, "") or ""
 
 
 class HomePage(BasePage):
@@ -75,9 +77,7 @@ class HomePage(BasePage):
     class Meta:
         verbose_name = _("home page")
 
-    @property
-    def intro_text(self) -> str:
-        return self.hero_text
+    summary_field = "hero_text"
 
     # The other apps import home.models, so their models are looked up lazily.
 
@@ -153,10 +153,6 @@ class ContentPage(BasePage):
         verbose_name = _("pagina di contenuto")
         verbose_name_plural = _("pagine di contenuto")
 
-    @property
-    def intro_text(self) -> str:
-        return self.intro
-
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["subpages"] = self.get_children().live().public().only("title", "url_path")
@@ -206,10 +202,6 @@ class WellbeingDimensionsPage(BasePage):
 
     class Meta:
         verbose_name = _("pagina delle dimensioni del benessere")
-
-    @property
-    def intro_text(self) -> str:
-        return self.intro
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -274,10 +266,6 @@ class PartnersPage(BasePage):
 
     class Meta:
         verbose_name = _("pagina dei partner")
-
-    @property
-    def intro_text(self) -> str:
-        return self.intro
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -32,10 +32,6 @@ class HubIndexPage(BasePage):
     class Meta:
         verbose_name = _("indice dei community hub")
 
-    @property
-    def intro_text(self) -> str:
-        return self.intro
-
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         hubs = list(
@@ -101,9 +97,7 @@ class HubPage(BasePage):
         verbose_name = _("community hub")
         verbose_name_plural = _("community hub")
 
-    @property
-    def intro_text(self) -> str:
-        return self.description
+    summary_field = "description"
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -30,10 +30,6 @@ class NewsIndexPage(RoutablePageMixin, BasePage):
     class Meta:
         verbose_name = _("indice delle notizie")
 
-    @property
-    def intro_text(self) -> str:
-        return self.intro
-
     def news(self):
         """The live, public news of this index, newest first."""
         return NewsPage.objects.child_of(self).live().public().order_by("-date", "-pk").select_related("image")
@@ -108,10 +104,6 @@ class NewsPage(BasePage):
         verbose_name = _("notizia")
         verbose_name_plural = _("notizie")
         indexes = [models.Index(fields=["date"])]
-
-    @property
-    def intro_text(self) -> str:
-        return self.intro
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
