@@ -72,3 +72,28 @@ def make_wallet(value="300.00", *, child=None, call=None, **kwargs):
     return vouchers.create_wallet(
         child=child, holder=child.guardian, call=call or VoucherCallFactory(), value=Decimal(value), **kwargs
     )
+
+
+def service_setup(home_page, **service_fields):
+    """A provider (with its staff user) offering one live service, built with the catalogue's factories."""
+    from tests.catalog import factories as catalog
+
+    _catalog, _categories, index = catalog.catalog_tree(home_page)
+    provider = catalog.provider(index, "Ente Uno", number=1)
+    service = catalog.service(provider, **service_fields)
+    staff = catalog.provider_user("ente-uno", provider)
+    return provider, service, staff
+
+
+def make_request(service, *, child=None, **fields):
+    from booking.models import ServiceRequest
+
+    child = child or ChildFactory()
+    return ServiceRequest.objects.create(
+        guardian=child.guardian,
+        child=child,
+        service=service,
+        provider_id=service.provider_page_id,
+        preferred_start=fields.pop("preferred_start", datetime.date.today() + datetime.timedelta(days=10)),
+        **fields,
+    )
