@@ -97,3 +97,26 @@ def make_request(service, *, child=None, **fields):
         preferred_start=fields.pop("preferred_start", datetime.date.today() + datetime.timedelta(days=10)),
         **fields,
     )
+
+
+def quoted(service, staff, *, price="100.00", child=None):
+    """A request with an offered quote."""
+    from booking import marketplace
+
+    request = make_request(service, child=child)
+    today = datetime.date.today()
+    return marketplace.offer_quote(
+        request,
+        actor=staff,
+        price=Decimal(price),
+        start_date=today + datetime.timedelta(days=14),
+        schedule="Mercoledì 17:00-18:30",
+        valid_until=today + datetime.timedelta(days=7),
+    )
+
+
+def accepted_order(service, staff, *, price="100.00", child=None):
+    from booking import marketplace
+
+    quote = quoted(service, staff, price=price, child=child)
+    return marketplace.accept_quote(quote, actor=quote.request.guardian.user)
