@@ -7,7 +7,7 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -41,12 +41,14 @@ def _basket(request) -> list[int]:
 
 
 def counters(guardian: Guardian) -> dict:
+    """What awaits the family: two queries, whatever the number of requests and orders."""
+    orders = Order.objects.filter(guardian=guardian).aggregate(
+        payments_due=Count("pk", filter=Q(state=Order.State.AWAITING_PAYMENT)),
+        ratings_to_give=Count("pk", filter=Q(state=Order.State.COMPLETED, rating__isnull=True)),
+    )
     return {
         "quotes_to_decide": Quote.objects.filter(request__guardian=guardian, state=Quote.State.OFFERED).count(),
-        "payments_due": Order.objects.filter(guardian=guardian, state=Order.State.AWAITING_PAYMENT).count(),
-        "ratings_to_give": Order.objects.filter(
-            guardian=guardian, state=Order.State.COMPLETED, rating__isnull=True
-        ).count(),
+        **orders,
     }
 
 
