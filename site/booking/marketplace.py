@@ -147,6 +147,8 @@ def withdraw(request: ServiceRequest, *, actor) -> None:
 def accept_quote(quote: Quote, *, actor) -> Order:
     """The order takes the quote's price; a free one is paid at once (no payment step)."""
     request = quote.request
+    if quote.valid_until < timezone.localdate():
+        raise BookingError(_("Il preventivo è scaduto: chiedi all'ente un nuovo preventivo."))
     with transaction.atomic():
         transition(quote, Quote.State.ACCEPTED, actor)
         order = Order.objects.create(
@@ -190,6 +192,7 @@ def voucher_share(order: Order) -> Decimal:
 def pay(order: Order, *, method: str, attempt_key: str, actor) -> Order:
     """Pay the order: the voucher covers min(balance, price), the gateway the rest.
 
+    The gateway is called while the order row is locked, so two tabs paying at once cannot both pay.
     The same attempt_key pays once: a replay finds its Payment rows and changes nothing. If the remainder
     is declined, the voucher part is reversed and the order stays awaiting payment (a new attempt needs a
     new key). Everything is recorded, so what was paid is always computed from rows.

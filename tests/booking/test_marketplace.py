@@ -291,3 +291,12 @@ def test_the_provider_replies_once(market):
         marketplace.reply(rating, text="Di nuovo", actor=market["staff"])
     rating.refresh_from_db()
     assert rating.reply == "Ci dispiace, rimediamo."
+
+
+def test_a_quote_past_its_date_cannot_be_accepted_even_before_the_command_runs(market):
+    quote = quoted(market["service"], market["staff"])
+    Quote.objects.filter(pk=quote.pk).update(valid_until=datetime.date.today() - datetime.timedelta(days=1))
+    quote.refresh_from_db()
+    with pytest.raises(BookingError, match="scaduto"):
+        marketplace.accept_quote(quote, actor=None)
+    assert not Order.objects.exists()
