@@ -158,6 +158,10 @@ def test_a_provider_sees_only_its_own_requests(client, market):
     assert response.status_code == 404
     theirs.refresh_from_db()
     assert theirs.state == ServiceRequest.State.SENT
+    their_message = Message.objects.create(
+        request=theirs, sender=theirs.guardian.user, from_family=True, body="x", attachment="booking/x.pdf"
+    )
+    assert client.get(reverse("booking_provider_attachment", args=[their_message.pk])).status_code == 404
 
 
 def test_a_family_cannot_open_the_provider_admin(client, market, family):
@@ -251,3 +255,23 @@ def test_provider_request_list_queries_do_not_grow_with_rows(client, market):
         counts.append(len(queries))
     assert len(response.context["requests"]) == 6
     assert counts[0] == counts[1]
+
+
+def test_the_family_sees_what_the_provider_wrote_as_new_until_it_opens_the_thread(client, market, family):
+    request = make_request(market["service"], child=family)
+    marketplace.post_message(request, sender=market["staff"], from_family=False, body="Serve il certificato medico")
+    listing = client.get(reverse("booking:requests"))
+    assert "messaggi non letti" in listing.text
+    detail = client.get(reverse("booking:request", args=[request.pk]))
+    assert "nuovo" in detail.text and "Serve il certificato medico" in detail.text
+    assert "messaggi non letti" not in client.get(reverse("booking:requests")).text
+
+
+def test_ratings_to_give_counts_completed_orders_without_a_rating(client, market, family):
+    order = accepted_order(market["service"], market["staff"], price="0.00", child=family)
+    marketplace.complete_order(order, actor=market["staff"])
+    assert client.get(reverse("booking:orders")).context["ratings_to_give"] == 1
+    client.post(
+        reverse("booking:order_rate", args=[order.pk]), {"overall": 4, "quality": 4, "punctuality": 4, "courtesy": 4}
+    )
+    assert client.get(reverse("booking:orders")).context["ratings_to_give"] == 0
