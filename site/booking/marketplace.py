@@ -147,10 +147,10 @@ def withdraw(request: ServiceRequest, *, actor) -> None:
 def accept_quote(quote: Quote, *, actor) -> Order:
     """The order takes the quote's price; a free one is paid at once (no payment step)."""
     request = quote.request
-    if quote.valid_until < timezone.localdate():
-        raise BookingError(_("Il preventivo è scaduto: chiedi all'ente un nuovo preventivo."))
     with transaction.atomic():
         transition(quote, Quote.State.ACCEPTED, actor)
+        if quote.valid_until < timezone.localdate():
+            raise BookingError(_("Il preventivo è scaduto: chiedi all'ente un nuovo preventivo."))
         order = Order.objects.create(
             quote=quote, guardian=request.guardian, provider=request.provider, price=quote.price
         )

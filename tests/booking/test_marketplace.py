@@ -300,3 +300,5 @@ def test_a_quote_past_its_date_cannot_be_accepted_even_before_the_command_runs(m
     with pytest.raises(BookingError, match="scaduto"):
         marketplace.accept_quote(quote, actor=None)
     assert not Order.objects.exists()
+    quote.refresh_from_db()
+    assert quote.state == Quote.State.OFFERED
