@@ -55,7 +55,8 @@ def counters(guardian: Guardian) -> dict:
 @require_POST
 @family_view
 def basket_add(request):
-    service = get_object_or_404(ServicePage.objects.live(), pk=request.POST.get("service"))
+    service_id = request.POST.get("service", "")
+    service = get_object_or_404(ServicePage.objects.live(), pk=int(service_id) if service_id.isdigit() else None)
     basket = _basket(request)
     if service.pk not in basket:
         basket.append(service.pk)

@@ -144,7 +144,8 @@ def moderation(request):
     if not request.user.has_perm("booking.change_rating"):
         raise PermissionDenied
     if request.method == "POST":
-        rating = get_object_or_404(Rating, pk=request.POST.get("rating"))
+        rating_id = request.POST.get("rating", "")
+        rating = get_object_or_404(Rating, pk=int(rating_id) if rating_id.isdigit() else None)
         approve = request.POST.get("decision") == "approve"
         _run(
             request,

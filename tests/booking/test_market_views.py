@@ -275,3 +275,9 @@ def test_ratings_to_give_counts_completed_orders_without_a_rating(client, market
         reverse("booking:order_rate", args=[order.pk]), {"overall": 4, "quality": 4, "punctuality": 4, "courtesy": 4}
     )
     assert client.get(reverse("booking:orders")).context["ratings_to_give"] == 0
+
+
+def test_garbage_ids_answer_404_not_500(client, family, admin_user):
+    assert client.post(reverse("booking:basket_add"), {"service": "abc"}).status_code == 404
+    client.force_login(admin_user)
+    assert client.post(reverse("booking_rating_moderation"), {"rating": "x", "decision": "approve"}).status_code == 404
