@@ -1,7 +1,9 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from booking.models import Child, Guardian
+from booking.models import Child, Guardian, Payment
+from home.constants import Weekday
 
 
 class GuardianForm(forms.ModelForm):
@@ -47,3 +49,114 @@ class RankingImportForm(forms.Form):
             "value (es. 250.00), call (codice dell'avviso). Separatore virgola o punto e virgola, codifica UTF-8."
         ),
     )
+
+
+# --- Marketplace -------------------------------------------------------------------------------------------------
+
+MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
+ATTACHMENT_SIGNATURES = (b"%PDF-", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
+
+
+def validate_attachment(upload) -> None:
+    """PDF or image judged by content (its first bytes), not by name; at most 5 MB."""
+    if upload.size > MAX_ATTACHMENT_BYTES:
+        raise forms.ValidationError(_("L'allegato supera i 5 MB."))
+    head = upload.read(8)
+    upload.seek(0)
+    if not any(head.startswith(signature) for signature in ATTACHMENT_SIGNATURES):
+        raise forms.ValidationError(_("Puoi allegare solo file PDF o immagini (JPEG, PNG)."))
+
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ServiceRequestForm(forms.Form):
+    child = forms.ModelChoiceField(label=_("Per chi"), queryset=Child.objects.none(), empty_label=None)
+    preferred_start = forms.DateField(label=_("Dal (inizio preferito)"), widget=DATE_WIDGET)
+    preferred_end = forms.DateField(label=_("Al (fine preferita)"), widget=DATE_WIDGET, required=False)
+    preferred_days = forms.TypedMultipleChoiceField(
+        label=_("Giorni preferiti"),
+        choices=Weekday.choices,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    message = forms.CharField(label=_("Messaggio per l'ente"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+
+    def __init__(self, *args, guardian: Guardian, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["child"].queryset = guardian.children.all()
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("preferred_start"), data.get("preferred_end")
+        if start and start < timezone.localdate():
+            self.add_error("preferred_start", _("La data di inizio non può essere nel passato."))
+        if start and end and end < start:
+            self.add_error("preferred_end", _("La fine non può precedere l'inizio."))
+        return data
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(label=_("Messaggio"), widget=forms.Textarea(attrs={"rows": 3}))
+    attachment = forms.FileField(
+        label=_("Allegato (facoltativo)"),
+        required=False,
+        validators=[validate_attachment],
+        help_text=_("PDF o immagine, al massimo 5 MB."),
+    )
+
+
+class PayForm(forms.Form):
+    method = forms.ChoiceField(
+        label=_("Come paghi la parte non coperta dal voucher"),
+        choices=[(m.value, m.label) for m in Payment.Method if m != Payment.Method.VOUCHER],
+    )
+    attempt_key = forms.CharField(widget=forms.HiddenInput, max_length=100)
+
+
+SCORES = [(n, str(n)) for n in range(1, 6)]
+
+
+class RatingForm(forms.Form):
+    overall = forms.TypedChoiceField(label=_("Giudizio complessivo (da 1 a 5)"), choices=SCORES, coerce=int)
+    quality = forms.TypedChoiceField(label=_("Qualità"), choices=SCORES, coerce=int)
+    punctuality = forms.TypedChoiceField(label=_("Puntualità"), choices=SCORES, coerce=int)
+    courtesy = forms.TypedChoiceField(label=_("Cortesia"), choices=SCORES, coerce=int)
+    comment = forms.CharField(
+        label=_("Commento (facoltativo)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("Sarà pubblicato sulla scheda del servizio dopo la verifica del Comune."),
+    )
+
+
+class RequestFilterForm(forms.Form):
+    state = forms.ChoiceField(label=_("Stato"), required=False)
+    since = forms.DateField(label=_("Dal"), required=False, widget=DATE_WIDGET)
+
+    def __init__(self, *args, states, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["state"].choices = [("", _("Tutti"))] + list(states)
+
+
+class QuoteForm(forms.Form):
+    price = forms.DecimalField(label=_("Prezzo (EUR)"), min_value=0, max_digits=10, decimal_places=2)
+    start_date = forms.DateField(label=_("Data di inizio"), widget=DATE_WIDGET)
+    schedule = forms.CharField(label=_("Orario"), max_length=255)
+    notes = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    valid_until = forms.DateField(label=_("Valido fino al"), widget=DATE_WIDGET)
+
+    def clean_valid_until(self):
+        value = self.cleaned_data["valid_until"]
+        if value < timezone.localdate():
+            raise forms.ValidationError(_("La validità non può essere già scaduta."))
+        return value
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(label=_("Motivo del rifiuto"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReplyForm(forms.Form):
+    text = forms.CharField(label=_("Risposta pubblica al giudizio"), widget=forms.Textarea(attrs={"rows": 3}))

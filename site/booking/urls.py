@@ -1,6 +1,6 @@
 from django.urls import path
 
-from booking import views
+from booking import family_views, views
 
 app_name = "booking"
 
@@ -10,4 +10,18 @@ urlpatterns = [
     path("figli/aggiungi/", views.child_edit, name="child_add"),
     path("figli/<int:pk>/modifica/", views.child_edit, name="child_edit"),
     path("voucher/<int:pk>/", views.wallet_detail, name="wallet"),
+    path("selezione/", family_views.basket, name="basket"),
+    path("selezione/aggiungi/", family_views.basket_add, name="basket_add"),
+    path("selezione/rimuovi/", family_views.basket_remove, name="basket_remove"),
+    path("richieste/nuova/", family_views.request_new, name="request_new"),
+    path("richieste/", family_views.request_list, name="requests"),
+    path("richieste/<int:pk>/", family_views.request_detail, name="request"),
+    path("richieste/<int:pk>/ritira/", family_views.request_withdraw, name="request_withdraw"),
+    path("richieste/<int:pk>/preventivo/", family_views.quote_decide, name="quote_decide"),
+    path("messaggi/<int:pk>/allegato/", family_views.attachment, name="attachment"),
+    path("acquisti/", family_views.order_list, name="orders"),
+    path("acquisti/<int:pk>/", family_views.order_detail, name="order"),
+    path("acquisti/<int:pk>/paga/", family_views.order_pay, name="order_pay"),
+    path("acquisti/<int:pk>/annulla/", family_views.order_cancel, name="order_cancel"),
+    path("acquisti/<int:pk>/giudizio/", family_views.order_rate, name="order_rate"),
 ]

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from booking.family_views import counters
 from booking.forms import ChildForm, GuardianForm
 from booking.models import Child, Guardian, LedgerEntry, Wallet
 
@@ -30,6 +31,7 @@ def family(request):
         "guardian": guardian,
         "children": guardian.children.all(),
         "wallets": _wallets(guardian),
+        **counters(guardian),
     }
     return render(request, "booking/family.html", context)
 

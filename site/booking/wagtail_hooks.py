@@ -6,7 +6,7 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from booking import admin_views
+from booking import admin_views, provider_views
 from booking.models import Child, Guardian, LedgerEntry, VoucherCall, Wallet
 
 
@@ -143,4 +143,38 @@ class ImportMenuItem(MenuItem):
 def register_import_menu_item():
     return ImportMenuItem(
         _("Importa graduatoria voucher"), reverse("booking_import_ranking"), icon_name="upload", order=9000
+    )
+
+
+@hooks.register("register_admin_urls")
+def register_marketplace_urls():
+    return [
+        path("booking/richieste/", provider_views.request_list, name="booking_provider_requests"),
+        path("booking/richieste/<int:pk>/", provider_views.request_detail, name="booking_provider_request"),
+        path("booking/allegati/<int:pk>/", provider_views.attachment, name="booking_provider_attachment"),
+        path("booking/gradimenti/", provider_views.moderation, name="booking_rating_moderation"),
+    ]
+
+
+class ProviderRequestsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return bool(provider_views.provider_ids(request.user))
+
+
+class ModerationMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("booking.change_rating")
+
+
+@hooks.register("register_admin_menu_item")
+def register_requests_menu_item():
+    return ProviderRequestsMenuItem(
+        _("Richieste delle famiglie"), reverse("booking_provider_requests"), icon_name="mail", order=250
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_moderation_menu_item():
+    return ModerationMenuItem(
+        _("Moderazione gradimenti"), reverse("booking_rating_moderation"), icon_name="comment", order=9100
     )

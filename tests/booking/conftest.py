@@ -20,3 +20,21 @@ def postgres(db):
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail("CI must run the booking concurrency tests on PostgreSQL (set DATABASE_URL=postgres://...).")
         pytest.skip("needs PostgreSQL: run with DATABASE_URL=postgres://...")
+
+
+@pytest.fixture
+def market(home_page):
+    """One provider with a live service (ages 6-14, 25 EUR, max wait 5 working days) and its staff account."""
+    from tests.booking.factories import service_setup
+
+    provider, service, staff = service_setup(home_page)
+    return {"provider": provider, "service": service, "staff": staff}
+
+
+@pytest.fixture
+def fake_gateway_fails():
+    from booking.payments import FakeGateway
+
+    FakeGateway.fail = True
+    yield
+    FakeGateway.fail = False

@@ -72,3 +72,51 @@ def make_wallet(value="300.00", *, child=None, call=None, **kwargs):
     return vouchers.create_wallet(
         child=child, holder=child.guardian, call=call or VoucherCallFactory(), value=Decimal(value), **kwargs
     )
+
+
+def service_setup(home_page, **service_fields):
+    """A provider (with its staff user) offering one live service, built with the catalogue's factories."""
+    from tests.catalog import factories as catalog
+
+    _catalog, _categories, index = catalog.catalog_tree(home_page)
+    provider = catalog.provider(index, "Ente Uno", number=1)
+    service = catalog.service(provider, **service_fields)
+    staff = catalog.provider_user("ente-uno", provider)
+    return provider, service, staff
+
+
+def make_request(service, *, child=None, **fields):
+    from booking.models import ServiceRequest
+
+    child = child or ChildFactory()
+    return ServiceRequest.objects.create(
+        guardian=child.guardian,
+        child=child,
+        service=service,
+        provider_id=service.provider_page_id,
+        preferred_start=fields.pop("preferred_start", datetime.date.today() + datetime.timedelta(days=10)),
+        **fields,
+    )
+
+
+def quoted(service, staff, *, price="100.00", child=None):
+    """A request with an offered quote."""
+    from booking import marketplace
+
+    request = make_request(service, child=child)
+    today = datetime.date.today()
+    return marketplace.offer_quote(
+        request,
+        actor=staff,
+        price=Decimal(price),
+        start_date=today + datetime.timedelta(days=14),
+        schedule="Mercoledì 17:00-18:30",
+        valid_until=today + datetime.timedelta(days=7),
+    )
+
+
+def accepted_order(service, staff, *, price="100.00", child=None):
+    from booking import marketplace
+
+    quote = quoted(service, staff, price=price, child=child)
+    return marketplace.accept_quote(quote, actor=quote.request.guardian.user)

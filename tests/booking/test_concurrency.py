@@ -95,3 +95,35 @@ def test_control_without_the_lock_the_race_overdraws(postgres, monkeypatch):
     assert sum(isinstance(r, LedgerEntry) for r in results) > 3
     ledger_sum, shown = ledger_state(wallet)
     assert ledger_sum == shown < 0
+
+
+def test_parallel_payments_of_one_order_pay_once(postgres):
+    """Double-clicks in two tabs (two attempt keys): the order row lock lets one pay; the others are refused."""
+    from wagtail.models import Page
+
+    from booking import marketplace
+    from booking.models import Order, Payment
+    from home.models import HomePage
+    from tests.booking.factories import ChildFactory, accepted_order, service_setup
+    from tests.browser.content import ensure_tree_root
+
+    ensure_tree_root()
+    home = Page.get_first_root_node().add_child(
+        instance=HomePage(title="Milano 0.18", slug="home-pg", hero_title="Milano 0.18", hero_text="0-18")
+    )
+    _provider, service, staff = service_setup(home)
+    child = ChildFactory()
+    wallet = make_wallet("60.00", child=child)
+    order = accepted_order(service, staff, price="100.00", child=child)
+
+    results = run_at_once(
+        lambda i: marketplace.pay(order, method=Payment.Method.CARD, attempt_key=f"tab-{i}", actor=None), count=4
+    )
+
+    refused = [r for r in results if isinstance(r, marketplace.BookingError)]
+    assert len(refused) == 3, results
+    order.refresh_from_db()
+    assert order.state == Order.State.PAID
+    assert (order.voucher_paid(), order.provider_paid()) == (Decimal("60.00"), Decimal("40.00"))
+    ledger_sum, shown = ledger_state(wallet)
+    assert ledger_sum == shown == Decimal("0.00")

@@ -99,7 +99,7 @@ def test_family_page_lists_children_and_wallets_with_balance(family, client, dja
     child = ChildFactory(guardian=family, first_name="Sofia")
     make_wallet("200.00", child=child)
     make_wallet("150.00", child=ChildFactory(guardian=family))
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(14):
         response = client.get(reverse("booking:family"))
     html = response.content.decode()
     assert "Sofia" in html

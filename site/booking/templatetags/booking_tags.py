@@ -38,3 +38,11 @@ def as_input(field):
         attrs["aria-invalid"] = "true"
         attrs["class"] += " is-invalid"
     return field.as_widget(attrs=attrs)
+
+
+@register.inclusion_tag("booking/includes/service_booking.html", takes_context=True)
+def service_booking(context, service) -> dict:
+    """The service page's «Richiedi il servizio» / «Aggiungi alla selezione» buttons and its ratings."""
+    from booking.marketplace import rating_summary
+
+    return {"service": service, "csrf_token": context.get("csrf_token"), "ratings": rating_summary(service.pk)}

@@ -248,4 +248,5 @@ SOCIALACCOUNT_PROVIDERS = {
         else [],
     }
 }
+BOOKING_PAYMENT_GATEWAY = os.environ.get("BOOKING_PAYMENT_GATEWAY", "booking.payments.FakeGateway")
 # --- end booking ------------------------------------------------------------------------------------------------

@@ -1,0 +1,33 @@
+"""Italian emails to whoever must act next, sent only once the transaction that caused them has committed."""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+
+SUBJECT_PREFIX = "[Milano 0.18] "
+
+
+def family_address(guardian) -> str:
+    return guardian.email or (guardian.user.email if guardian.user_id else "")
+
+
+def provider_address(provider) -> str:
+    return provider.contact_email
+
+
+def notify(event: str, to: str, context: dict) -> None:
+    """Queue `emails/booking/<event>.{subject.txt,txt,html}` for `to` after commit; nothing if no address."""
+    if not to:
+        return
+    context = {**context, "site_url": getattr(settings, "WAGTAILADMIN_BASE_URL", "")}
+
+    def send():
+        subject = render_to_string(f"emails/booking/{event}.subject.txt", context).strip()
+        text = render_to_string(f"emails/booking/{event}.txt", context)
+        html = render_to_string("emails/booking/base.html", {**context, "text": text, "subject": subject})
+        message = EmailMultiAlternatives(SUBJECT_PREFIX + subject, text, settings.DEFAULT_FROM_EMAIL, [to])
+        message.attach_alternative(html, "text/html")
+        message.send()
+
+    transaction.on_commit(send)

@@ -1,0 +1,325 @@
+"""The family's side of the marketplace: basket, requests, quotes, orders, payments, messages and ratings.
+
+Every object is looked up through the signed-in guardian, so another family's id answers 404.
+"""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Exists, OuterRef, Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from booking import marketplace
+from booking.forms import MessageForm, PayForm, RatingForm, RequestFilterForm, ServiceRequestForm
+from booking.marketplace import BookingError
+from booking.models import Guardian, Message, Order, Quote, Rating, ServiceRequest
+from booking.transitions import TransitionNotAllowed, history
+from booking.vouchers import VoucherError
+from catalog.models import ServicePage
+
+BASKET_KEY = "booking_basket"
+
+
+def _guardian_or_404(request) -> Guardian:
+    guardian = Guardian.objects.filter(user=request.user).first()
+    if guardian is None:
+        raise Http404
+    return guardian
+
+
+def family_view(view):
+    return never_cache(login_required(view))
+
+
+def _basket(request) -> list[int]:
+    return [int(pk) for pk in request.session.get(BASKET_KEY, [])]
+
+
+def counters(guardian: Guardian) -> dict:
+    """What awaits the family: two queries, whatever the number of requests and orders."""
+    orders = Order.objects.filter(guardian=guardian).aggregate(
+        payments_due=Count("pk", filter=Q(state=Order.State.AWAITING_PAYMENT)),
+        ratings_to_give=Count("pk", filter=Q(state=Order.State.COMPLETED, rating__isnull=True)),
+    )
+    return {
+        "quotes_to_decide": Quote.objects.filter(request__guardian=guardian, state=Quote.State.OFFERED).count(),
+        **orders,
+    }
+
+
+@require_POST
+@family_view
+def basket_add(request):
+    service_id = request.POST.get("service", "")
+    service = get_object_or_404(ServicePage.objects.live(), pk=int(service_id) if service_id.isdigit() else None)
+    basket = _basket(request)
+    if service.pk not in basket:
+        basket.append(service.pk)
+    request.session[BASKET_KEY] = basket
+    messages.success(request, _("«%(service)s» aggiunto alla selezione.") % {"service": service.title})
+    return redirect("booking:basket")
+
+
+@require_POST
+@family_view
+def basket_remove(request):
+    request.session[BASKET_KEY] = [pk for pk in _basket(request) if str(pk) != request.POST.get("service")]
+    return redirect("booking:basket")
+
+
+@family_view
+def basket(request):
+    services = ServicePage.objects.filter(pk__in=_basket(request)).select_related("provider_page")
+    return render(request, "booking/basket.html", {"services": services})
+
+
+@family_view
+def request_new(request):
+    """One service (?servizio=<id>) or the whole basket: one request per service, all in one transaction."""
+    guardian = Guardian.objects.filter(user=request.user).first()
+    if guardian is None:
+        messages.info(request, _("Per inviare una richiesta completa prima il tuo profilo."))
+        return redirect("booking:profile")
+    single = request.GET.get("servizio") or request.POST.get("servizio")
+    ids = [single] if single else _basket(request)
+    services = list(
+        ServicePage.objects.filter(pk__in=[i for i in ids if str(i).isdigit()]).select_related("provider_page")
+    )
+    if not services:
+        messages.info(request, _("Scegli almeno un servizio dal catalogo."))
+        return redirect("booking:basket")
+    form = ServiceRequestForm(request.POST or None, guardian=guardian)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            created = marketplace.send_requests(
+                guardian=guardian,
+                child=data["child"],
+                services=services,
+                preferred_start=data["preferred_start"],
+                preferred_end=data["preferred_end"],
+                days=data["preferred_days"],
+                message=data["message"],
+            )
+        except BookingError as error:
+            form.add_error(None, error.message)
+        else:
+            if not single:
+                request.session[BASKET_KEY] = []
+            messages.success(
+                request,
+                _("Richiesta inviata a %(count)d servizi.") % {"count": len(created)}
+                if len(created) > 1
+                else _("Richiesta inviata."),
+            )
+            return redirect("booking:requests")
+    return render(
+        request,
+        "booking/request_form.html",
+        {"form": form, "services": services, "single": single},
+    )
+
+
+def _filtered(queryset, form, date_field: str):
+    if form.is_valid():
+        if form.cleaned_data["state"]:
+            queryset = queryset.filter(state=form.cleaned_data["state"])
+        if form.cleaned_data["since"]:
+            queryset = queryset.filter(**{f"{date_field}__date__gte": form.cleaned_data["since"]})
+    return queryset
+
+
+@family_view
+def request_list(request):
+    guardian = _guardian_or_404(request)
+    form = RequestFilterForm(request.GET or None, states=ServiceRequest.State.choices)
+    unread = Message.objects.filter(request=OuterRef("pk"), from_family=False, read_at__isnull=True)
+    requests = _filtered(
+        ServiceRequest.objects.filter(guardian=guardian)
+        .select_related("service", "provider", "child", "quote")
+        .annotate(unread=Exists(unread)),
+        form,
+        "created_at",
+    )
+    return render(
+        request,
+        "booking/request_list.html",
+        {"requests": requests, "form": form, **counters(guardian)},
+    )
+
+
+def _own_request(request, pk) -> ServiceRequest:
+    guardian = _guardian_or_404(request)
+    return get_object_or_404(
+        ServiceRequest.objects.select_related("service", "provider", "child", "guardian"), pk=pk, guardian=guardian
+    )
+
+
+@family_view
+def request_detail(request, pk: int):
+    service_request = _own_request(request, pk)
+    form = MessageForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        marketplace.post_message(
+            service_request,
+            sender=request.user,
+            from_family=True,
+            body=form.cleaned_data["body"],
+            attachment=form.cleaned_data["attachment"],
+        )
+        messages.success(request, _("Messaggio inviato."))
+        return redirect("booking:request", pk=pk)
+    thread = list(service_request.messages.select_related("sender"))
+    marketplace.mark_read(service_request, reader_is_family=True)
+    quote = Quote.objects.filter(request=service_request).select_related("order").first()
+    return render(
+        request,
+        "booking/request_detail.html",
+        {
+            "req": service_request,
+            "quote": quote,
+            "order": getattr(quote, "order", None) if quote else None,
+            "thread": thread,
+            "form": form,
+            "history": history(service_request),
+        },
+    )
+
+
+def _act(request, action, success: str):
+    """Run a service call; its Italian refusal becomes an error message instead of a 500."""
+    try:
+        result = action()
+    except (BookingError, TransitionNotAllowed, VoucherError) as error:
+        messages.error(request, error.message)
+        return None
+    messages.success(request, success)
+    return result
+
+
+@require_POST
+@family_view
+def request_withdraw(request, pk: int):
+    service_request = _own_request(request, pk)
+    _act(request, lambda: marketplace.withdraw(service_request, actor=request.user), _("Richiesta ritirata."))
+    return redirect("booking:request", pk=pk)
+
+
+@require_POST
+@family_view
+def quote_decide(request, pk: int):
+    service_request = _own_request(request, pk)
+    quote = get_object_or_404(Quote, request=service_request)
+    if request.POST.get("decision") == "accept":
+        order = _act(request, lambda: marketplace.accept_quote(quote, actor=request.user), _("Preventivo accettato."))
+        if order is not None:
+            return redirect("booking:order", pk=order.pk)
+    else:
+        _act(request, lambda: marketplace.reject_quote(quote, actor=request.user), _("Preventivo rifiutato."))
+    return redirect("booking:request", pk=pk)
+
+
+@family_view
+def attachment(request, pk: int):
+    guardian = _guardian_or_404(request)
+    message = get_object_or_404(Message, pk=pk, request__guardian=guardian)
+    if not message.attachment:
+        raise Http404
+    return FileResponse(message.attachment.open("rb"), as_attachment=True)
+
+
+def _own_orders(guardian):
+    return Order.objects.filter(guardian=guardian).select_related(
+        "quote__request__service", "quote__request__child", "provider", "rating"
+    )
+
+
+@family_view
+def order_list(request):
+    guardian = _guardian_or_404(request)
+    form = RequestFilterForm(request.GET or None, states=Order.State.choices)
+    orders = _filtered(_own_orders(guardian), form, "created_at")
+    return render(request, "booking/order_list.html", {"orders": orders, "form": form, **counters(guardian)})
+
+
+@family_view
+def order_detail(request, pk: int):
+    guardian = _guardian_or_404(request)
+    order = get_object_or_404(_own_orders(guardian), pk=pk)
+    wallet = marketplace.usable_wallet(order) if order.state == Order.State.AWAITING_PAYMENT else None
+    share = min(wallet.balance, order.price) if wallet else None
+    context = {
+        "order": order,
+        "req": order.quote.request,
+        "wallet": wallet,
+        "voucher_share": share,
+        "remainder": order.price - (share or 0),
+        "pay_form": PayForm(initial={"attempt_key": uuid.uuid4().hex}),
+        "rating_form": RatingForm(),
+        "rating": Rating.objects.filter(order=order).first(),
+        "payments": order.payments.all(),
+        "voucher_paid": order.voucher_paid(),
+        "provider_paid": order.provider_paid(),
+        "history": history(order),
+    }
+    return render(request, "booking/order_detail.html", context)
+
+
+@require_POST
+@family_view
+def order_pay(request, pk: int):
+    guardian = _guardian_or_404(request)
+    order = get_object_or_404(Order, pk=pk, guardian=guardian)
+    form = PayForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Scegli come pagare."))
+        return redirect("booking:order", pk=pk)
+    try:
+        order = marketplace.pay(
+            order, method=form.cleaned_data["method"], attempt_key=form.cleaned_data["attempt_key"], actor=request.user
+        )
+    except (BookingError, TransitionNotAllowed, VoucherError) as error:
+        messages.error(request, error.message)
+    else:
+        if order.state == Order.State.PAID:
+            messages.success(request, _("Pagamento completato."))
+        else:
+            messages.error(
+                request, _("Il pagamento non è andato a buon fine: il voucher non è stato usato. Puoi riprovare.")
+            )
+    return redirect("booking:order", pk=pk)
+
+
+@require_POST
+@family_view
+def order_cancel(request, pk: int):
+    guardian = _guardian_or_404(request)
+    order = get_object_or_404(Order, pk=pk, guardian=guardian)
+    _act(
+        request,
+        lambda: marketplace.cancel_order(order, actor=request.user),
+        _("Acquisto annullato; la parte pagata con il voucher è tornata disponibile."),
+    )
+    return redirect("booking:order", pk=pk)
+
+
+@require_POST
+@family_view
+def order_rate(request, pk: int):
+    guardian = _guardian_or_404(request)
+    order = get_object_or_404(Order, pk=pk, guardian=guardian)
+    form = RatingForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Indica un punteggio da 1 a 5 per ogni voce."))
+        return redirect("booking:order", pk=pk)
+    _act(
+        request,
+        lambda: marketplace.rate(order, actor=request.user, **form.cleaned_data),
+        _("Grazie per il tuo giudizio."),
+    )
+    return redirect("booking:order", pk=pk)

@@ -1,0 +1,159 @@
+"""The providers' side in the Wagtail admin: their requests only, quotes, declines, messages, completion, replies.
+
+A provider user sees the requests for the provider pages their groups may edit (the subtree the register
+approval granted); City staff with `booking.change_rating` moderate rating comments.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from wagtail.models import GroupPagePermission
+
+from booking import marketplace
+from booking.forms import DeclineForm, MessageForm, QuoteForm, ReplyForm, RequestFilterForm
+from booking.marketplace import BookingError
+from booking.models import Message, Order, Quote, Rating, ServiceRequest
+from booking.transitions import TransitionNotAllowed, history
+from booking.vouchers import VoucherError
+from catalog.models import ProviderPage, ServicePage
+
+
+def provider_ids(user) -> list[int]:
+    """The provider pages this user works for; superusers see every provider."""
+    if user.is_superuser:
+        return list(ProviderPage.objects.values_list("pk", flat=True))
+    pages = GroupPagePermission.objects.filter(
+        group__user=user, permission__codename="change_page", page__depth__gte=2
+    ).values_list("page_id", flat=True)
+    return list(ProviderPage.objects.filter(pk__in=list(pages)).values_list("pk", flat=True))
+
+
+def visible_requests(user):
+    return ServiceRequest.objects.filter(provider_id__in=provider_ids(user))
+
+
+def request_list(request):
+    providers = provider_ids(request.user)
+    if not providers:
+        raise PermissionDenied
+    form = RequestFilterForm(request.GET or None, states=ServiceRequest.State.choices)
+    services = ServicePage.objects.filter(provider_page_id__in=providers).order_by("title")
+    service_id = request.GET.get("servizio", "")
+    unread = Message.objects.filter(request=OuterRef("pk"), from_family=True, read_at__isnull=True)
+    requests = (
+        ServiceRequest.objects.filter(provider_id__in=providers)
+        .select_related("service", "child", "guardian", "provider")
+        .annotate(unread=Exists(unread))
+    )
+    if form.is_valid():
+        if form.cleaned_data["state"]:
+            requests = requests.filter(state=form.cleaned_data["state"])
+        if form.cleaned_data["since"]:
+            requests = requests.filter(created_at__date__gte=form.cleaned_data["since"])
+    if service_id.isdigit():
+        requests = requests.filter(service_id=int(service_id))
+    return TemplateResponse(
+        request,
+        "booking/admin/request_list.html",
+        {"requests": requests[:200], "form": form, "services": services, "service_id": service_id},
+    )
+
+
+def _run(request, action, success: str) -> None:
+    try:
+        action()
+    except (BookingError, TransitionNotAllowed, VoucherError) as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, success)
+
+
+def request_detail(request, pk: int):
+    service_request = get_object_or_404(
+        visible_requests(request.user).select_related("service", "child", "guardian", "provider"), pk=pk
+    )
+    quote = Quote.objects.filter(request=service_request).first()
+    order = Order.objects.filter(quote=quote).first() if quote else None
+    rating = Rating.objects.filter(order=order).first() if order else None
+    action = request.POST.get("action") if request.method == "POST" else None
+    forms = {
+        "quote_form": QuoteForm(request.POST if action == "quote" else None),
+        "decline_form": DeclineForm(request.POST if action == "decline" else None),
+        "message_form": MessageForm(
+            request.POST if action == "message" else None, request.FILES if action == "message" else None
+        ),
+        "reply_form": ReplyForm(request.POST if action == "reply" else None),
+    }
+    actor = request.user
+    if action == "quote" and forms["quote_form"].is_valid():
+        _run(
+            request,
+            lambda: marketplace.offer_quote(service_request, actor=actor, **forms["quote_form"].cleaned_data),
+            _("Preventivo inviato."),
+        )
+        return redirect("booking_provider_request", pk=pk)
+    if action == "decline" and forms["decline_form"].is_valid():
+        reason = forms["decline_form"].cleaned_data["reason"]
+        _run(
+            request, lambda: marketplace.decline(service_request, actor=actor, reason=reason), _("Richiesta rifiutata.")
+        )
+        return redirect("booking_provider_request", pk=pk)
+    if action == "message" and forms["message_form"].is_valid():
+        data = forms["message_form"].cleaned_data
+        marketplace.post_message(
+            service_request, sender=actor, from_family=False, body=data["body"], attachment=data["attachment"]
+        )
+        messages.success(request, _("Messaggio inviato."))
+        return redirect("booking_provider_request", pk=pk)
+    if action == "complete" and order:
+        _run(request, lambda: marketplace.complete_order(order, actor=actor), _("Servizio segnato come concluso."))
+        return redirect("booking_provider_request", pk=pk)
+    if action == "reply" and rating and forms["reply_form"].is_valid():
+        text = forms["reply_form"].cleaned_data["text"]
+        _run(request, lambda: marketplace.reply(rating, text=text, actor=actor), _("Risposta pubblicata."))
+        return redirect("booking_provider_request", pk=pk)
+    thread = list(service_request.messages.select_related("sender"))
+    marketplace.mark_read(service_request, reader_is_family=False)
+    return TemplateResponse(
+        request,
+        "booking/admin/request_detail.html",
+        {
+            "req": service_request,
+            "quote": quote,
+            "order": order,
+            "rating": rating,
+            "thread": thread,
+            "history": history(service_request),
+            **forms,
+        },
+    )
+
+
+def attachment(request, pk: int):
+    message = get_object_or_404(Message, pk=pk, request__in=visible_requests(request.user))
+    if not message.attachment:
+        raise Http404
+    return FileResponse(message.attachment.open("rb"), as_attachment=True)
+
+
+def moderation(request):
+    if not request.user.has_perm("booking.change_rating"):
+        raise PermissionDenied
+    if request.method == "POST":
+        rating_id = request.POST.get("rating", "")
+        rating = get_object_or_404(Rating, pk=int(rating_id) if rating_id.isdigit() else None)
+        approve = request.POST.get("decision") == "approve"
+        _run(
+            request,
+            lambda: marketplace.moderate(rating, approve=approve, actor=request.user),
+            _("Commento pubblicato.") if approve else _("Commento non pubblicato."),
+        )
+        return redirect("booking_rating_moderation")
+    pending = (
+        Rating.objects.filter(moderation=Rating.Moderation.PENDING).select_related("service").order_by("created_at")
+    )
+    return TemplateResponse(request, "booking/admin/moderation.html", {"ratings": pending})

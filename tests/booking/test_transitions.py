@@ -1,0 +1,90 @@
+"""The state machines: every pair of states is either allowed (and logged) or refused (and changes nothing)."""
+
+import datetime
+import itertools
+from decimal import Decimal
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+
+from booking.models import Order, Quote, ServiceRequest, StateLog
+from booking.transitions import ALLOWED, TransitionNotAllowed, transition
+from tests.booking.factories import UserFactory, make_request, service_setup
+
+EXPECTED = {
+    ServiceRequest: {("sent", "quoted"), ("sent", "declined"), ("sent", "expired"), ("sent", "withdrawn")},
+    Quote: {("offered", "accepted"), ("offered", "rejected"), ("offered", "expired")},
+    Order: {
+        ("awaiting_payment", "paid"),
+        ("awaiting_payment", "cancelled"),
+        ("paid", "completed"),
+        ("paid", "cancelled"),
+    },
+}
+
+CASES = [
+    pytest.param(model, frm, to, (frm, to) in EXPECTED[model], id=f"{model.__name__}:{frm}->{to}")
+    for model in EXPECTED
+    for frm, to in itertools.product(model.State.values, repeat=2)
+]
+
+
+def test_table_matches_the_issue():
+    for model, pairs in EXPECTED.items():
+        assert {(frm, to) for frm, tos in ALLOWED[model].items() for to in tos} == pairs
+
+
+def _object_in(model, state, home_page):
+    _provider, service, staff = service_setup(home_page)
+    request = make_request(service)
+    if model is ServiceRequest:
+        obj = request
+    else:
+        quote = Quote.objects.create(
+            request=request,
+            price=Decimal("50.00"),
+            start_date=datetime.date.today(),
+            schedule="Lunedì 17-18",
+            valid_until=datetime.date.today(),
+            created_by=staff,
+        )
+        obj = quote
+        if model is Order:
+            obj = Order.objects.create(
+                quote=quote, guardian=request.guardian, provider_id=request.provider_id, price=Decimal("50.00")
+            )
+    model.objects.filter(pk=obj.pk).update(state=state)
+    obj.refresh_from_db()
+    return obj
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("model", "frm", "to", "ok"), CASES)
+def test_transition(model, frm, to, ok, home_page):
+    obj = _object_in(model, frm, home_page)
+    actor = UserFactory()
+    logs = StateLog.objects.filter(content_type=ContentType.objects.get_for_model(model), object_id=obj.pk)
+    if ok:
+        transition(obj, to, actor)
+        obj.refresh_from_db()
+        assert obj.state == to
+        log = logs.get()
+        assert (log.from_state, log.to_state, log.actor) == (frm, to, actor)
+    else:
+        with pytest.raises(TransitionNotAllowed):
+            transition(obj, to, actor)
+        obj.refresh_from_db()
+        assert obj.state == frm
+        assert not logs.exists()
+
+
+@pytest.mark.django_db
+def test_save_cannot_change_state(home_page):
+    _provider, service, _staff = service_setup(home_page)
+    request = make_request(service)
+    request.state = ServiceRequest.State.QUOTED
+    request.message = "Aggiornato"
+    request.save()
+    request.refresh_from_db()
+    assert request.state == ServiceRequest.State.SENT
+    assert request.message == "Aggiornato"

@@ -1,0 +1,154 @@
+"""Browser journey: a family asks two providers, one quotes and one declines, the family pays with voucher +
+card, the provider completes, the family rates. axe-core finds no WCAG 2.1 A/AA violation on the family's pages
+and on the providers' request pages."""
+
+import datetime
+import re
+from decimal import Decimal
+
+import pytest
+
+from tests.browser import axe
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "Journey-2026-sicura"
+
+
+@pytest.fixture
+def marketplace_site(live_server):
+    from allauth.account.models import EmailAddress
+    from wagtail.models import Page, Site
+
+    from home.models import HomePage
+    from tests.booking.factories import ChildFactory, GuardianFactory, make_wallet
+    from tests.browser.content import ensure_tree_root
+    from tests.catalog import factories
+
+    ensure_tree_root()
+    root = Page.get_first_root_node()
+    for default in root.get_children():
+        default.delete()
+    home = root.add_child(
+        instance=HomePage(title="Milano 0.18", slug="home", hero_title="Milano 0.18", hero_text="0-18")
+    )
+    Site.objects.all().delete()
+    Site.objects.create(hostname="localhost", root_page=home, is_default_site=True, site_name="Milano 0.18")
+    _catalog, _categories, index = factories.catalog_tree(home)
+    theatre = factories.provider(index, name="Teatro dei Ragazzi", number=1)
+    pool = factories.provider(index, name="Piscina del Quartiere", number=2)
+    services = [
+        factories.service(theatre, title="Laboratorio di teatro"),
+        factories.service(pool, title="Nuoto per ragazzi"),
+    ]
+    staff = [factories.provider_user("ente1", theatre), factories.provider_user("ente2", pool)]
+    guardian = GuardianFactory(first_name="Laura")
+    accounts = [*staff, guardian.user]
+    for account in accounts:
+        account.set_password(PASSWORD)
+        account.save()
+    EmailAddress.objects.create(user=guardian.user, email=guardian.user.email, verified=True, primary=True)
+    child = ChildFactory(guardian=guardian, first_name="Giulia", birth_date=datetime.date(2015, 6, 2))
+    wallet = make_wallet("50.00", child=child)
+    return {"services": services, "guardian": guardian, "child": child, "wallet": wallet}
+
+
+def _admin_login(browser, live_server, username):
+    context = browser.new_context(base_url=live_server.url, locale="it-IT")
+    tab = context.new_page()
+    tab.goto("/admin/login/")
+    tab.fill("#id_username", username)
+    tab.fill("#id_password", PASSWORD)
+    tab.click("button[type=submit]")
+    tab.wait_for_url(re.compile(r"/admin/$"))
+    return tab
+
+
+def test_request_quote_pay_complete_rate(browser, page, live_server, marketplace_site):
+    from booking.models import Order, Rating, ServiceRequest
+
+    guardian, theatre, pool = (
+        marketplace_site["guardian"],
+        marketplace_site["services"][0],
+        marketplace_site["services"][1],
+    )
+
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(guardian.user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.locator("form[action='/accounts/login/'] button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/famiglia/$"))
+    axe.assert_accessible(page, "area famiglia")
+
+    for service in (theatre, pool):
+        page.goto(service.url)
+        axe.assert_accessible(page, f"scheda servizio {service.title}")
+        page.get_by_role("button", name="Aggiungi alla selezione").click()
+        page.wait_for_url(re.compile(r"/famiglia/selezione/$"))
+    axe.assert_accessible(page, "la tua selezione")
+    page.get_by_role("link", name="Invia la richiesta").click()
+    axe.assert_accessible(page, "modulo di richiesta")
+    start = datetime.date.today() + datetime.timedelta(days=20)
+    page.get_by_label("Dal (inizio preferito)").fill(start.isoformat())
+    page.get_by_text("Mercoledì", exact=True).click()
+    page.get_by_label("Messaggio per l'ente").fill("Giulia preferisce il pomeriggio.")
+    page.get_by_role("button", name="Invia la richiesta").click()
+    page.wait_for_url(re.compile(r"/famiglia/richieste/$"))
+    axe.assert_accessible(page, "le tue richieste")
+    sent = ServiceRequest.objects.filter(guardian=guardian)
+    assert sorted(r.service_id for r in sent) == sorted([theatre.pk, pool.pk])
+    assert {r.preferred_days for r in sent} == {"2"}
+
+    ente1 = _admin_login(browser, live_server, "ente1")
+    ente1.goto("/admin/booking/richieste/")
+    axe.assert_accessible(ente1, "richieste dell'ente")
+    ente1.get_by_role("link", name="Laboratorio di teatro").click()
+    axe.assert_accessible(ente1, "richiesta nell'area dell'ente")
+    ente1.get_by_label("Prezzo (EUR)").fill("120.00")
+    ente1.get_by_label("Data di inizio").fill(start.isoformat())
+    ente1.get_by_label("Orario").fill("Mercoledì 17:00-18:30")
+    ente1.get_by_label("Valido fino al").fill((start - datetime.timedelta(days=5)).isoformat())
+    ente1.get_by_role("button", name="Invia il preventivo").click()
+    ente1.get_by_text("Preventivo inviato.").wait_for()
+
+    ente2 = _admin_login(browser, live_server, "ente2")
+    ente2.goto("/admin/booking/richieste/")
+    ente2.get_by_role("link", name="Nuoto per ragazzi").click()
+    ente2.get_by_label("Motivo del rifiuto").fill("Corso al completo per quest'anno.")
+    ente2.get_by_role("button", name="Rifiuta").click()
+    ente2.get_by_text("Richiesta rifiutata.").wait_for()
+
+    page.goto("/famiglia/richieste/")
+    assert "1 preventivo da decidere" in page.content()
+    page.get_by_role("link", name="Nuoto per ragazzi").click()
+    assert "Corso al completo" in page.content()
+    axe.assert_accessible(page, "richiesta rifiutata")
+    page.goto("/famiglia/richieste/")
+    page.get_by_role("link", name="Laboratorio di teatro").click()
+    axe.assert_accessible(page, "richiesta con preventivo")
+    page.get_by_role("button", name="Accetta il preventivo").click()
+    page.wait_for_url(re.compile(r"/famiglia/acquisti/\d+/$"))
+    assert "Il voucher paga 50,00 €; restano da pagare 70,00 €" in page.content()
+    axe.assert_accessible(page, "acquisto da pagare")
+    page.get_by_label("Come paghi la parte non coperta dal voucher").select_option("card")
+    page.get_by_role("button", name="Paga", exact=True).click()
+    page.get_by_text("Pagamento completato.").wait_for()
+    axe.assert_accessible(page, "acquisto pagato")
+    order = Order.objects.get(guardian=guardian)
+    assert (order.voucher_paid(), order.provider_paid()) == (Decimal("50.00"), Decimal("70.00"))
+
+    ente1.reload()
+    ente1.get_by_role("button", name="Segna il servizio come concluso").click()
+    ente1.get_by_text("Servizio segnato come concluso.").wait_for()
+
+    page.reload()
+    page.get_by_label("Giudizio complessivo (da 1 a 5)").select_option("5")
+    page.get_by_label("Qualità").select_option("5")
+    page.get_by_label("Puntualità").select_option("4")
+    page.get_by_label("Cortesia").select_option("5")
+    page.get_by_label("Commento (facoltativo)").fill("Giulia si è divertita moltissimo.")
+    page.get_by_role("button", name="Invia il giudizio").click()
+    page.get_by_text("Grazie per il tuo giudizio.").wait_for()
+    axe.assert_accessible(page, "giudizio inviato")
+    rating = Rating.objects.get(order=order)
+    assert (rating.overall, rating.moderation) == (5, Rating.Moderation.PENDING)
