@@ -12,7 +12,7 @@ from typing import Any
 from django.http import QueryDict
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from search.api import FACETS, SearchQuery, SearchQueryError, facet_label, get_backend
 from search.api_views import clean_params
@@ -26,21 +26,21 @@ FRAGMENT_PARAM = "fragment"
 MAX_SUGGESTIONS = 8
 
 FACET_LEGENDS = {
-    "category": _("Categoria"),
-    "municipio": _("Municipio"),
-    "free": _("Costo"),
-    "voucher": _("Voucher Milano 0.18"),
-    "delivery": _("Sede di erogazione"),
-    "day": _("Giorno"),
-    "wellbeing": _("Benessere (punteggio almeno 3)"),
+    "category": gettext_lazy("Categoria"),
+    "municipio": gettext_lazy("Municipio"),
+    "free": gettext_lazy("Costo"),
+    "voucher": gettext_lazy("Voucher Milano 0.18"),
+    "delivery": gettext_lazy("Sede di erogazione"),
+    "day": gettext_lazy("Giorno"),
+    "wellbeing": gettext_lazy("Benessere (punteggio almeno 3)"),
 }
 SORT_LABELS = {
-    "relevance": _("Pertinenza"),
-    "newest": _("Più recenti"),
-    "price": _("Prezzo crescente"),
-    "-price": _("Prezzo decrescente"),
-    "rating": _("Gradimento"),
-    "name": _("Nome (A-Z)"),
+    "relevance": gettext_lazy("Pertinenza"),
+    "newest": gettext_lazy("Più recenti"),
+    "price": gettext_lazy("Prezzo crescente"),
+    "-price": gettext_lazy("Prezzo decrescente"),
+    "rating": gettext_lazy("Gradimento"),
+    "name": gettext_lazy("Nome (A-Z)"),
 }
 
 
@@ -229,7 +229,12 @@ def search_context(request, base_url: str, fixed_category: str = "") -> dict[str
             "clear_url": base_url + ("?category=" if fixed_category else ""),
             "ages": range(MAX_AGE + 1),
             "sorts": [
-                {"value": code, "label": label, "selected": code == query.effective_sort}
+                # The default order is sent as "" so that the URL of an unsorted search stays without `sort`.
+                {
+                    "value": "" if code == query.effective_sort and not query.sort else code,
+                    "label": label,
+                    "selected": code == query.effective_sort,
+                }
                 for code, label in SORT_LABELS.items()
             ],
             "pages": _pages(result, state),

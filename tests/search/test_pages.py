@@ -78,6 +78,7 @@ def test_sort_and_pagination_are_links(client, catalogue):
     html = client.get(catalogue["search_url"], {"sort": "name"}).content.decode()
     assert titles(html) == ["Calcetto al parco", "Coro di quartiere", "Teatro per ragazzi"]
     assert '<option value="name" selected>' in html
+    assert '<option value="" selected>Più recenti</option>' in client.get(catalogue["search_url"]).content.decode()
 
 
 def test_invalid_parameters_are_explained_and_ignored(client, catalogue):
