@@ -69,6 +69,15 @@ def test_unpublish_and_delete_leave_the_index(catalogue, django_capture_on_commi
     assert ids_found(q="teatro") == []
 
 
+def test_deleting_a_provider_removes_its_services(catalogue, django_capture_on_commit_callbacks):
+    page = factories.service(catalogue["provider"], title="Danza creativa")
+    sync.update([page.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        catalogue["provider"].delete()
+    assert ids_found(q="danza") == []
+    assert not CatalogueEntry.objects.exists()
+
+
 def test_move_and_provider_rename_update_the_documents(catalogue, django_capture_on_commit_callbacks):
     page = factories.service(catalogue["provider"], title="Coro di voci bianche")
     other = factories.provider(catalogue["index"], name="Scuola di Musica", number=2)
