@@ -45,6 +45,22 @@ def _write(engine, docs: list[ServiceDocument], gone: list[int]) -> None:
         engine.delete(gone)
 
 
+def _alias_exists(engine) -> bool:
+    from search.backends.elasticsearch import UNREACHABLE
+
+    try:
+        return bool(engine.client.indices.exists_alias(name=engine.alias))
+    except UNREACHABLE as error:
+        raise SearchUnavailable(str(error)) from error
+
+
+def _write_elasticsearch(engine, docs: list[ServiceDocument], gone: list[int]) -> None:
+    """Never create the index from a few documents: searches would see a partial catalogue instead of falling back."""
+    if not _alias_exists(engine):
+        raise SearchUnavailable(f"index {engine.alias} does not exist yet: run `catalogue_index rebuild`")
+    _write(engine, docs, gone)
+
+
 def _queue(ids: Iterable[int], error: Exception) -> None:
     message = str(error)[:2000]
     for service_id in ids:
@@ -66,7 +82,7 @@ def update(ids: Iterable[int]) -> bool:
     if engine is None:
         return True
     try:
-        _write(engine, docs, gone)
+        _write_elasticsearch(engine, docs, gone)
     except SearchUnavailable as error:
         logger.warning("Elasticsearch update of services %s failed (%s): queued for retry", sorted(ids), error)
         with transaction.atomic():
@@ -81,7 +97,10 @@ def update(ids: Iterable[int]) -> bool:
 
 
 def retry() -> int:
-    """Write the queued services to Elasticsearch; returns how many left the queue (raises if still down)."""
+    """Write the queued services to Elasticsearch; returns how many left the queue (raises if still down).
+
+    With no index at all (a new or wiped cluster) the whole catalogue is indexed, behind the alias, at once.
+    """
     engine = _elasticsearch()
     queued = dict(PendingIndexUpdate.objects.values_list("pk", "service_id"))
     if not queued:
@@ -89,9 +108,11 @@ def retry() -> int:
     if engine is None:
         PendingIndexUpdate.objects.filter(pk__in=queued).delete()
         return len(queued)
-    docs, gone = _split(set(queued.values()))
     try:
-        _write(engine, docs, gone)
+        if _alias_exists(engine):
+            _write(engine, *_split(set(queued.values())))
+        else:
+            engine.rebuild(document_source())
     except SearchUnavailable as error:
         with transaction.atomic():
             _queue(queued.values(), error)

@@ -5,6 +5,7 @@ import pytest
 from catalog.search_sync import service_documents
 from search import sync
 from search.api import SearchQuery, get_backend
+from search.backends.elasticsearch import ElasticsearchBackend
 from search.models import CatalogueEntry, PendingIndexUpdate
 from tests.catalog import factories
 
@@ -122,8 +123,6 @@ def test_elasticsearch_down_publish_succeeds_queues_and_falls_back(
         result = get_backend().search(SearchQuery(q="doposcuola"))
         assert (result.backend, result.ids) == ("elasticsearch", [draft.pk])
     finally:
-        from search.backends.elasticsearch import ElasticsearchBackend
-
         engine = ElasticsearchBackend.from_settings()
         engine.client.indices.delete(index=f"{engine.alias}-*", ignore_unavailable=True, allow_no_indices=True)
 
@@ -140,12 +139,25 @@ def test_next_successful_write_drains_the_queue(catalogue, settings, es_connecti
     settings.ELASTICSEARCH_URL = url
     settings.ELASTICSEARCH_COMPAT_HEADERS = compat
     settings.ELASTICSEARCH_INDEX = f"test-drain-{first.pk}-{id(settings)}"
+    ElasticsearchBackend.from_settings().rebuild([])  # the index exists, empty: updates go straight in
     try:
         assert sync.update([second.pk]) is True
         assert not PendingIndexUpdate.objects.exists()
         assert sorted(get_backend().search(SearchQuery()).ids) == sorted([first.pk, second.pk])
     finally:
-        from search.backends.elasticsearch import ElasticsearchBackend
-
         engine = ElasticsearchBackend.from_settings()
         engine.client.indices.delete(index=f"{engine.alias}-*", ignore_unavailable=True, allow_no_indices=True)
+
+
+def test_no_partial_index_is_created_by_an_update(catalogue, settings, es_connection, es_alias):
+    """With no index yet, an update leaves searches on the database; the retry indexes the whole catalogue."""
+    first = factories.service(catalogue["provider"], title="Scacchi", slug="scacchi")
+    second = factories.service(catalogue["provider"], title="Dama", slug="dama")
+    sync.update([first.pk])
+    settings.ELASTICSEARCH_URL, settings.ELASTICSEARCH_COMPAT_HEADERS = es_connection
+    settings.ELASTICSEARCH_INDEX = es_alias
+    assert sync.update([second.pk]) is False
+    assert get_backend().search(SearchQuery()).backend == "database"
+    assert sync.retry() == 1
+    result = get_backend().search(SearchQuery())
+    assert (result.backend, sorted(result.ids)) == ("elasticsearch", sorted([first.pk, second.pk]))
