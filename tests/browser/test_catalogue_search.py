@@ -132,3 +132,18 @@ def test_autocomplete_is_a_keyboard_combobox(page, catalogue):
     box.press("Enter")
     expect(page.locator("#m018-search-status")).to_have_text("1 servizio trovato")
     expect(page).to_have_url(re.compile(r"\?q=teat$"))
+
+
+def test_category_page_starts_on_its_category(page, catalogue):
+    from playwright.sync_api import expect
+
+    status = page.locator("#m018-search-status")
+    page.goto(catalogue.replace("cerca/", "arte/"))
+    expect(status).to_have_text("4 servizi trovati")
+    expect(page.locator("#f-category-arte")).to_be_checked()
+    tick(page, "f-municipio-1")
+    expect(status).to_have_text("2 servizi trovati")
+    assert query_of(page) == [("category", "arte"), ("municipio", "1")]
+    tick(page, "f-category-arte")
+    expect(status).to_have_text("3 servizi trovati")
+    assert query_of(page) == [("category", ""), ("municipio", "1")]

@@ -11,9 +11,17 @@
   document.documentElement.classList.add("m018-js");
 
   function formUrl() {
-    var params = new URLSearchParams();
+    var entries = [];
     new FormData(form).forEach(function (value, name) {
-      if (value !== "" || name === "category") params.append(name, value);
+      entries.push([name, value]);
+    });
+    /* An empty `category` only matters on a category page with no category ticked ("all categories"). */
+    var anyCategory = entries.some(function (entry) {
+      return entry[0] === "category" && entry[1] !== "";
+    });
+    var params = new URLSearchParams();
+    entries.forEach(function (entry) {
+      if (entry[1] !== "" || (entry[0] === "category" && !anyCategory)) params.append(entry[0], entry[1]);
     });
     var query = params.toString();
     return form.getAttribute("action") + (query ? "?" + query : "");
