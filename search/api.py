@@ -30,6 +30,9 @@ FACETS: dict[str, tuple[Any, ...]] = {
 }
 MAX_PAGE_SIZE = 100
 MAX_QUERY_LENGTH = 200
+#: Results reachable by paging (Elasticsearch's default max_result_window): deeper pages are refused.
+MAX_RESULT_WINDOW = 10_000
+MAX_ID = 2**63 - 1
 
 
 class SearchQueryError(ValueError):
@@ -77,10 +80,17 @@ class SearchQuery:
             errors["age"] = [_("L'età deve essere compresa tra 0 e %(max)d anni.") % {"max": MAX_AGE}]
         if self.sort and self.sort not in SORTS:
             errors["sort"] = [_("Ordinamento non valido: usa uno tra %(sorts)s.") % {"sorts": ", ".join(SORTS)}]
-        if self.page < 1:
-            errors["page"] = [_("La pagina deve essere un numero maggiore di zero.")]
+        if self.provider is not None and not 1 <= self.provider <= MAX_ID:
+            errors["provider"] = [_("L'ente è indicato dal suo identificativo numerico.")]
         if not 1 <= self.page_size <= MAX_PAGE_SIZE:
             errors["page_size"] = [_("Gli elementi per pagina vanno da 1 a %(max)d.") % {"max": MAX_PAGE_SIZE}]
+        elif self.page < 1:
+            errors["page"] = [_("La pagina deve essere un numero maggiore di zero.")]
+        elif self.page * self.page_size > MAX_RESULT_WINDOW:
+            errors["page"] = [
+                _("Si possono sfogliare al massimo i primi %(n)d risultati: restringi la ricerca.")
+                % {"n": MAX_RESULT_WINDOW}
+            ]
         if errors:
             raise SearchQueryError(errors)
 

@@ -97,17 +97,25 @@ class ServiceDocument:
         return tuple(code for code in WELLBEING if self.wellbeing.get(code, 0) >= WELLBEING_THRESHOLD)
 
 
-def catalogue_entries() -> Iterator[ServiceDocument]:
-    """Default document source: the database backend's own table (see settings.SEARCH_DOCUMENT_SOURCE)."""
+def catalogue_entries(ids: Iterable[int] | None = None) -> Iterator[ServiceDocument]:
+    """Fallback document source: the database backend's own table (see settings.SEARCH_DOCUMENT_SOURCE)."""
     from search.models import CatalogueEntry
 
-    for entry in CatalogueEntry.objects.order_by("pk").iterator(chunk_size=2000):
+    entries = CatalogueEntry.objects.order_by("pk")
+    if ids is not None:
+        entries = entries.filter(pk__in=list(ids))
+    for entry in entries.iterator(chunk_size=2000):
         yield entry.to_document()
 
 
-def document_source() -> Iterable[ServiceDocument]:
-    """All published services, from the callable named by settings.SEARCH_DOCUMENT_SOURCE."""
+def document_source(ids: Iterable[int] | None = None) -> Iterable[ServiceDocument]:
+    """Published services, from the callable named by settings.SEARCH_DOCUMENT_SOURCE.
+
+    The callable takes an optional `ids`: with it, only those services (the ones still published) are returned,
+    which is how a sync finds out whether a service must be indexed or deleted.
+    """
     from django.conf import settings
     from django.utils.module_loading import import_string
 
-    return import_string(getattr(settings, "SEARCH_DOCUMENT_SOURCE", "search.documents.catalogue_entries"))()
+    source = import_string(getattr(settings, "SEARCH_DOCUMENT_SOURCE", "search.documents.catalogue_entries"))
+    return source() if ids is None else source(ids=ids)

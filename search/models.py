@@ -158,3 +158,24 @@ class CatalogueTerm(models.Model):
 
     def __str__(self) -> str:
         return self.term
+
+
+class PendingIndexUpdate(models.Model):
+    """A service whose Elasticsearch document could not be written: retried by the next successful write.
+
+    Only the id is kept: a retry reads the service's current state, so whatever happened in between
+    (another edit, an unpublish) is what ends up in the index.
+    """
+
+    service_id = models.BigIntegerField(unique=True)
+    attempts = models.PositiveIntegerField(default=1)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("aggiornamento dell'indice in attesa")
+        verbose_name_plural = _("aggiornamenti dell'indice in attesa")
+
+    def __str__(self) -> str:
+        return str(self.service_id)

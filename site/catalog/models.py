@@ -39,7 +39,6 @@ from catalog.validators import (
 from home.constants import Municipio, Weekday
 from home.models import BasePage
 
-SERVICES_PER_PAGE = 12
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul"]
 
 
@@ -54,7 +53,7 @@ def live_services():
     )
 
 
-class CatalogIndexPage(BasePage):
+class CatalogIndexPage(RoutablePageMixin, BasePage):
     intro = models.TextField(_("introduzione"), blank=True)
 
     content_panels = BasePage.content_panels + [FieldPanel("intro")]
@@ -70,6 +69,14 @@ class CatalogIndexPage(BasePage):
         context["categories"] = CategoryPage.objects.child_of(self).live().public()
         context["provider_index"] = ProviderIndexPage.objects.child_of(self).live().public().first()
         return context
+
+    @path("cerca/", name="search")
+    def search_view(self, request):
+        from catalog.search_page import is_fragment, search_context
+
+        context = search_context(request, self.url + self.reverse_subpage("search"))
+        template = "catalog/search/results.html" if is_fragment(request) else "catalog/search/search_page.html"
+        return self.render(request, context_overrides=context, template=template)
 
 
 class CategoryPage(BasePage):
@@ -92,10 +99,16 @@ class CategoryPage(BasePage):
     def services(self):
         return live_services().filter(category=self.category)
 
+    def get_template(self, request, *args, **kwargs):
+        from catalog.search_page import is_fragment
+
+        return "catalog/search/results.html" if is_fragment(request) else super().get_template(request)
+
     def get_context(self, request, *args, **kwargs):
+        from catalog.search_page import search_context
+
         context = super().get_context(request, *args, **kwargs)
-        paginator = Paginator(self.services(), SERVICES_PER_PAGE)
-        context["services"] = paginator.get_page(request.GET.get("pagina"))
+        context.update(search_context(request, self.url, fixed_category=self.category))
         return context
 
 

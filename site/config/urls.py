@@ -16,6 +16,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
     path("accounts/", include("allauth.urls")),
+    path("api/v1/", include("search.urls")),
 ]
 
 urlpatterns += i18n_patterns(

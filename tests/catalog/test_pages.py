@@ -12,10 +12,11 @@ from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 
 from catalog.constants import Category
-from catalog.models import SERVICES_PER_PAGE
 from catalog.queries import live_services_for_challenge
 from catalog.radar import radar_chart
+from catalog.search_page import PAGE_SIZE
 from challenges.models import ChallengeIndexPage, ChallengePage
+from search import sync
 from tests.catalog import factories
 
 pytestmark = pytest.mark.django_db
@@ -160,7 +161,8 @@ def test_service_sheet_validation_in_italian(tree):
 
 
 def _services(provider, count, category=Category.ARTE, start=0):
-    return [
+    """Live services, indexed as publishing them would (the category page lists the search index)."""
+    pages = [
         factories.service(
             provider,
             title=f"Servizio {start + i}",
@@ -170,15 +172,18 @@ def _services(provider, count, category=Category.ARTE, start=0):
         )
         for i in range(count)
     ]
+    sync.update(page.pk for page in pages)
+    return pages
 
 
 def test_category_page_lists_live_services_of_its_category_newest_first(client, tree):
     provider = factories.provider(tree["index"])
     _services(provider, 3)
-    factories.service(provider, title="Nuoto", slug="nuoto", category=Category.SPORT)
-    factories.service(provider, title="Bozza di teatro", slug="bozza", live=False)
+    nuoto = factories.service(provider, title="Nuoto", slug="nuoto", category=Category.SPORT)
+    draft = factories.service(provider, title="Bozza di teatro", slug="bozza", live=False)
+    sync.update([nuoto.pk, draft.pk])
     html = client.get(tree["categories"][Category.ARTE].url).content.decode()
-    assert "3 servizi pubblicati" in html
+    assert "3 servizi trovati" in html
     assert html.index("Servizio 2") < html.index("Servizio 1") < html.index("Servizio 0")
     assert "Nuoto" not in html
     assert "Bozza di teatro" not in html
@@ -186,9 +191,9 @@ def test_category_page_lists_live_services_of_its_category_newest_first(client, 
 
 def test_category_page_is_paginated(client, tree):
     provider = factories.provider(tree["index"])
-    _services(provider, SERVICES_PER_PAGE + 1)
+    _services(provider, PAGE_SIZE + 1)
     category = tree["categories"][Category.ARTE]
-    second = client.get(category.url, {"pagina": 2}).content.decode()
+    second = client.get(category.url, {"page": 2}).content.decode()
     assert "Servizio 0" in second
     assert "Servizio 1<" not in second
     assert "Pagina 2 di 2" in second
@@ -202,10 +207,10 @@ def test_category_listing_query_count_does_not_grow_with_the_page(client, tree, 
     client.get(category.url)  # warm the site-root and settings caches
     with django_assert_max_num_queries(20) as few:
         client.get(category.url)
-    _services(other, SERVICES_PER_PAGE, start=10)
+    _services(other, PAGE_SIZE, start=10)
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(category.url)
-    assert response.content.decode().count("card-title") == SERVICES_PER_PAGE
+    assert response.content.decode().count("card-title") == PAGE_SIZE
 
 
 def test_challenge_include_lists_live_services_addressing_it(tree, challenge, rf, django_assert_num_queries):

@@ -1,4 +1,5 @@
-"""`catalogue_index rebuild` rebuilds the catalogue search index; `catalogue_index check` lists drift.
+"""`catalogue_index rebuild` rebuilds the catalogue search index; `catalogue_index check` lists drift;
+`catalogue_index retry` writes the updates queued while Elasticsearch was unreachable.
 
 With Elasticsearch, `rebuild` loads a new timestamped index and swaps the alias atomically, so
 searches keep working throughout. Documents come from settings.SEARCH_DOCUMENT_SOURCE.
@@ -9,6 +10,8 @@ from django.core.management.base import BaseCommand, CommandError
 from search.api import SearchBackend, SearchUnavailable, get_backend
 from search.backends.database import DatabaseBackend
 from search.documents import document_source
+from search.models import PendingIndexUpdate
+from search.sync import retry
 
 BAR_WIDTH = 30
 
@@ -17,7 +20,7 @@ class Command(BaseCommand):
     help = "Ricostruisce l'indice di ricerca del catalogo (rebuild) o ne verifica l'allineamento (check)."
 
     def add_arguments(self, parser):
-        parser.add_argument("action", choices=["rebuild", "check"])
+        parser.add_argument("action", choices=["rebuild", "check", "retry"])
         parser.add_argument(
             "--backend",
             choices=["configured", "database"],
@@ -27,16 +30,21 @@ class Command(BaseCommand):
 
     def handle(self, *args, action, backend, **options):
         engine: SearchBackend = DatabaseBackend() if backend == "database" else get_backend()
-        docs = list(document_source())
         try:
+            if action == "retry":
+                self.stdout.write(self.style.SUCCESS(f"Aggiornamenti in attesa scritti: {retry()}."))
+                return
+            # Read before the documents: whatever was queued until now is covered by what follows.
+            queued = list(PendingIndexUpdate.objects.values_list("pk", flat=True))
+            docs = list(document_source())
             if action == "rebuild":
-                self.rebuild(engine, docs)
+                self.rebuild(engine, docs, queued)
             else:
                 self.check(engine, docs)
         except SearchUnavailable as error:
             raise CommandError(f"Server di ricerca non raggiungibile: {error}") from error
 
-    def rebuild(self, engine: SearchBackend, docs) -> None:
+    def rebuild(self, engine: SearchBackend, docs, queued: list[int]) -> None:
         total = len(docs)
         self.stdout.write(f"Indicizzazione di {total} servizi ({engine.name})")
 
@@ -46,6 +54,9 @@ class Command(BaseCommand):
             self.stdout.flush()
 
         written = engine.rebuild(docs, progress=progress)
+        if engine.name != "database":
+            # The documents were read after these were queued: the new index already has their current state.
+            PendingIndexUpdate.objects.filter(pk__in=queued).delete()
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Indice ricostruito: {written} servizi."))
 

@@ -150,6 +150,8 @@ TAGGIT_CASE_INSENSITIVE = True
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 # Off for osmem-server and OpenSearch-API servers: the client then sends plain application/json.
 ELASTICSEARCH_COMPAT_HEADERS = env_bool("ELASTICSEARCH_COMPAT_HEADERS", True)
+# Every published service as a search document (catalogue_index and the index sync read it).
+SEARCH_DOCUMENT_SOURCE = "catalog.search_sync.service_documents"
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,113 @@
+"""The catalogue search pages without JavaScript: GET forms, counts, chips, sorting, paging, no-result help."""
+
+import re
+
+import pytest
+
+from catalog.constants import Category
+from search import sync
+from tests.catalog import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def catalogue(home_page):
+    catalog, categories, index = factories.catalog_tree(home_page)
+    provider = factories.provider(index, name="Teatro Aperto")
+    pages = [
+        factories.service(provider, title="Teatro per ragazzi", slug="teatro"),
+        factories.service(provider, title="Coro di quartiere", slug="coro", is_free=True, price_amount=None),
+        factories.service(provider, title="Calcetto al parco", slug="calcetto", category=Category.SPORT),
+    ]
+    pages[1].served_municipi.all().delete()
+    factories.ServiceMunicipio.objects.create(page=pages[1], municipio=1)
+    sync.update(page.pk for page in pages)
+    return {"catalog": catalog, "categories": categories, "pages": pages, "search_url": catalog.url + "cerca/"}
+
+
+def titles(html: str) -> list[str]:
+    return re.findall(r'<h3 class="card-title h5"><a href="[^"]*">([^<]*)</a>', html)
+
+
+def test_search_page_filters_with_a_plain_get_form(client, catalogue):
+    html = client.get(catalogue["search_url"], {"category": "arte", "municipio": "5"}).content.decode()
+    assert titles(html) == ["Teatro per ragazzi"]
+    assert "1 servizio trovato" in html
+    assert 'role="combobox"' in html and 'aria-controls="m018-q-listbox"' in html
+    # Counts are disjunctive: municipio 1 still shows the free choir while 5 is ticked.
+    assert re.search(r'id="f-municipio-1"[^>]*>\s*<label[^>]*>Municipio 1 <span class="m018-count">\(1\)', html)
+    # A zero-count value is shown, disabled; a selected one is checked.
+    assert re.search(r'value="9" id="f-municipio-9" disabled', html)
+    assert re.search(r'value="5" id="f-municipio-5" checked', html)
+
+
+def test_chips_are_links_that_remove_one_filter(client, catalogue):
+    html = client.get(catalogue["search_url"], {"category": "arte", "municipio": ["1", "5"]}).content.decode()
+    chips = {
+        label: url.replace("&amp;", "&")
+        for url, label in re.findall(r'<a class="m018-chip" href="([^"]*)" data-search-link>([^<]*)<', html)
+    }
+    assert chips == {
+        "Categoria: Arte": "/catalogo/cerca/?municipio=1&municipio=5",
+        "Municipio: Municipio 1": "/catalogo/cerca/?category=arte&municipio=5",
+        "Municipio: Municipio 5": "/catalogo/cerca/?category=arte&municipio=1",
+    }
+    assert titles(client.get(chips["Municipio: Municipio 1"]).content.decode()) == ["Teatro per ragazzi"]
+
+
+def test_category_page_preselects_its_category_and_can_be_widened(client, catalogue):
+    sport = catalogue["categories"][Category.SPORT]
+    html = client.get(sport.url).content.decode()
+    assert titles(html) == ["Calcetto al parco"]
+    assert re.search(r'value="sport" id="f-category-sport" checked', html)
+    widened = client.get(sport.url, {"category": ""}).content.decode()
+    assert len(titles(widened)) == 3
+
+
+def test_no_results_offers_to_drop_the_filter_that_emptied_the_list(client, catalogue):
+    html = client.get(catalogue["search_url"], {"category": "sport", "free": "true"}).content.decode()
+    assert titles(html) == []
+    assert "Nessun servizio corrisponde a questa ricerca." in html
+    offers = re.findall(r'<li><a href="([^"]*)" data-search-link>Togli ([^:]*): (\d+) serviz', html)
+    assert ("/catalogo/cerca/?category=sport", "costo", "1") in offers
+    assert ("/catalogo/cerca/?free=true", "categoria", "1") in offers
+
+
+def test_sort_and_pagination_are_links(client, catalogue):
+    html = client.get(catalogue["search_url"], {"sort": "name"}).content.decode()
+    assert titles(html) == ["Calcetto al parco", "Coro di quartiere", "Teatro per ragazzi"]
+    assert '<option value="name" selected>' in html
+    assert '<option value="" selected>Più recenti</option>' in client.get(catalogue["search_url"]).content.decode()
+
+
+def test_invalid_parameters_are_explained_and_ignored(client, catalogue):
+    response = client.get(catalogue["search_url"], {"municipio": "12", "category": "arte"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Il municipio è un numero da 1 a 9." in html
+    assert len(titles(html)) == 2
+
+
+def test_fragment_is_only_the_results_region(client, catalogue):
+    html = client.get(catalogue["search_url"], {"category": "arte", "fragment": "1"}).content.decode()
+    assert html.lstrip().startswith('<div class="row" data-count-text="2 servizi trovati">')
+    assert "<html" not in html
+
+
+def test_search_page_query_count_does_not_grow_with_results(client, catalogue, django_assert_max_num_queries):
+    client.get(catalogue["search_url"])  # warm the site and settings caches
+    with django_assert_max_num_queries(20) as few:
+        client.get(catalogue["search_url"], {"category": "sport"})
+    provider = catalogue["pages"][0].get_parent()
+    more = [factories.service(provider, title=f"Servizio {n}", slug=f"s-{n}") for n in range(10)]
+    sync.update(page.pk for page in more)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        html = client.get(catalogue["search_url"]).content.decode()
+    assert len(titles(html)) == 12
+
+
+def test_site_search_finds_services_and_providers_with_their_type(client, catalogue):
+    html = client.get("/cerca/", {"q": "Teatro"}).content.decode()
+    assert "Teatro per ragazzi" in html and "Scheda servizio" in html
+    assert "Teatro Aperto" in html and "Scheda ente" in html
