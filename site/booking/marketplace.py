@@ -29,6 +29,7 @@ from booking.models import (
 )
 from booking.payments import get_gateway
 from booking.transitions import transition
+from catalog import search_sync
 
 
 class BookingError(Exception):
@@ -279,7 +280,7 @@ def rate(order: Order, *, actor, overall, quality, punctuality, courtesy, commen
         if Rating.objects.filter(order=order).exists():
             raise BookingError(_("Hai già dato il tuo giudizio su questo servizio."))
         comment = comment.strip()
-        return Rating.objects.create(
+        rating = Rating.objects.create(
             order=order,
             service_id=order.quote.request.service_id,
             overall=overall,
@@ -289,6 +290,8 @@ def rate(order: Order, *, actor, overall, quality, punctuality, courtesy, commen
             comment=comment,
             moderation=Rating.Moderation.PENDING if comment else Rating.Moderation.NONE,
         )
+        search_sync.schedule([rating.service_id])
+    return rating
 
 
 def moderate(rating: Rating, *, approve: bool, actor) -> None:

@@ -13,7 +13,7 @@ from decimal import Decimal
 from functools import partial
 
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Avg, Count, Prefetch
 from django.db.models.signals import post_delete
 from django.utils.html import strip_tags
 from wagtail.models import Site
@@ -34,8 +34,15 @@ DESCRIPTOR_FIELDS = {
 
 
 def rating_summary(service_ids: Iterable[int]) -> dict[int, tuple[float | None, int]]:
-    """(average, count) of each rated service; the booking module fills this in, until then nothing is rated."""
-    return {}
+    """(average overall score, count) of each rated service, in one grouped query over the families' ratings."""
+    from booking.models import Rating
+
+    rows = (
+        Rating.objects.filter(service_id__in=list(service_ids))
+        .values("service_id")
+        .annotate(average=Avg("overall"), count=Count("pk"))
+    )
+    return {row["service_id"]: (round(float(row["average"]), 2), row["count"]) for row in rows}
 
 
 def _live_service_ids(ids: Iterable[int] | None) -> list[int]:

@@ -302,3 +302,21 @@ def test_a_quote_past_its_date_cannot_be_accepted_even_before_the_command_runs(m
     assert not Order.objects.exists()
     quote.refresh_from_db()
     assert quote.state == Quote.State.OFFERED
+
+
+def test_a_rating_reaches_the_catalogue_search_and_its_rating_sort(market, django_capture_on_commit_callbacks):
+    from search import sync
+    from search.api import SearchQuery, get_backend
+    from search.models import CatalogueEntry
+    from tests.catalog import factories as catalog
+
+    unrated = catalog.service(market["provider"], title="Corso senza giudizi")
+    sync.update([market["service"].pk, unrated.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        marketplace.rate(_completed(market), actor=None, overall=4, quality=4, punctuality=4, courtesy=4)
+        marketplace.rate(_completed(market), actor=None, overall=5, quality=5, punctuality=5, courtesy=5)
+
+    entry = CatalogueEntry.objects.get(pk=market["service"].pk)
+    assert (entry.rating_average, entry.rating_count) == (4.5, 2)
+    ids = [hit.id for hit in get_backend().search(SearchQuery(sort="rating")).hits]
+    assert ids.index(market["service"].pk) < ids.index(unrated.pk)
