@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django import forms
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, Sum
@@ -521,7 +522,18 @@ class StateLog(models.Model):
         indexes = [models.Index(fields=["content_type", "object_id"])]
 
     def __str__(self) -> str:
-        return f"{self.from_state} → {self.to_state}"
+        return f"{self.from_label()} → {self.to_label()}"
+
+    def _label(self, value: str) -> str:
+        """The state's name as people read it ("preventivo ricevuto", not "quoted"); content types are cached."""
+        model = ContentType.objects.get_for_id(self.content_type_id).model_class()
+        return str(model.State(value).label)
+
+    def from_label(self) -> str:
+        return self._label(self.from_state)
+
+    def to_label(self) -> str:
+        return self._label(self.to_state)
 
 
 def attachment_path(instance, filename: str) -> str:

@@ -88,3 +88,13 @@ def test_save_cannot_change_state(home_page):
     request.refresh_from_db()
     assert request.state == ServiceRequest.State.SENT
     assert request.message == "Aggiornato"
+
+
+@pytest.mark.django_db
+def test_history_reads_the_state_names_people_see(home_page):
+    _provider, service, staff = service_setup(home_page)
+    request = make_request(service)
+    transition(request, ServiceRequest.State.WITHDRAWN, staff)
+    log = StateLog.objects.get(object_id=request.pk)
+    assert (log.from_label(), log.to_label()) == ("Inviata", "Ritirata")
+    assert str(log) == "Inviata → Ritirata"
