@@ -6,6 +6,7 @@ approval granted); City staff with `booking.change_rating` moderate rating comme
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -20,6 +21,8 @@ from booking.models import Message, Order, Quote, Rating, ServiceRequest
 from booking.transitions import TransitionNotAllowed, history
 from booking.vouchers import VoucherError
 from catalog.models import ProviderPage, ServicePage
+
+REQUESTS_PER_PAGE = 50
 
 
 def provider_ids(user) -> list[int]:
@@ -56,10 +59,20 @@ def request_list(request):
             requests = requests.filter(created_at__date__gte=form.cleaned_data["since"])
     if service_id.isdigit():
         requests = requests.filter(service_id=int(service_id))
+    query = request.GET.copy()
+    query.pop("p", None)
     return TemplateResponse(
         request,
         "booking/admin/request_list.html",
-        {"requests": requests[:200], "form": form, "services": services, "service_id": service_id},
+        {
+            "requests": Paginator(requests.order_by("-created_at", "-pk"), REQUESTS_PER_PAGE).get_page(
+                request.GET.get("p")
+            ),
+            "query": query.urlencode(),
+            "form": form,
+            "services": services,
+            "service_id": service_id,
+        },
     )
 
 

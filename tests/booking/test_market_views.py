@@ -281,3 +281,17 @@ def test_garbage_ids_answer_404_not_500(client, family, admin_user):
     assert client.post(reverse("booking:basket_add"), {"service": "abc"}).status_code == 404
     client.force_login(admin_user)
     assert client.post(reverse("booking_rating_moderation"), {"rating": "x", "decision": "approve"}).status_code == 404
+
+
+def test_provider_request_list_pages_keep_the_filters(client, market, monkeypatch):
+    from booking import provider_views
+
+    monkeypatch.setattr(provider_views, "REQUESTS_PER_PAGE", 2)
+    client.force_login(market["staff"])
+    made = [make_request(market["service"]) for _ in range(5)]
+    first = client.get(reverse("booking_provider_requests"), {"state": "sent"})
+    assert [r.pk for r in first.context["requests"]] == [r.pk for r in reversed(made)][:2]
+    assert first.context["requests"].paginator.num_pages == 3
+    assert "state=sent&amp;p=2" in first.content.decode()
+    last = client.get(reverse("booking_provider_requests"), {"state": "sent", "p": 3})
+    assert [r.pk for r in last.context["requests"]] == [made[0].pk]
