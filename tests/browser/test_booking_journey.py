@@ -18,22 +18,12 @@ PASSWORD = "Journey-2026-sicura"
 @pytest.fixture
 def marketplace_site(live_server):
     from allauth.account.models import EmailAddress
-    from wagtail.models import Page, Site
 
-    from home.models import HomePage
     from tests.booking.factories import ChildFactory, GuardianFactory, make_wallet
-    from tests.browser.content import ensure_tree_root
+    from tests.browser.content import fresh_home
     from tests.catalog import factories
 
-    ensure_tree_root()
-    root = Page.get_first_root_node()
-    for default in root.get_children():
-        default.delete()
-    home = root.add_child(
-        instance=HomePage(title="Milano 0.18", slug="home", hero_title="Milano 0.18", hero_text="0-18")
-    )
-    Site.objects.all().delete()
-    Site.objects.create(hostname="localhost", root_page=home, is_default_site=True, site_name="Milano 0.18")
+    home = fresh_home()
     _catalog, _categories, index = factories.catalog_tree(home)
     theatre = factories.provider(index, name="Teatro dei Ragazzi", number=1)
     pool = factories.provider(index, name="Piscina del Quartiere", number=2)

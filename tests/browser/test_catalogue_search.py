@@ -21,23 +21,12 @@ SERVICES = [
 
 @pytest.fixture
 def catalogue(live_server):
-    from wagtail.models import Page, Site
-
     from catalog.models import ServiceMunicipio
-    from home.models import HomePage
     from search import sync
-    from tests.browser.content import ensure_tree_root
+    from tests.browser.content import fresh_home
     from tests.catalog import factories
 
-    ensure_tree_root()
-    root = Page.get_first_root_node()
-    for default in root.get_children():
-        default.delete()
-    home = root.add_child(
-        instance=HomePage(title="Milano 0.18", slug="home", hero_title="Milano 0.18", hero_text="0-18")
-    )
-    Site.objects.all().delete()
-    Site.objects.create(hostname="localhost", root_page=home, is_default_site=True, site_name="Milano 0.18")
+    home = fresh_home()
     catalog, _categories, index = factories.catalog_tree(home)
     provider = factories.provider(index, name="Casa delle Arti")
     pages = []
