@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 
 from config.env import email_settings
+from tests.services import missing_service
 
 ROOT = settings.BASE_DIR
 
@@ -120,8 +121,9 @@ def test_without_redis_url_the_cache_is_local_memory():
     assert result.stdout.strip() == "django.core.cache.backends.locmem.LocMemCache"
 
 
-@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="REDIS_URL is not set")
 def test_the_redis_cache_stores_and_reads_back():
+    if not os.environ.get("REDIS_URL"):
+        missing_service("REDIS_URL is not set: scripts/services starts Redis on 127.0.0.1")
     script = (
         "import django; django.setup(); from django.core.cache import cache;"
         "cache.set('m018:settings-test', 'ok', 30); print(cache.get('m018:settings-test'))"
