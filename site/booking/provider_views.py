@@ -1,7 +1,7 @@
 """The providers' side in the Wagtail admin: their requests only, quotes, declines, messages, completion, replies.
 
-A provider user sees the requests for the provider pages their groups may edit (the subtree the register
-approval granted); City staff with `booking.change_rating` moderate rating comments.
+A provider user sees the requests of the providers whose own group they belong to (the group the register
+approval created and tied to the provider page); City staff with `booking.change_rating` moderate rating comments.
 """
 
 from django.contrib import messages
@@ -12,7 +12,6 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
-from wagtail.models import GroupPagePermission
 
 from booking import marketplace
 from booking.forms import DeclineForm, MessageForm, QuoteForm, ReplyForm, RequestFilterForm
@@ -26,13 +25,13 @@ REQUESTS_PER_PAGE = 50
 
 
 def provider_ids(user) -> list[int]:
-    """The provider pages this user works for; superusers see every provider."""
+    """The provider pages this user works for: those whose own group (`ProviderPage.group`, a key, never a
+    name) the user belongs to. Superusers see every provider."""
     if user.is_superuser:
         return list(ProviderPage.objects.values_list("pk", flat=True))
-    pages = GroupPagePermission.objects.filter(
-        group__user=user, permission__codename="change_page", page__depth__gte=2
-    ).values_list("page_id", flat=True)
-    return list(ProviderPage.objects.filter(pk__in=list(pages)).values_list("pk", flat=True))
+    if not user.is_authenticated:
+        return []
+    return list(ProviderPage.objects.filter(group__user=user).values_list("pk", flat=True))
 
 
 def visible_requests(user):

@@ -186,6 +186,16 @@ class ProviderPage(BasePage):
     instagram = models.URLField(_("Instagram"), blank=True)
     linkedin = models.URLField(_("LinkedIn"), blank=True)
     youtube = models.URLField(_("YouTube"), blank=True)
+    # The provider's own staff group, tied by key: never looked up by name, so a same-name provider gets its own.
+    group = models.OneToOneField(
+        "auth.Group",
+        verbose_name=_("gruppo dell'ente"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="provider_page",
+    )
 
     base_form_class = ProviderPageForm
     content_panels = BasePage.content_panels + [
@@ -220,6 +230,8 @@ class ProviderPage(BasePage):
     ]
     parent_page_types = ["catalog.ProviderIndexPage"]
     subpage_types = ["catalog.ServicePage"]
+    # A copy is a new provider: it gets a group of its own when someone is given access to it.
+    exclude_fields_in_copy = ["group"]
 
     class Meta:
         verbose_name = _("scheda ente")
@@ -229,6 +241,12 @@ class ProviderPage(BasePage):
         return self.search_description or _("Scheda dell'ente %(name)s nel catalogo Milano 0.18.") % {
             "name": self.title
         }
+
+    def with_content_json(self, content):
+        """A revision restores the sheet, never who works on it: the group link is kept from the live row."""
+        page = super().with_content_json(content)
+        page.group_id = self.group_id
+        return page
 
     def category_labels(self) -> list[str]:
         return [row.get_category_display() for row in self.categories.all()]
