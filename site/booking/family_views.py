@@ -8,7 +8,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Exists, OuterRef, Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -21,6 +21,7 @@ from booking.models import Guardian, Message, Order, Quote, Rating, ServiceReque
 from booking.transitions import TransitionNotAllowed, history
 from booking.vouchers import VoucherError
 from catalog.models import ServicePage
+from config.private_files import private_file_response
 
 BASKET_KEY = "booking_basket"
 
@@ -228,9 +229,7 @@ def quote_decide(request, pk: int):
 def attachment(request, pk: int):
     guardian = _guardian_or_404(request)
     message = get_object_or_404(Message, pk=pk, request__guardian=guardian)
-    if not message.attachment:
-        raise Http404
-    return FileResponse(message.attachment.open("rb"), as_attachment=True)
+    return private_file_response(message.attachment, f"allegato-{message.pk}")
 
 
 def _own_orders(guardian):

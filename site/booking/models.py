@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from booking.validators import fiscal_code_matches_birth_date, normalise_fiscal_code, validate_fiscal_code
+from config.private_files import PrivateFileField
 from home.constants import Municipio
 
 ZERO = Decimal("0.00")
@@ -537,6 +538,7 @@ class StateLog(models.Model):
 
 
 def attachment_path(instance, filename: str) -> str:
+    """The public path attachments had before they became private (migration 0003 refers to it)."""
     return f"booking/requests/{instance.request_id}/{filename}"
 
 
@@ -547,7 +549,7 @@ class Message(models.Model):
     sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     from_family = models.BooleanField()
     body = models.TextField(_("messaggio"))
-    attachment = models.FileField(_("allegato"), upload_to=attachment_path, blank=True)
+    attachment = PrivateFileField(_("allegato"), upload_to="messaggi/%Y/%m/", blank=True)
     created_at = models.DateTimeField(_("inviato il"), default=timezone.now, editable=False)
     read_at = models.DateTimeField(_("letto il"), null=True, blank=True)
 

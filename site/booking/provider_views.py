@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -20,6 +19,7 @@ from booking.models import Message, Order, Quote, Rating, ServiceRequest
 from booking.transitions import TransitionNotAllowed, history
 from booking.vouchers import VoucherError
 from catalog.models import ProviderPage, ServicePage
+from config.private_files import private_file_response
 
 REQUESTS_PER_PAGE = 50
 
@@ -147,9 +147,7 @@ def request_detail(request, pk: int):
 
 def attachment(request, pk: int):
     message = get_object_or_404(Message, pk=pk, request__in=visible_requests(request.user))
-    if not message.attachment:
-        raise Http404
-    return FileResponse(message.attachment.open("rb"), as_attachment=True)
+    return private_file_response(message.attachment, f"allegato-{message.pk}")
 
 
 def moderation(request):

@@ -36,6 +36,7 @@ from catalog.validators import (
     validate_partita_iva,
     validate_personal_tax_code,
 )
+from config.private_files import PrivateFileField
 from home.constants import Municipio, Weekday
 from home.models import BasePage
 
@@ -750,7 +751,7 @@ class ApplicationCategory(models.Model):
 class ApplicationAttachment(models.Model):
     application = models.ForeignKey(RegisterApplication, on_delete=models.CASCADE, related_name="attachments")
     title = models.CharField(_("documento"), max_length=200)
-    file = models.FileField(_("file PDF"), upload_to="elenco/%Y/%m/")
+    file = PrivateFileField(_("file PDF"), upload_to="elenco/%Y/%m/")
 
     def __str__(self) -> str:
         return self.title
