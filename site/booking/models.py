@@ -381,6 +381,15 @@ class ServiceRequest(StatefulModel):
             models.Index(fields=["guardian", "state", "created_at"]),
             models.Index(fields=["state", "created_at"]),
         ]
+        constraints = [
+            # One request awaiting the provider per service and child: resending cannot pile up copies.
+            models.UniqueConstraint(
+                fields=["service", "child"],
+                condition=Q(state="sent"),
+                name="booking_request_one_open_per_service_and_child",
+                violation_error_message=_("C'è già una richiesta in attesa di risposta per questo servizio."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.service.title} — {self.child.first_name}"
