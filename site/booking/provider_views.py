@@ -166,4 +166,5 @@ def moderation(request):
     pending = (
         Rating.objects.filter(moderation=Rating.Moderation.PENDING).select_related("service").order_by("created_at")
     )
-    return TemplateResponse(request, "booking/admin/moderation.html", {"ratings": pending})
+    ratings = Paginator(pending, REQUESTS_PER_PAGE).get_page(request.GET.get("p"))
+    return TemplateResponse(request, "booking/admin/moderation.html", {"ratings": ratings})

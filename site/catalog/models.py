@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -301,6 +302,11 @@ class ServicePageForm(WagtailAdminPageForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["municipi_served"].initial = [row.municipio for row in self.instance.served_municipi.all()]
+        if "challenges" in self.fields:
+            # Only published challenges (and those already chosen): a draft's title is not the provider's to read.
+            chosen = [page.pk for page in self.instance.challenges.all()] if self.instance.pk else []
+            field = self.fields["challenges"]
+            field.queryset = field.queryset.filter(Q(live=True) | Q(pk__in=chosen))
 
     def save(self, commit=True):
         page = super().save(commit=False)
