@@ -81,7 +81,9 @@ def provider_group_name(title: str, key: int, taken=lambda name: False) -> str:
 def grant_provider_permissions(provider_page):
     """The provider's own group (created once, tied to the page by key): add and edit under this page, never publish.
 
-    Returns the group; calling it again returns the same group. Two providers with the same name never share one.
+    Images go to the provider's own collection (a child of the root named like the group), so the image chooser
+    offers a provider its own images only, never another provider's. Returns the group; calling it again returns
+    the same group. Two providers with the same name never share one.
     """
     from django.contrib.auth.models import Group
     from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission
@@ -101,9 +103,11 @@ def grant_provider_permissions(provider_page):
         GroupPagePermission.objects.get_or_create(
             group=group, page=provider_page, permission=_permission(global_apps, "wagtailcore", codename)
         )
-    root_collection = Collection.get_first_root_node()
+    collection = Collection.objects.filter(group_permissions__group=group).exclude(
+        depth=1
+    ).first() or Collection.get_first_root_node().add_child(name=group.name)
     for app_label, codename in PROVIDER_COLLECTION_PERMISSIONS:
         GroupCollectionPermission.objects.get_or_create(
-            group=group, collection=root_collection, permission=_permission(global_apps, app_label, codename)
+            group=group, collection=collection, permission=_permission(global_apps, app_label, codename)
         )
     return group

@@ -71,3 +71,52 @@ def test_service_form_offers_only_published_challenges(tree, home_page):
     form_class = service.get_edit_handler().get_form_class()
     form = form_class(instance=service, for_user=factories.provider_user("ente", service.get_parent().specific))
     assert list(form.fields["challenges"].queryset) == [live]
+
+
+def test_image_chooser_offers_a_provider_only_its_own_images(client, two_providers, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    from wagtail.images.models import Image
+    from wagtail.images.tests.utils import get_test_image_file
+    from wagtail.models import Collection
+
+    other_user = factories.provider_user("ente-due", two_providers["theirs"])
+    collections = {
+        user.pk: Collection.objects.filter(group_permissions__group__user=user).distinct().get().pk
+        for user in (two_providers["user"], other_user)
+    }
+    assert len(set(collections.values())) == 2 and Collection.get_first_root_node().pk not in collections.values()
+    Image.objects.create(
+        title="Foto per il corso in bozza", file=get_test_image_file(), collection_id=collections[other_user.pk]
+    )
+    mine = collections[two_providers["user"].pk]
+    Image.objects.create(title="Foto mia", file=get_test_image_file(), collection_id=mine)
+
+    client.force_login(two_providers["user"])
+    listing = client.get(reverse("wagtailimages_chooser:choose")).content.decode()
+    assert "Foto mia" in listing
+    assert "Foto per il corso in bozza" not in listing
+
+
+def test_migration_moves_provider_image_rights_off_the_root_collection(tree, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    import importlib
+
+    from django.apps import apps as global_apps
+    from wagtail.images.models import Image
+    from wagtail.images.tests.utils import get_test_image_file
+    from wagtail.models import Collection, GroupCollectionPermission
+
+    provider = factories.provider(tree["index"])
+    user = factories.provider_user("ente", provider)
+    provider.refresh_from_db()
+    root = Collection.get_first_root_node()
+    GroupCollectionPermission.objects.filter(group=provider.group).update(collection=root)  # the state before
+    Collection.objects.exclude(depth=1).delete()
+    photo = Image.objects.create(title="Foto", file=get_test_image_file(), uploaded_by_user=user, collection=root)
+
+    importlib.import_module("catalog.migrations.0006_provider_image_collections").own_collections(global_apps, None)
+
+    own = Collection.objects.filter(group_permissions__group=provider.group).distinct().get()
+    assert own.pk != root.pk and own.get_parent().pk == root.pk
+    photo.refresh_from_db()
+    assert photo.collection_id == own.pk
