@@ -7,8 +7,9 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -21,8 +22,19 @@ from booking.models import Guardian, Message, Order, Quote, Rating, ServiceReque
 from booking.transitions import TransitionNotAllowed, history
 from booking.vouchers import VoucherError
 from catalog.models import ServicePage
+from config.private_files import private_file_response
 
 BASKET_KEY = "booking_basket"
+BASKET_MAX = 20
+PER_PAGE = 20
+
+
+def paginate(request, queryset, per_page: int = PER_PAGE) -> dict:
+    """One page of a list (`?pagina=N`, out-of-range or garbage → nearest page) and the query string of the other
+    filters, for `theme/components/list_pagination.html`. The queries do not depend on the list's length."""
+    query = request.GET.copy()
+    query.pop("pagina", None)
+    return {"page": Paginator(queryset, per_page).get_page(request.GET.get("pagina")), "query": query.urlencode()}
 
 
 def _guardian_or_404(request) -> Guardian:
@@ -58,6 +70,13 @@ def basket_add(request):
     service_id = request.POST.get("service", "")
     service = get_object_or_404(ServicePage.objects.live(), pk=int(service_id) if service_id.isdigit() else None)
     basket = _basket(request)
+    if service.pk not in basket and len(basket) >= BASKET_MAX:
+        messages.error(
+            request,
+            _("La selezione può contenere al massimo %(count)d servizi: invia le richieste o togline qualcuno.")
+            % {"count": BASKET_MAX},
+        )
+        return redirect("booking:basket")
     if service.pk not in basket:
         basket.append(service.pk)
     request.session[BASKET_KEY] = basket
@@ -74,7 +93,7 @@ def basket_remove(request):
 
 @family_view
 def basket(request):
-    services = ServicePage.objects.filter(pk__in=_basket(request)).select_related("provider_page")
+    services = ServicePage.objects.live().public().filter(pk__in=_basket(request)).select_related("provider_page")
     return render(request, "booking/basket.html", {"services": services})
 
 
@@ -88,7 +107,10 @@ def request_new(request):
     single = request.GET.get("servizio") or request.POST.get("servizio")
     ids = [single] if single else _basket(request)
     services = list(
-        ServicePage.objects.filter(pk__in=[i for i in ids if str(i).isdigit()]).select_related("provider_page")
+        ServicePage.objects.live()
+        .public()
+        .filter(pk__in=[i for i in ids if str(i).isdigit()])
+        .select_related("provider_page")
     )
     if not services:
         messages.info(request, _("Scegli almeno un servizio dal catalogo."))
@@ -146,10 +168,11 @@ def request_list(request):
         form,
         "created_at",
     )
+    listing = paginate(request, requests)
     return render(
         request,
         "booking/request_list.html",
-        {"requests": requests, "form": form, **counters(guardian)},
+        {"requests": listing["page"], "query": listing["query"], "form": form, **counters(guardian)},
     )
 
 
@@ -228,9 +251,7 @@ def quote_decide(request, pk: int):
 def attachment(request, pk: int):
     guardian = _guardian_or_404(request)
     message = get_object_or_404(Message, pk=pk, request__guardian=guardian)
-    if not message.attachment:
-        raise Http404
-    return FileResponse(message.attachment.open("rb"), as_attachment=True)
+    return private_file_response(message.attachment, f"allegato-{message.pk}")
 
 
 def _own_orders(guardian):
@@ -243,8 +264,9 @@ def _own_orders(guardian):
 def order_list(request):
     guardian = _guardian_or_404(request)
     form = RequestFilterForm(request.GET or None, states=Order.State.choices)
-    orders = _filtered(_own_orders(guardian), form, "created_at")
-    return render(request, "booking/order_list.html", {"orders": orders, "form": form, **counters(guardian)})
+    listing = paginate(request, _filtered(_own_orders(guardian), form, "created_at"))
+    context = {"orders": listing["page"], "query": listing["query"], "form": form, **counters(guardian)}
+    return render(request, "booking/order_list.html", context)
 
 
 @family_view

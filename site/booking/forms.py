@@ -1,3 +1,5 @@
+import io
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -54,17 +56,41 @@ class RankingImportForm(forms.Form):
 # --- Marketplace -------------------------------------------------------------------------------------------------
 
 MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
-ATTACHMENT_SIGNATURES = (b"%PDF-", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
 
 
 def validate_attachment(upload) -> None:
-    """PDF or image judged by content (its first bytes), not by name; at most 5 MB."""
+    """A real PDF (without scripts or automatic actions), PNG or JPEG, judged by content, never by name; 5 MB at most.
+
+    The stored name and the type it is served with come from the same check (config.private_files).
+    """
+    from catalog.validators import check_pdf_content
+    from config.private_files import JPEG, PDF, PNG, kind_of
+
     if upload.size > MAX_ATTACHMENT_BYTES:
         raise forms.ValidationError(_("L'allegato supera i 5 MB."))
-    head = upload.read(8)
     upload.seek(0)
-    if not any(head.startswith(signature) for signature in ATTACHMENT_SIGNATURES):
+    data = upload.read()
+    upload.seek(0)
+    kind = kind_of(data[:8])
+    if kind == PDF:
+        check_pdf_content(data, upload.name)
+    elif kind in (PNG, JPEG):
+        _check_image(data, "PNG" if kind == PNG else "JPEG")
+    else:
         raise forms.ValidationError(_("Puoi allegare solo file PDF o immagini (JPEG, PNG)."))
+
+
+def _check_image(data: bytes, expected_format: str) -> None:
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.verify()
+            ok = image.format == expected_format
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as error:
+        raise forms.ValidationError(_("L'immagine allegata è danneggiata o non è un file JPEG o PNG.")) from error
+    if not ok:
+        raise forms.ValidationError(_("L'immagine allegata è danneggiata o non è un file JPEG o PNG."))
 
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

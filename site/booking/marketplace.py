@@ -7,7 +7,7 @@ booking.vouchers; every email through booking.emails.notify (after commit).
 import datetime
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -75,12 +75,48 @@ def refusal(service, child: Child, start: datetime.date) -> str | None:
 def send_requests(
     *, guardian: Guardian, child: Child, services, preferred_start, preferred_end=None, days=(), message=""
 ) -> list[ServiceRequest]:
-    """One request per service, all or none; a refused service refuses the whole submission."""
+    """One request per service, all or none; a refused service refuses the whole submission.
+
+    A service this child already has an open request for (see `open_requests`) is refused with an Italian
+    message; two submissions at once meet the partial unique constraint on «sent» requests, and the second
+    gets the same message. Raises BookingError.
+    """
     if child.guardian_id != guardian.pk:
         raise BookingError(_("Puoi fare richieste solo per le tue figlie e i tuoi figli."))
     problems = [reason for service in services if (reason := refusal(service, child, preferred_start))]
+    problems += already_open(child, services)
     if problems:
         raise BookingError(" ".join(str(p) for p in problems))
+    try:
+        return _create_requests(guardian, child, services, preferred_start, preferred_end, days, message)
+    except IntegrityError:
+        # Another submission of the same form got there first (the partial unique constraint on open requests).
+        if duplicates := already_open(child, services):
+            raise BookingError(" ".join(str(p) for p in duplicates)) from None
+        raise
+
+
+def open_requests():
+    """Requests still open: awaiting the provider, or quoted with the quote awaiting the family's decision."""
+    return ServiceRequest.objects.filter(
+        Q(state=ServiceRequest.State.SENT) | Q(state=ServiceRequest.State.QUOTED, quote__state=Quote.State.OFFERED)
+    )
+
+
+def already_open(child: Child, services) -> list[str]:
+    """Why each of these services cannot be asked again for this child: an open request exists (Italian)."""
+    titles = dict(open_requests().filter(child=child, service__in=services).values_list("service_id", "service__title"))
+    return [
+        _(
+            "Hai già una richiesta aperta per «%(service)s» per %(name)s: la trovi tra le tue richieste. "
+            "Attendi la risposta dell'ente, oppure ritirala prima di inviarne un'altra."
+        )
+        % {"service": title, "name": child.first_name}
+        for title in titles.values()
+    ]
+
+
+def _create_requests(guardian, child, services, preferred_start, preferred_end, days, message):
     created = []
     with transaction.atomic():
         for service in services:
@@ -191,7 +227,8 @@ def voucher_share(order: Order) -> Decimal:
 
 
 def pay(order: Order, *, method: str, attempt_key: str, actor) -> Order:
-    """Pay the order: the voucher covers min(balance, price), the gateway the rest.
+    """Pay the order: the voucher covers min(balance, price) (the balance read under the wallet lock), the gateway
+    the rest.
 
     The gateway is called while the order row is locked, so two tabs paying at once cannot both pay.
     The same attempt_key pays once: a replay finds its Payment rows and changes nothing. If the remainder
@@ -208,19 +245,23 @@ def pay(order: Order, *, method: str, attempt_key: str, actor) -> Order:
             raise BookingError(_("Questo acquisto non è da pagare."))
         wallet = usable_wallet(order)
         voucher_payment = None
-        if wallet is not None:
-            share = min(wallet.balance, order.price)
-            entry = vouchers.redeem(
+        # How much the voucher pays is decided under the wallet lock, from the balance read there.
+        entry = (
+            vouchers.redeem_up_to(
                 wallet,
-                share,
+                order.price,
                 idempotency_key=f"order-{order.pk}-{attempt_key}",
                 actor=actor,
                 memo=str(order.request.service.title)[:255],
             )
+            if wallet is not None
+            else None
+        )
+        if entry is not None:
             voucher_payment = Payment.objects.create(
                 order=order,
                 method=Payment.Method.VOUCHER,
-                amount=share,
+                amount=-entry.amount,
                 status=Payment.Status.CONFIRMED,
                 attempt_key=attempt_key,
                 ledger_entry=entry,

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from booking.validators import fiscal_code_matches_birth_date, normalise_fiscal_code, validate_fiscal_code
+from config.private_files import PrivateFileField
 from home.constants import Municipio
 
 ZERO = Decimal("0.00")
@@ -380,6 +381,15 @@ class ServiceRequest(StatefulModel):
             models.Index(fields=["guardian", "state", "created_at"]),
             models.Index(fields=["state", "created_at"]),
         ]
+        constraints = [
+            # One request awaiting the provider per service and child: resending cannot pile up copies.
+            models.UniqueConstraint(
+                fields=["service", "child"],
+                condition=Q(state="sent"),
+                name="booking_request_one_open_per_service_and_child",
+                violation_error_message=_("C'è già una richiesta in attesa di risposta per questo servizio."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.service.title} — {self.child.first_name}"
@@ -537,6 +547,7 @@ class StateLog(models.Model):
 
 
 def attachment_path(instance, filename: str) -> str:
+    """The public path attachments had before they became private (migration 0003 refers to it)."""
     return f"booking/requests/{instance.request_id}/{filename}"
 
 
@@ -547,7 +558,7 @@ class Message(models.Model):
     sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     from_family = models.BooleanField()
     body = models.TextField(_("messaggio"))
-    attachment = models.FileField(_("allegato"), upload_to=attachment_path, blank=True)
+    attachment = PrivateFileField(_("allegato"), upload_to="messaggi/%Y/%m/", blank=True)
     created_at = models.DateTimeField(_("inviato il"), default=timezone.now, editable=False)
     read_at = models.DateTimeField(_("letto il"), null=True, blank=True)
 

@@ -1,18 +1,16 @@
 """The providers' side in the Wagtail admin: their requests only, quotes, declines, messages, completion, replies.
 
-A provider user sees the requests for the provider pages their groups may edit (the subtree the register
-approval granted); City staff with `booking.change_rating` moderate rating comments.
+A provider user sees the requests of the providers whose own group they belong to (the group the register
+approval created and tied to the provider page); City staff with `booking.change_rating` moderate rating comments.
 """
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
-from wagtail.models import GroupPagePermission
 
 from booking import marketplace
 from booking.forms import DeclineForm, MessageForm, QuoteForm, ReplyForm, RequestFilterForm
@@ -21,18 +19,19 @@ from booking.models import Message, Order, Quote, Rating, ServiceRequest
 from booking.transitions import TransitionNotAllowed, history
 from booking.vouchers import VoucherError
 from catalog.models import ProviderPage, ServicePage
+from config.private_files import private_file_response
 
 REQUESTS_PER_PAGE = 50
 
 
 def provider_ids(user) -> list[int]:
-    """The provider pages this user works for; superusers see every provider."""
+    """The provider pages this user works for: those whose own group (`ProviderPage.group`, a key, never a
+    name) the user belongs to. Superusers see every provider."""
     if user.is_superuser:
         return list(ProviderPage.objects.values_list("pk", flat=True))
-    pages = GroupPagePermission.objects.filter(
-        group__user=user, permission__codename="change_page", page__depth__gte=2
-    ).values_list("page_id", flat=True)
-    return list(ProviderPage.objects.filter(pk__in=list(pages)).values_list("pk", flat=True))
+    if not user.is_authenticated:
+        return []
+    return list(ProviderPage.objects.filter(group__user=user).values_list("pk", flat=True))
 
 
 def visible_requests(user):
@@ -148,9 +147,7 @@ def request_detail(request, pk: int):
 
 def attachment(request, pk: int):
     message = get_object_or_404(Message, pk=pk, request__in=visible_requests(request.user))
-    if not message.attachment:
-        raise Http404
-    return FileResponse(message.attachment.open("rb"), as_attachment=True)
+    return private_file_response(message.attachment, f"allegato-{message.pk}")
 
 
 def moderation(request):
@@ -169,4 +166,5 @@ def moderation(request):
     pending = (
         Rating.objects.filter(moderation=Rating.Moderation.PENDING).select_related("service").order_by("created_at")
     )
-    return TemplateResponse(request, "booking/admin/moderation.html", {"ratings": pending})
+    ratings = Paginator(pending, REQUESTS_PER_PAGE).get_page(request.GET.get("p"))
+    return TemplateResponse(request, "booking/admin/moderation.html", {"ratings": ratings})

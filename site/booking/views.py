@@ -2,12 +2,11 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from booking.family_views import counters
+from booking.family_views import counters, paginate
 from booking.forms import ChildForm, GuardianForm
 from booking.models import Child, Guardian, LedgerEntry, Wallet
 
@@ -67,11 +66,8 @@ def child_edit(request, pk: int | None = None):
 @login_required
 def wallet_detail(request, pk: int):
     guardian = _guardian(request)
-    entries = LedgerEntry.objects.order_by("-created_at", "-pk")
-    wallet = get_object_or_404(
-        _wallets(guardian).prefetch_related(Prefetch("entries", queryset=entries))
-        if guardian
-        else Wallet.objects.none(),
-        pk=pk,
+    wallet = get_object_or_404(_wallets(guardian) if guardian else Wallet.objects.none(), pk=pk)
+    listing = paginate(request, LedgerEntry.objects.filter(wallet=wallet).order_by("-created_at", "-pk"))
+    return render(
+        request, "booking/wallet_detail.html", {"wallet": wallet, "entries": listing["page"], "query": listing["query"]}
     )
-    return render(request, "booking/wallet_detail.html", {"wallet": wallet, "entries": wallet.entries.all()})

@@ -150,6 +150,34 @@ def redeem(wallet: Wallet, amount, *, idempotency_key: str, actor=None, memo: st
         return _append(locked, LedgerEntry.Kind.REDEMPTION, -amount, actor, key=idempotency_key, memo=memo)
 
 
+def redeem_up_to(wallet: Wallet, amount, *, idempotency_key: str, actor=None, memo: str = "") -> LedgerEntry | None:
+    """Spend what the wallet holds, at most `amount` (EUR): min(balance, amount), decided under the wallet lock.
+
+    The balance is read after the lock is taken, so two payments at once each take what is really left (the
+    second pays the rest by other means) instead of one being refused for a balance read before the lock.
+    Returns the redemption entry (its amount is minus what was taken), or None when the balance is zero.
+    The same key returns the first entry. Raises WalletExpired or WalletNotValid like `redeem`.
+    """
+    amount = money(amount)
+    if not idempotency_key:
+        raise ValueError("redeem_up_to() needs an idempotency_key")
+    with transaction.atomic():
+        locked = _lock(wallet.pk)
+        existing = LedgerEntry.objects.filter(wallet_id=locked.pk, idempotency_key=idempotency_key).first()
+        if existing is not None:
+            if existing.kind != LedgerEntry.Kind.REDEMPTION or -existing.amount > amount:
+                raise IdempotencyConflict()
+            return existing
+        if _is_expired(locked.pk):
+            raise WalletExpired()
+        if not locked.is_within_window(timezone.localdate()):
+            raise WalletNotValid()
+        share = min(_balance(locked.pk), amount)
+        if share <= ZERO:
+            return None
+        return _append(locked, LedgerEntry.Kind.REDEMPTION, -share, actor, key=idempotency_key, memo=memo)
+
+
 def _correct(entry: LedgerEntry, kind: str, amount, actor, key: str | None, memo: str) -> LedgerEntry:
     with transaction.atomic():
         locked = _lock(entry.wallet_id)

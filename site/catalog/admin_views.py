@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -18,7 +19,8 @@ from wagtail.permission_policies import ModelPermissionPolicy
 
 from catalog import register
 from catalog.constants import ApplicationStatus, Category
-from catalog.models import RegisterApplication
+from catalog.models import ApplicationAttachment, RegisterApplication
+from config.private_files import private_file_response
 
 DECIDE_PERMISSION = "catalog.change_registerapplication"
 
@@ -64,7 +66,9 @@ class ApplicationInspectView(InspectView):
         return self.object.category_labels() or "-"
 
     def get_attachments_display_value(self):
-        rows = [(a.file.url, a.title) for a in self.object.attachments.all()]
+        rows = [
+            (reverse("register_applications:attachment", args=[a.pk]), a.title) for a in self.object.attachments.all()
+        ]
         return format_html("<ul>{}</ul>", format_html_join("", '<li><a href="{}">{}</a></li>', rows)) if rows else "-"
 
     def get_transitions_display_value(self):
@@ -142,6 +146,22 @@ class RejectView(DecisionView):
         register.reject(self.application, by=self.request.user, reason=form.cleaned_data["reason"])
 
 
+def may_read_application(user, application: RegisterApplication) -> bool:
+    """City staff who review applications, and the provider the application admitted (its own group, by key)."""
+    if user.has_perm("catalog.view_registerapplication"):
+        return True
+    page = application.provider_page
+    return bool(page and page.group_id and user.groups.filter(pk=page.group_id).exists())
+
+
+def attachment(request, pk: int):
+    """An application's attachment, to those who may read the application; 404 to anyone else."""
+    item = get_object_or_404(ApplicationAttachment.objects.select_related("application__provider_page"), pk=pk)
+    if not may_read_application(request.user, item.application):
+        raise Http404
+    return private_file_response(item.file, item.title)
+
+
 class RegisterApplicationViewSet(ModelViewSet):
     model = RegisterApplication
     icon = "form"
@@ -184,4 +204,5 @@ class RegisterApplicationViewSet(ModelViewSet):
         return super().get_urlpatterns() + [
             path("approve/<int:pk>/", ApproveView.as_view(), name="approve"),
             path("reject/<int:pk>/", RejectView.as_view(), name="reject"),
+            path("attachment/<int:pk>/", attachment, name="attachment"),
         ]

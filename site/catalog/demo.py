@@ -385,7 +385,7 @@ def _demo_accounts(index) -> None:
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save()
-        user.groups.add(grant_provider_permissions(provider, provider.title))
+        user.groups.add(grant_provider_permissions(provider))
         if provider.owner_id != user.pk:
             provider.owner = user
             provider.save(update_fields=["owner"])

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -36,6 +37,7 @@ from catalog.validators import (
     validate_partita_iva,
     validate_personal_tax_code,
 )
+from config.private_files import PrivateFileField
 from home.constants import Municipio, Weekday
 from home.models import BasePage
 
@@ -186,6 +188,16 @@ class ProviderPage(BasePage):
     instagram = models.URLField(_("Instagram"), blank=True)
     linkedin = models.URLField(_("LinkedIn"), blank=True)
     youtube = models.URLField(_("YouTube"), blank=True)
+    # The provider's own staff group, tied by key: never looked up by name, so a same-name provider gets its own.
+    group = models.OneToOneField(
+        "auth.Group",
+        verbose_name=_("gruppo dell'ente"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="provider_page",
+    )
 
     base_form_class = ProviderPageForm
     content_panels = BasePage.content_panels + [
@@ -220,6 +232,8 @@ class ProviderPage(BasePage):
     ]
     parent_page_types = ["catalog.ProviderIndexPage"]
     subpage_types = ["catalog.ServicePage"]
+    # A copy is a new provider: it gets a group of its own when someone is given access to it.
+    exclude_fields_in_copy = ["group"]
 
     class Meta:
         verbose_name = _("scheda ente")
@@ -229,6 +243,12 @@ class ProviderPage(BasePage):
         return self.search_description or _("Scheda dell'ente %(name)s nel catalogo Milano 0.18.") % {
             "name": self.title
         }
+
+    def with_content_json(self, content):
+        """A revision restores the sheet, never who works on it: the group link is kept from the live row."""
+        page = super().with_content_json(content)
+        page.group_id = self.group_id
+        return page
 
     def category_labels(self) -> list[str]:
         return [row.get_category_display() for row in self.categories.all()]
@@ -282,6 +302,11 @@ class ServicePageForm(WagtailAdminPageForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["municipi_served"].initial = [row.municipio for row in self.instance.served_municipi.all()]
+        if "challenges" in self.fields:
+            # Only published challenges (and those already chosen): a draft's title is not the provider's to read.
+            chosen = [page.pk for page in self.instance.challenges.all()] if self.instance.pk else []
+            field = self.fields["challenges"]
+            field.queryset = field.queryset.filter(Q(live=True) | Q(pk__in=chosen))
 
     def save(self, commit=True):
         page = super().save(commit=False)
@@ -732,7 +757,7 @@ class ApplicationCategory(models.Model):
 class ApplicationAttachment(models.Model):
     application = models.ForeignKey(RegisterApplication, on_delete=models.CASCADE, related_name="attachments")
     title = models.CharField(_("documento"), max_length=200)
-    file = models.FileField(_("file PDF"), upload_to="elenco/%Y/%m/")
+    file = PrivateFileField(_("file PDF"), upload_to="elenco/%Y/%m/")
 
     def __str__(self) -> str:
         return self.title

@@ -96,7 +96,7 @@ def approve(application: RegisterApplication, by) -> ProviderPage:
         page.categories = [ProviderCategory(category=row.category) for row in application.categories.all()]
         index.add_child(instance=page)
         page.save_revision(user=by, log_action=True)
-        group = grant_provider_permissions(page, application.organisation_name)
+        group = grant_provider_permissions(page)
         User = get_user_model()
         user = User.objects.create_user(
             username=_unique_username(application.organisation_name),

@@ -1,11 +1,10 @@
 """Validation of Italian tax codes and of uploaded PDF attachments."""
 
 import io
+import re
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from pypdf import PdfReader
-from pypdf.errors import PyPdfError
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.it import codicefiscale, iva
 
@@ -49,19 +48,48 @@ def validate_organisation_tax_code(value: str) -> None:
     validate_personal_tax_code(compact)
 
 
-def validate_pdf(uploaded) -> None:
-    """Accept only real PDF files up to 10 MB: the content is checked, never the file name."""
-    if uploaded.size > MAX_ATTACHMENT_BYTES:
-        raise ValidationError(
-            _("Il file «%(name)s» supera i 10 MB consentiti."), code="too_large", params={"name": uploaded.name}
-        )
-    uploaded.seek(0)
-    data = uploaded.read()
-    uploaded.seek(0)
+# PDF names that run something when the file is opened or touched: scripts and automatic actions.
+ACTIVE_PDF_NAMES = {"/JavaScript", "/JS", "/OpenAction", "/AA", "/Launch"}
+ACTIVE_PDF_BYTES = re.compile(rb"/(?:JavaScript|JS|OpenAction|AA|Launch)(?=[\s/<>\[\]()%{}]|$)")
+MAX_PDF_OBJECTS = 200_000
+
+
+def _has_active_content(reader) -> bool:
+    """Walk every object reachable from the trailer (object streams and name escapes decoded by pypdf)."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+    seen, stack, budget = set(), [reader.trailer], MAX_PDF_OBJECTS
+    while stack:
+        budget -= 1
+        if budget < 0:
+            return True  # too many objects to check: refused rather than trusted
+        obj = stack.pop()
+        if isinstance(obj, IndirectObject):
+            if (obj.idnum, obj.generation) in seen:
+                continue
+            seen.add((obj.idnum, obj.generation))
+            obj = obj.get_object()
+        if isinstance(obj, DictionaryObject):
+            if ACTIVE_PDF_NAMES.intersection(obj.keys()) or obj.get("/S") in ("/JavaScript", "/Launch"):
+                return True
+            stack.extend(obj.values())
+        elif isinstance(obj, ArrayObject):
+            stack.extend(obj)
+    return False
+
+
+def check_pdf_content(data: bytes, name: str) -> None:
+    """Refuse what is not a readable PDF, or a PDF carrying JavaScript or automatic actions (/OpenAction, /AA).
+
+    Raises ValidationError with code "not_pdf" or "active_pdf" and an Italian message naming the file.
+    """
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
     not_pdf = ValidationError(
         _("Il file «%(name)s» non è un PDF valido: sono ammessi solo documenti PDF."),
         code="not_pdf",
-        params={"name": uploaded.name},
+        params={"name": name},
     )
     if not data.startswith(b"%PDF-"):
         raise not_pdf
@@ -69,5 +97,28 @@ def validate_pdf(uploaded) -> None:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if len(reader.pages) < 1:
             raise not_pdf
-    except (PyPdfError, ValueError, KeyError, TypeError, OSError) as error:
+        active = ACTIVE_PDF_BYTES.search(data) is not None or _has_active_content(reader)
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError, RecursionError) as error:
         raise not_pdf from error
+    if active:
+        raise ValidationError(
+            _(
+                "Il file «%(name)s» contiene JavaScript o azioni automatiche (/OpenAction, /AA): per sicurezza non "
+                "è accettato. Salva di nuovo il documento come PDF semplice (ad esempio con «Stampa in PDF») e "
+                "caricalo ancora."
+            ),
+            code="active_pdf",
+            params={"name": name},
+        )
+
+
+def validate_pdf(uploaded) -> None:
+    """Accept only real PDF files up to 10 MB, without scripts: the content is checked, never the file name."""
+    if uploaded.size > MAX_ATTACHMENT_BYTES:
+        raise ValidationError(
+            _("Il file «%(name)s» supera i 10 MB consentiti."), code="too_large", params={"name": uploaded.name}
+        )
+    uploaded.seek(0)
+    data = uploaded.read()
+    uploaded.seek(0)
+    check_pdf_content(data, uploaded.name)

@@ -62,21 +62,52 @@ def assign_moderation_workflow(provider_index) -> None:
     WorkflowPage.objects.update_or_create(page=provider_index, defaults={"workflow": workflow})
 
 
+def provider_group_name(title: str, key: int, taken=lambda name: False) -> str:
+    """A readable, unique group name «Ente: <title> [<key>]» within Group.name's 150 characters.
+
+    The name is only a label for the admin: the group is found through `ProviderPage.group`, never by name.
+    `taken(name)` says whether a name is in use (a group created by hand may hold it): then a counter is added.
+    """
+    suffix, n = f" [{key}]", 1
+    while True:
+        name = f"{PROVIDER_GROUP_PREFIX}{title}"[: 150 - len(suffix)] + suffix
+        if not taken(name):
+            return name
+        n += 1
+        suffix = f" [{key}-{n}]"
+
+
 @transaction.atomic
-def grant_provider_permissions(provider_page, name: str):
-    """A group that can add and edit pages under this provider's page only (never publish)."""
+def grant_provider_permissions(provider_page):
+    """The provider's own group (created once, tied to the page by key): add and edit under this page, never publish.
+
+    Images go to the provider's own collection (a child of the root named like the group), so the image chooser
+    offers a provider its own images only, never another provider's. Returns the group; calling it again returns
+    the same group. Two providers with the same name never share one.
+    """
     from django.contrib.auth.models import Group
     from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission
 
-    group, _ = Group.objects.get_or_create(name=f"{PROVIDER_GROUP_PREFIX}{name}"[:150])
+    from catalog.models import ProviderPage
+
+    group = ProviderPage.objects.select_for_update().get(pk=provider_page.pk).group
+    if group is None:
+        name = provider_group_name(
+            provider_page.title, provider_page.pk, lambda name: Group.objects.filter(name=name).exists()
+        )
+        group = Group.objects.create(name=name)
+        ProviderPage.objects.filter(pk=provider_page.pk).update(group=group)
+    provider_page.group = group
     group.permissions.add(_permission(global_apps, "wagtailadmin", "access_admin"))
     for codename in PROVIDER_PAGE_PERMISSIONS:
         GroupPagePermission.objects.get_or_create(
             group=group, page=provider_page, permission=_permission(global_apps, "wagtailcore", codename)
         )
-    root_collection = Collection.get_first_root_node()
+    collection = Collection.objects.filter(group_permissions__group=group).exclude(
+        depth=1
+    ).first() or Collection.get_first_root_node().add_child(name=group.name)
     for app_label, codename in PROVIDER_COLLECTION_PERMISSIONS:
         GroupCollectionPermission.objects.get_or_create(
-            group=group, collection=root_collection, permission=_permission(global_apps, app_label, codename)
+            group=group, collection=collection, permission=_permission(global_apps, app_label, codename)
         )
     return group

@@ -127,3 +127,85 @@ def test_parallel_payments_of_one_order_pay_once(postgres):
     assert (order.voucher_paid(), order.provider_paid()) == (Decimal("60.00"), Decimal("40.00"))
     ledger_sum, shown = ledger_state(wallet)
     assert ledger_sum == shown == Decimal("0.00")
+
+
+def fresh_market(slug: str) -> dict:
+    """The `market` fixture's provider, service and staff for transactional tests (the page tree is flushed)."""
+    from wagtail.models import Page
+
+    from home.models import HomePage
+    from tests.booking.factories import service_setup
+    from tests.browser.content import ensure_tree_root
+
+    ensure_tree_root()
+    home = Page.get_first_root_node().add_child(
+        instance=HomePage(title="Milano 0.18", slug=slug, hero_title="Milano 0.18", hero_text="0-18")
+    )
+    provider, service, staff = service_setup(home)
+    return {"provider": provider, "service": service, "staff": staff}
+
+
+def _two_orders_of_one_child(price: str):
+    """A wallet of 100 EUR and two orders of the same child, each awaiting payment."""
+    from tests.booking.factories import ChildFactory, accepted_order
+
+    market = fresh_market("home-two")
+    service, staff = market["service"], market["staff"]
+    child = ChildFactory()
+    wallet = make_wallet("100.00", child=child)
+    orders = [accepted_order(service, staff, price=price, child=child) for _ in range(2)]
+    return wallet, orders
+
+
+def _pay_both_after_reading_the_balance(monkeypatch, orders) -> list:
+    """Both payments read the wallet before either spends: the interleaving that refused the second order."""
+    from booking import marketplace
+    from booking.models import Payment
+
+    meeting = threading.Barrier(2, timeout=10)
+    read_wallet = marketplace.usable_wallet
+
+    def wallet_then_wait(order):
+        wallet = read_wallet(order)
+        meeting.wait()
+        return wallet
+
+    monkeypatch.setattr(marketplace, "usable_wallet", wallet_then_wait)
+    return run_at_once(
+        lambda i: marketplace.pay(orders[i], method=Payment.Method.CARD, attempt_key=f"pay-{i}", actor=None), count=2
+    )
+
+
+def test_second_order_paid_at_once_takes_the_rest_of_the_voucher_and_the_card_pays_the_remainder(postgres, monkeypatch):
+    from booking.models import Order
+
+    wallet, orders = _two_orders_of_one_child("80.00")
+
+    results = _pay_both_after_reading_the_balance(monkeypatch, orders)
+
+    assert all(isinstance(r, Order) for r in results), results
+    paid = []
+    for order in orders:
+        order.refresh_from_db()
+        assert order.state == Order.State.PAID
+        paid.append((order.voucher_paid(), order.provider_paid()))
+    assert sorted(paid) == [(Decimal("20.00"), Decimal("60.00")), (Decimal("80.00"), Decimal("0.00"))]
+    assert ledger_state(wallet) == (Decimal("0.00"), Decimal("0.00"))
+
+
+def test_control_deciding_the_voucher_part_before_the_lock_refuses_the_second_order(postgres, monkeypatch):
+    """Proves the test above can fail: the share taken from a balance read outside the lock is refused."""
+    from booking.models import Order
+
+    wallet, orders = _two_orders_of_one_child("80.00")
+    monkeypatch.setattr(
+        vouchers,
+        "redeem_up_to",
+        lambda wallet, amount, **kwargs: vouchers.redeem(wallet, min(wallet.balance, amount), **kwargs),
+    )
+
+    results = _pay_both_after_reading_the_balance(monkeypatch, orders)
+
+    assert sum(isinstance(r, Order) for r in results) == 1, results
+    assert sum(isinstance(r, vouchers.InsufficientBalance) for r in results) == 1, results
+    assert ledger_state(wallet) == (Decimal("20.00"), Decimal("20.00"))

@@ -11,10 +11,11 @@ from booking import marketplace
 from booking.models import Message, Order, Payment, Rating, ServiceRequest
 from tests.booking.factories import ChildFactory, accepted_order, make_request, make_wallet, quoted
 from tests.catalog import factories as catalog
+from tests.catalog.test_register import pdf_bytes
 
 pytestmark = pytest.mark.django_db
 START = (datetime.date.today() + datetime.timedelta(days=10)).isoformat()
-PDF = b"%PDF-1.4\n%test\n"
+PDF = pdf_bytes()
 
 
 @pytest.fixture

@@ -288,3 +288,13 @@ def test_expire_vouchers_command_writes_off_ended_wallets_once():
     assert ended.balance == Decimal("0.00")
     assert ended.entries.filter(kind="expiry").count() == 1
     assert (current.balance, current.is_expired) == (Decimal("80.00"), False)
+
+
+def test_redeem_up_to_takes_what_is_left_and_replays_by_key():
+    wallet = make_wallet("50.00")
+    first = vouchers.redeem_up_to(wallet, Decimal("30.00"), idempotency_key="a")
+    second = vouchers.redeem_up_to(wallet, Decimal("30.00"), idempotency_key="b")
+    assert (first.amount, second.amount) == (Decimal("-30.00"), Decimal("-20.00"))
+    assert vouchers.redeem_up_to(wallet, Decimal("30.00"), idempotency_key="c") is None
+    assert vouchers.redeem_up_to(wallet, Decimal("30.00"), idempotency_key="b") == second
+    assert vouchers.balance(wallet) == Decimal("0.00")

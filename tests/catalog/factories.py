@@ -134,7 +134,7 @@ def user(username, groups=(), **fields):
 
 def provider_user(username, provider_page):
     account = user(username)
-    account.groups.add(grant_provider_permissions(provider_page, provider_page.title))
+    account.groups.add(grant_provider_permissions(provider_page))
     return account
 
 

@@ -130,3 +130,11 @@ def test_the_redis_cache_stores_and_reads_back():
     )
     result = run_python(["-c", script], DJANGO_SETTINGS_MODULE="config.settings.dev", REDIS_URL=os.environ["REDIS_URL"])
     assert result.stdout.strip() == "ok", result.stderr
+
+
+def test_production_refuses_private_files_inside_media_root(tmp_path):
+    result = run_python(
+        SETUP, **production_env(MEDIA_ROOT=str(tmp_path / "media"), PRIVATE_MEDIA_ROOT=str(tmp_path / "media" / "x"))
+    )
+    assert result.returncode != 0
+    assert "PRIVATE_MEDIA_ROOT must be outside MEDIA_ROOT" in result.stderr

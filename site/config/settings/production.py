@@ -7,12 +7,14 @@ from django.core.exceptions import ImproperlyConfigured
 from config.env import env_bool
 
 from .base import *  # noqa: F403
-from .base import DEBUG, SECRET_KEY
+from .base import DEBUG, MEDIA_ROOT, PRIVATE_MEDIA_ROOT, SECRET_KEY
 
 if DEBUG:
     raise ImproperlyConfigured("DEBUG must be off in production.")
 if not SECRET_KEY or SECRET_KEY.startswith("dev-only") or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("Set SECRET_KEY to a random value of at least 50 characters.")
+if PRIVATE_MEDIA_ROOT.resolve().is_relative_to(MEDIA_ROOT.resolve()):
+    raise ImproperlyConfigured("PRIVATE_MEDIA_ROOT must be outside MEDIA_ROOT: private files would be public.")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

@@ -1,5 +1,8 @@
 """Test runs: fast hashing, in-memory email, plain static storage, no stale cache between tests."""
 
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .base import STORAGES
 
@@ -9,3 +12,5 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 WAGTAILADMIN_BASE_URL = "http://testserver"
+# Private uploads of test runs go to the system's temporary folder, never into the working tree.
+PRIVATE_MEDIA_ROOT = Path(tempfile.gettempdir()) / "milano018-test-private"
