@@ -1,4 +1,4 @@
-"""A throw-away SAML identity provider for tests: a fresh key and self-signed certificate, signed responses.
+"""A throw-away SPID identity provider for tests: a fresh key and self-signed certificate, signed responses.
 
 The assertion is signed with python3-saml's own signing helper (xmlsec), the library allauth verifies with.
 """
@@ -50,35 +50,18 @@ class FakeIdentityProvider:
         ).decode()
         return cls(key_pem=key_pem, cert_pem=cert.public_bytes(serialization.Encoding.PEM).decode())
 
-    def provider_settings(self, organization: str = "spid") -> dict:
-        """SOCIALACCOUNT_PROVIDERS as production builds it from the environment, pointing at this IdP."""
-        return {
-            "saml": {
-                "provider_class": "booking.spid.SpidProvider",
-                "APPS": [
-                    {
-                        "name": "SPID / CIE",
-                        "provider_id": "saml",
-                        "client_id": organization,
-                        "settings": {
-                            "attribute_mapping": {
-                                "uid": ["fiscalNumber"],
-                                "email": ["email"],
-                                "first_name": ["name"],
-                                "last_name": ["familyName"],
-                            },
-                            "trust_email": True,
-                            "idp": {"entity_id": IDP_ENTITY_ID, "sso_url": IDP_SSO_URL, "x509cert": self.cert_pem},
-                            "advanced": {
-                                "strict": True,
-                                "want_assertion_signed": True,
-                                "reject_idp_initiated_sso": True,
-                            },
-                        },
-                    }
-                ],
-            }
-        }
+    def metadata_xml(self) -> str:
+        """This IdP's SAML metadata, as the SP reads it from settings.SPID_IDP_METADATA_FILES."""
+        cert = "".join(line for line in self.cert_pem.splitlines() if "-----" not in line)
+        return f"""<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata"
+ xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID="{IDP_ENTITY_ID}"><md:IDPSSODescriptor
+ protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol"><md:KeyDescriptor use="signing"><ds:KeyInfo>
+<ds:X509Data><ds:X509Certificate>{cert}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>
+<md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="{IDP_SSO_URL}"/>
+</md:IDPSSODescriptor><md:Organization><md:OrganizationName xml:lang="it">IdP di prova</md:OrganizationName>
+<md:OrganizationDisplayName xml:lang="it">IdP di prova</md:OrganizationDisplayName>
+<md:OrganizationURL xml:lang="it">https://idp.test.example</md:OrganizationURL></md:Organization>
+</md:EntityDescriptor>"""
 
     def response(self, *, in_response_to: str, acs_url: str, audience: str, attributes: dict[str, str]) -> str:
         """A base64 SAML Response whose assertion is signed by this IdP (what the browser POSTs to the ACS)."""
@@ -96,7 +79,8 @@ class FakeIdentityProvider:
             for name, value in attributes.items()
         )
         assertion = f"""<saml:Assertion xmlns:saml="{NS["saml"]}" ID="{assertion_id}" Version="2.0"
- IssueInstant="{instant()}"><saml:Issuer>{IDP_ENTITY_ID}</saml:Issuer><saml:Subject><saml:NameID
+ IssueInstant="{instant()}"><saml:Issuer
+ Format="urn:oasis:names:tc:SAML:2.0:nameid-format:entity">{IDP_ENTITY_ID}</saml:Issuer><saml:Subject><saml:NameID
  Format="urn:oasis:names:tc:SAML:2.0:nameid-format:transient"
  NameQualifier="{IDP_ENTITY_ID}">_{uuid.uuid4().hex}</saml:NameID>
 <saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml:SubjectConfirmationData

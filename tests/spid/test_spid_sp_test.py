@@ -45,9 +45,10 @@ def test_spid_metadata_authn_request_and_every_response_case(spid_sp, tmp_path):
         report=tmp_path / "report.json",
     )
     print("spid-sp-test spid-sp-public:", counts(report))
-    assert set(report["test"]["sp"]) == {"metadata_strict", "authnrequest_strict", "response"} or report
+    assert set(report["test"]["sp"]) == {"metadata_extra", "authnrequest_extra", "response"}
     assert failures(report) == []
-    assert counts(report)["success"] > 100
+    # Every response case spid-sp-test ships (111 in 1.2.18) was sent and judged.
+    assert len(report["test"]["sp"]["response"]["SpidSpResponseCheck"]) >= 111
 
 
 def test_cie_metadata(spid_sp, tmp_path):
