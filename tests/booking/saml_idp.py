@@ -19,6 +19,7 @@ from onelogin.saml2.utils import OneLogin_Saml2_Utils
 
 IDP_ENTITY_ID = "https://idp.test.example/metadata"
 IDP_SSO_URL = "https://idp.test.example/sso"
+IDP_SLO_URL = "https://idp.test.example/slo"
 NS = {
     "samlp": "urn:oasis:names:tc:SAML:2.0:protocol",
     "saml": "urn:oasis:names:tc:SAML:2.0:assertion",
@@ -57,11 +58,25 @@ class FakeIdentityProvider:
  xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID="{IDP_ENTITY_ID}"><md:IDPSSODescriptor
  protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol"><md:KeyDescriptor use="signing"><ds:KeyInfo>
 <ds:X509Data><ds:X509Certificate>{cert}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>
+<md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="{IDP_SLO_URL}"/>
 <md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="{IDP_SSO_URL}"/>
 </md:IDPSSODescriptor><md:Organization><md:OrganizationName xml:lang="it">IdP di prova</md:OrganizationName>
 <md:OrganizationDisplayName xml:lang="it">IdP di prova</md:OrganizationDisplayName>
 <md:OrganizationURL xml:lang="it">https://idp.test.example</md:OrganizationURL></md:Organization>
 </md:EntityDescriptor>"""
+
+    def logout_request_url(self, *, slo_url: str, name_id: str) -> str:
+        """An IdP-initiated LogoutRequest for `name_id`, signed on the HTTP-Redirect binding, to the SP's SLO."""
+        from booking.spid_sp.keys import KeyPair
+        from booking.spid_sp.saml import signed_redirect
+
+        xml = f"""<samlp:LogoutRequest xmlns:samlp="{NS["samlp"]}" xmlns:saml="{NS["saml"]}" ID="_{uuid.uuid4().hex}"
+ Version="2.0" IssueInstant="{datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}"
+ Destination="{slo_url}"><saml:Issuer Format="urn:oasis:names:tc:SAML:2.0:nameid-format:entity"
+>{IDP_ENTITY_ID}</saml:Issuer><saml:NameID Format="urn:oasis:names:tc:SAML:2.0:nameid-format:transient"
+ NameQualifier="{IDP_ENTITY_ID}">{name_id}</saml:NameID><samlp:SessionIndex>_s</samlp:SessionIndex>
+</samlp:LogoutRequest>"""
+        return signed_redirect(slo_url, "SAMLRequest", xml.encode(), "rs", KeyPair(self.key_pem, self.cert_pem))
 
     def response(self, *, in_response_to: str, acs_url: str, audience: str, attributes: dict[str, str]) -> str:
         """A base64 SAML Response whose assertion is signed by this IdP (what the browser POSTs to the ACS)."""

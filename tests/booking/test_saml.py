@@ -2,17 +2,26 @@
 
 import base64
 import datetime
+import zlib
 from decimal import Decimal
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from lxml import etree
 
 from booking import vouchers
 from booking.models import Child, Guardian, VoucherCall
 from tests.booking.factories import fiscal_code
-from tests.booking.saml_idp import IDP_ENTITY_ID, FakeIdentityProvider, request_id_from_redirect, tamper
+from tests.booking.saml_idp import (
+    IDP_ENTITY_ID,
+    IDP_SLO_URL,
+    FakeIdentityProvider,
+    request_id_from_redirect,
+    tamper,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -234,3 +243,39 @@ def test_identity_without_email_is_asked_for_one_and_must_verify_it(client, spid
     assert guardian.fiscal_code_verified
     assert guardian.user.email == "giulia@example.org"
     assert len(mailoutbox) == 1
+
+
+SLO_URL = f"http://{SP_HOST}/accounts/spid/slo/"
+
+
+def test_idp_initiated_logout_signs_the_person_out_and_answers_with_a_signed_logout_response(client, spid):
+    sign_in(client, spid)
+    name_id = client.session["spid_session"]["name_id"]
+    url = spid.logout_request_url(slo_url=SLO_URL, name_id=name_id)
+
+    response = client.get(url.replace(f"http://{SP_HOST}", ""))
+
+    assert "_auth_user_id" not in client.session
+    assert response.status_code == 302 and response["Location"].startswith(IDP_SLO_URL)
+    query = parse_qs(urlparse(response["Location"]).query)
+    assert query["SigAlg"] and query["Signature"] and query["RelayState"] == ["rs"]
+    answer = etree.fromstring(zlib.decompress(base64.b64decode(query["SAMLResponse"][0]), -15))
+    assert answer.tag.endswith("LogoutResponse") and answer.get("InResponseTo")
+
+
+def test_logout_request_signed_by_someone_else_signs_nobody_out(client, spid):
+    sign_in(client, spid)
+    name_id = client.session["spid_session"]["name_id"]
+    forged = FakeIdentityProvider.create().logout_request_url(slo_url=SLO_URL, name_id=name_id)
+
+    response = client.get(forged.replace(f"http://{SP_HOST}", ""))
+
+    assert response.status_code == 403
+    assert "_auth_user_id" in client.session
+
+
+def test_logout_request_for_another_session_leaves_this_one_signed_in(client, spid):
+    sign_in(client, spid)
+    response = client.get(spid.logout_request_url(slo_url=SLO_URL, name_id="_other").replace(f"http://{SP_HOST}", ""))
+    assert response.status_code == 302
+    assert "_auth_user_id" in client.session

@@ -29,6 +29,7 @@ class IdentityProvider:
     kind: str
     sso_url: str
     certificates: tuple[str, ...]
+    slo_url: str = ""
 
 
 @lru_cache(maxsize=1)
@@ -65,12 +66,17 @@ def parse_metadata(xml: bytes) -> list[IdentityProvider]:
         )
         if not sso or not certificates:
             continue
+        slo = [
+            node.get("ResponseLocation") or node.get("Location")
+            for node in descriptor.findall(f"{{{MD}}}SingleLogoutService")
+            if node.get("Binding") == REDIRECT
+        ]
         entity_id = entity.get("entityID")
         name, kind = official_list().get(entity_id, (None, "spid"))
         if name is None:
             display = entity.find(f"{{{MD}}}Organization/{{{MD}}}OrganizationDisplayName")
             name = display.text.strip() if display is not None and display.text else entity_id
-        found.append(IdentityProvider(entity_id, name, kind, sso[0], certificates))
+        found.append(IdentityProvider(entity_id, name, kind, sso[0], certificates, slo[0] if slo else ""))
     return found
 
 

@@ -14,7 +14,7 @@ import re
 import secrets
 import zlib
 from dataclasses import dataclass, field
-from urllib.parse import quote_plus
+from urllib.parse import quote_plus, unquote_plus
 
 import xmlsec
 from django.conf import settings
@@ -180,17 +180,69 @@ def build_authn_request(idp: IdentityProvider, keys: KeyPair, *, level: int, rel
     context = _el(root, "samlp:RequestedAuthnContext", Comparison="minimum")
     _el(context, "saml:AuthnContextClassRef", f"https://www.spid.gov.it/SpidL{level}")
     xml = etree.tostring(root)
+    url = signed_redirect(idp.sso_url, "SAMLRequest", xml, relay_state, keys)
+    return AuthnRequest(request_id, instant, level, url, xml)
+
+
+def signed_redirect(endpoint: str, parameter: str, xml: bytes, relay_state: str, keys: KeyPair) -> str:
+    """`endpoint` with the HTTP-Redirect binding's query: the deflated message, RelayState, SigAlg, Signature."""
     deflated = zlib.compress(xml)[2:-4]
-    query = (
-        f"SAMLRequest={quote_plus(base64.b64encode(deflated).decode())}"
-        f"&RelayState={quote_plus(relay_state)}&SigAlg={quote_plus(C.RSA_SHA256)}"
-    )
+    query = f"{parameter}={quote_plus(base64.b64encode(deflated).decode())}"
+    if relay_state:
+        query += f"&RelayState={quote_plus(relay_state)}"
+    query += f"&SigAlg={quote_plus(C.RSA_SHA256)}"
     context = xmlsec.SignatureContext()
     context.key = xmlsec.Key.from_memory(keys.key_pem.encode(), xmlsec.constants.KeyDataFormatPem)
     signature = base64.b64encode(context.sign_binary(query.encode(), xmlsec.constants.TransformRsaSha256)).decode()
-    separator = "&" if "?" in idp.sso_url else "?"
-    url = f"{idp.sso_url}{separator}{query}&Signature={quote_plus(signature)}"
-    return AuthnRequest(request_id, instant, level, url, xml)
+    separator = "&" if "?" in endpoint else "?"
+    return f"{endpoint}{separator}{query}&Signature={quote_plus(signature)}"
+
+
+def read_redirect_message(encoded: str) -> etree._Element:
+    """The message of an HTTP-Redirect binding (base64 of raw DEFLATE). Raises ResponseRefused("malformed")."""
+    try:
+        xml = zlib.decompress(base64.b64decode(encoded or ""), -15)
+        return etree.fromstring(xml, parser=etree.XMLParser(resolve_entities=False, no_network=True))
+    except (zlib.error, ValueError, etree.XMLSyntaxError) as exc:
+        raise ResponseRefused("unreadable HTTP-Redirect message", "malformed") from exc
+
+
+SIGNATURE_ALGORITHMS = (C.RSA_SHA256, C.RSA_SHA384, C.RSA_SHA512)
+
+
+def redirect_signature_is_valid(query_string: str, parameter: str, certificates: tuple[str, ...]) -> bool:
+    """Whether the raw query string of an HTTP-Redirect message is signed by one of `certificates` (SHA-256+)."""
+    parts = dict(part.partition("=")[::2] for part in query_string.split("&") if "=" in part)
+    if parameter not in parts or "Signature" not in parts:
+        return False
+    algorithm = unquote_plus(parts.get("SigAlg", ""))
+    if algorithm not in SIGNATURE_ALGORITHMS:
+        return False
+    signed = "&".join(f"{name}={parts[name]}" for name in (parameter, "RelayState", "SigAlg") if name in parts)
+    try:
+        signature = base64.b64decode(unquote_plus(parts["Signature"]))
+    except ValueError:
+        return False
+    return any(
+        OneLogin_Saml2_Utils.validate_binary_sign(signed, signature, OneLogin_Saml2_Utils.format_cert(cert), algorithm)
+        for cert in certificates
+    )
+
+
+def build_logout_response(idp: IdentityProvider, keys: KeyPair, *, in_response_to: str, relay_state: str) -> str:
+    """The signed HTTP-Redirect URL of a Success LogoutResponse to the IdP's SingleLogoutService."""
+    root = etree.Element(
+        f"{{{NS['samlp']}}}LogoutResponse",
+        nsmap={"samlp": NS["samlp"], "saml": NS["saml"]},
+        ID=new_id(),
+        Version="2.0",
+        IssueInstant=saml_instant(),
+        Destination=idp.slo_url,
+        InResponseTo=in_response_to,
+    )
+    _el(root, "saml:Issuer", settings.SPID_SP_ENTITY_ID, Format=ENTITY, NameQualifier=settings.SPID_SP_ENTITY_ID)
+    _el(_el(root, "samlp:Status"), "samlp:StatusCode", Value=SUCCESS)
+    return signed_redirect(idp.slo_url, "SAMLResponse", etree.tostring(root), relay_state, keys)
 
 
 # --- Response ------------------------------------------------------------------------------------------------
@@ -211,6 +263,7 @@ class Identity:
 
     attributes: dict[str, list[str]]
     name_id: str
+    name_qualifier: str | None
     session_index: str | None
     idp: str
     level: int
@@ -386,6 +439,7 @@ def validate_response(
     return Identity(
         attributes=response.get_attributes(),
         name_id=response.get_nameid(),
+        name_qualifier=response.get_nameid_nq(),
         session_index=response.get_session_index(),
         idp=idp.entity_id,
         level=level,

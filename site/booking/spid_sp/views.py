@@ -33,6 +33,7 @@ from booking.validators import validate_fiscal_code
 logger = logging.getLogger(__name__)
 
 SESSION_KEY = "spid_requests"
+LOGOUT_KEY = "spid_session"
 MAX_PENDING = 5  # requests remembered per session (several tabs); the oldest is dropped
 
 # Each anomaly: (HTTP status, title, what happened, what to do next). SPID codes from the Regole Tecniche.
@@ -274,15 +275,48 @@ def finish(request) -> HttpResponse:
     provider = get_social_adapter(request).get_provider(request, "spid")
     sociallogin = provider.sociallogin_from_response(request, identity)
     sociallogin.state = {"process": AuthProcess.LOGIN, "next": state["next"] or None}
-    return complete_social_login(request, sociallogin)
+    response = complete_social_login(request, sociallogin)
+    # What an IdP-initiated Single Logout names: the IdP and the transient NameID of this session.
+    request.session[LOGOUT_KEY] = {"idp": identity.idp, "name_id": identity.name_id}
+    return response
 
 
-@require_http_methods(["GET", "POST"])
+@require_GET
 def slo(request) -> HttpResponse:
-    """Single Logout endpoint: ends the local session and goes back to the home page."""
-    if request.user.is_authenticated:
+    """Single Logout (HTTP-Redirect binding, as the metadata declares).
+
+    A LogoutRequest from the IdP must be signed by it (else 403 and nobody is signed out); it ends the local
+    session when that session came from the same IdP and NameID, and is answered with a signed Success
+    LogoutResponse. Anything else (a LogoutResponse, a plain visit) ends the local session and goes home.
+    """
+    if "SAMLRequest" not in request.GET:
+        if request.user.is_authenticated:
+            logout(request)
+        return HttpResponseRedirect("/")
+    try:
+        message = saml.read_redirect_message(request.GET["SAMLRequest"])
+        if message.tag != f"{{{saml.NS['samlp']}}}LogoutRequest" or not message.get("ID"):
+            raise saml.ResponseRefused("not a LogoutRequest", "malformed")
+        issuer = message.find(f"{{{saml.NS['saml']}}}Issuer")
+        idp = idps.get((issuer.text or "").strip() if issuer is not None else "")
+        if idp is None or not idp.slo_url:
+            raise saml.ResponseRefused("LogoutRequest from an unknown IdP", "unknown_idp")
+        if not saml.redirect_signature_is_valid(request.META.get("QUERY_STRING", ""), "SAMLRequest", idp.certificates):
+            raise saml.ResponseRefused("LogoutRequest signature")
+        if message.get("Destination") != request.build_absolute_uri(reverse("spid_slo")):
+            raise saml.ResponseRefused("LogoutRequest Destination")
+    except saml.ResponseRefused as refused:
+        logger.warning("SPID logout refused: %s", refused.reason)
+        return anomaly_page(request, refused.anomaly)
+    name_id = message.find(f"{{{saml.NS['saml']}}}NameID")
+    current = request.session.get(LOGOUT_KEY) or {}
+    if current.get("idp") == idp.entity_id and name_id is not None and current.get("name_id") == name_id.text:
         logout(request)
-    return HttpResponseRedirect("/")
+    return HttpResponseRedirect(
+        saml.build_logout_response(
+            idp, sp_key_pair(), in_response_to=message.get("ID"), relay_state=request.GET.get("RelayState", "")
+        )
+    )
 
 
 def demo_only(view):
