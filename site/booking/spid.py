@@ -15,13 +15,6 @@ from booking.spid_sp.provider import SpidProvider
 from booking.validators import normalise_fiscal_code
 
 
-def spid_is_configured() -> bool:
-    """True when at least one identity provider can be offered on the access button."""
-    from booking.spid_sp import idps
-
-    return bool(idps.identity_providers())
-
-
 class SpidSocialAccountAdapter(DefaultSocialAccountAdapter):
     """Attaches a SPID/CIE sign-in to the guardian with the same verified codice fiscale."""
 

@@ -13,7 +13,7 @@ import datetime
 import re
 import secrets
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import quote_plus, unquote_plus
 
 import xmlsec
@@ -267,7 +267,6 @@ class Identity:
     session_index: str | None
     idp: str
     level: int
-    extra: dict = field(default_factory=dict)
 
     def first(self, name: str) -> str:
         values = self.attributes.get(name) or [""]
@@ -276,7 +275,7 @@ class Identity:
 
 # SPID anomaly codes carried as "ErrorCode nr<NN>" in StatusMessage (Regole Tecniche, tabella messaggi di
 # anomalia). 19-23 and 25 are the user's; 30 is the wrong identity type (e.g. a professional identity).
-ANOMALY_CODES = {"19": "19", "20": "20", "21": "21", "22": "22", "23": "23", "25": "25", "30": "30"}
+USER_ANOMALIES = {"19", "20", "21", "22", "23", "25", "30"}
 ERROR_CODE = re.compile(r"ErrorCode nr\s*(\d+)")
 
 
@@ -336,7 +335,7 @@ def _check_status(root) -> None:
         return
     message = _one(root, "samlp:Status/samlp:StatusMessage")
     match = ERROR_CODE.search(message.text or "") if message is not None else None
-    anomaly = ANOMALY_CODES.get(match.group(1), "invalid") if match else "invalid"
+    anomaly = match.group(1) if match and match.group(1) in USER_ANOMALIES else "invalid"
     raise ResponseRefused(f"IdP answered {code.get('Value')}: {message.text if message is not None else ''}", anomaly)
 
 

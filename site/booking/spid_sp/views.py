@@ -247,7 +247,9 @@ def finish(request) -> HttpResponse:
         return anomaly_page(request, "session")
     try:
         xml = saml.decode_response(data["response"])
-        in_response_to = etree.fromstring(xml, parser=etree.XMLParser(resolve_entities=False)).get("InResponseTo")
+        in_response_to = etree.fromstring(xml, parser=etree.XMLParser(resolve_entities=False, no_network=True)).get(
+            "InResponseTo"
+        )
         pending = request.session.get(SESSION_KEY, {})
         state = pending.pop(in_response_to or "", None)
         request.session[SESSION_KEY] = pending  # a request is answered once: a replay finds nothing
