@@ -1,6 +1,8 @@
 """Demo content of the booking app: a voucher call and a family with two children and a voucher.
 
-The family signs in at /accounts/login/ as famiglia@milano018.example with the demo password.
+The family signs in at /accounts/login/ as famiglia@milano018.example with the demo password, or with
+SPID through the demo identity provider (development only). A second parent was imported from the
+voucher ranking and has no account yet: their first SPID sign-in attaches their child and voucher.
 """
 
 import datetime
@@ -19,6 +21,13 @@ FAMILY_EMAIL = "famiglia@milano018.example"
 
 def _code(body: str) -> str:
     return body + codicefiscale.calc_check_digit(body)
+
+
+FAMILY_FIRST_NAME, FAMILY_LAST_NAME = "Laura", "Esposito"
+FAMILY_FISCAL_CODE = _code("SPSLRA82M52F205")
+RANKED_FIRST_NAME, RANKED_LAST_NAME = "Marco", "Rossi"
+RANKED_FISCAL_CODE = _code("RSSMRC79C12F205")
+RANKED_EMAIL = "marco.rossi@milano018.example"
 
 
 def load(stdout) -> None:
@@ -43,9 +52,11 @@ def load(stdout) -> None:
     guardian, _ = Guardian.objects.get_or_create(
         user=user,
         defaults={
-            "first_name": "Laura",
-            "last_name": "Esposito",
-            "fiscal_code": _code("SPSLRA82M52F205"),
+            "first_name": FAMILY_FIRST_NAME,
+            "last_name": FAMILY_LAST_NAME,
+            "fiscal_code": FAMILY_FISCAL_CODE,
+            # Verified as the City's ranking import verifies it, so SPID sign-in finds this family.
+            "fiscal_code_verified": True,
             "email": FAMILY_EMAIL,
             "phone": "02 0000 0000",
             "municipio": 4,
@@ -64,3 +75,16 @@ def load(stdout) -> None:
             vouchers.redeem(
                 wallet, Decimal("80.00"), idempotency_key="demo-order", memo="Corso di nuoto (dimostrativo)"
             )
+    # A parent imported from the ranking: no account until their first SPID sign-in.
+    ranked, _ = Guardian.objects.get_or_create(
+        fiscal_code=RANKED_FISCAL_CODE,
+        fiscal_code_verified=True,
+        defaults={"first_name": RANKED_FIRST_NAME, "last_name": RANKED_LAST_NAME},
+    )
+    child, _ = Child.objects.get_or_create(
+        guardian=ranked,
+        fiscal_code=_code("RSSSFO15D50F205"),
+        defaults={"first_name": "Sofia", "birth_date": datetime.date(2015, 4, 10)},
+    )
+    if not Wallet.objects.filter(call=call, child=child).exists():
+        vouchers.create_wallet(child=child, holder=ranked, call=call, value=Decimal("250.00"))

@@ -1,45 +1,45 @@
-"""SPID/CIE sign-in through the City's SAML identity broker, on top of allauth's SAML provider.
+"""What a SPID/CIE sign-in does to the family's records (the SAML side is booking.spid_sp).
 
-The identity is the codice fiscale (`fiscalNumber`, sent as 'TINIT-<code>'): it is the SAML uid,
-so the same person always lands on the same account, and it is copied to the guardian profile as
-verified. A guardian imported from a voucher ranking (no account yet) is claimed on first sign-in.
+The identity is the verified codice fiscale (`fiscalNumber`, sent as 'TINIT-<code>'): it is the
+SocialAccount uid, so the same person always lands on the same account, and it is copied to the
+guardian profile as verified. A guardian the City already knows by a verified code (imported from a
+voucher ranking) is attached on first sign-in, with their children and vouchers; nothing is attached
+by e-mail address, name or a code typed in a form.
 """
 
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
-from allauth.socialaccount.providers.saml.provider import SAMLProvider
-from django.conf import settings
 from django.db import transaction
 
 from booking.models import Guardian
+from booking.spid_sp.provider import SpidProvider
 from booking.validators import normalise_fiscal_code
 
 
-class SpidProvider(SAMLProvider):
-    package = "allauth.socialaccount.providers.saml"  # allauth mounts the URLs of the provider's package
-
-    def extract_uid(self, data) -> str:
-        return normalise_fiscal_code(super().extract_uid(data))
-
-    def extract_common_fields(self, data) -> dict:
-        fields = super().extract_common_fields(data)
-        if fields.get("email") and self.app.settings.get("trust_email"):
-            # The broker only releases an email address that the identity provider has verified.
-            fields["email_verified"] = True
-        return fields
-
-
-def spid_is_configured() -> bool:
-    apps = settings.SOCIALACCOUNT_PROVIDERS.get("saml", {}).get("APPS") or [{}]
-    idp = apps[0].get("settings", {}).get("idp", {})
-    return bool(idp.get("entity_id") and (idp.get("metadata_url") or (idp.get("sso_url") and idp.get("x509cert"))))
-
-
 class SpidSocialAccountAdapter(DefaultSocialAccountAdapter):
+    """Attaches a SPID/CIE sign-in to the guardian with the same verified codice fiscale."""
+
+    def pre_social_login(self, request, sociallogin):
+        """First SPID sign-in of a guardian who already has an account (e.g. e-mail sign-up, then verified by
+        the City's ranking): connect the identity to that account instead of creating a second one."""
+        if sociallogin.is_existing or sociallogin.account.provider != SpidProvider.id:
+            return
+        guardian = (
+            Guardian.objects.filter(
+                fiscal_code=normalise_fiscal_code(sociallogin.account.uid),
+                fiscal_code_verified=True,
+                user__isnull=False,
+            )
+            .select_related("user")
+            .first()
+        )
+        if guardian is not None:
+            sociallogin.connect(request, guardian.user)
+
     def save_user(self, request, sociallogin, form=None):
         with transaction.atomic():
             user = super().save_user(request, sociallogin, form)
             if sociallogin.account.provider == SpidProvider.id:
-                link_guardian(user, sociallogin.account.uid, sociallogin.account.extra_data)
+                link_guardian(user, sociallogin.account.uid, sociallogin.account.extra_data.get("attributes", {}))
         return user
 
 
@@ -49,7 +49,11 @@ def _first(attributes: dict, name: str) -> str:
 
 
 def link_guardian(user, fiscal_code: str, attributes: dict) -> Guardian:
-    """Attach the verified guardian with this code to the user, creating it if the City does not know it yet."""
+    """Attach the verified guardian with this code to the user, creating it if the City does not know it yet.
+
+    `fiscal_code` must come from a verified SPID/CIE identity. A guardian already attached to another
+    user keeps that user (never moved by a sign-in).
+    """
     fiscal_code = normalise_fiscal_code(fiscal_code)
     guardian = Guardian.objects.select_for_update().filter(fiscal_code=fiscal_code, fiscal_code_verified=True).first()
     if guardian is None:

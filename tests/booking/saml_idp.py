@@ -1,4 +1,4 @@
-"""A throw-away SAML identity provider for tests: a fresh key and self-signed certificate, signed responses.
+"""A throw-away SPID identity provider for tests: a fresh key and self-signed certificate, signed responses.
 
 The assertion is signed with python3-saml's own signing helper (xmlsec), the library allauth verifies with.
 """
@@ -19,6 +19,7 @@ from onelogin.saml2.utils import OneLogin_Saml2_Utils
 
 IDP_ENTITY_ID = "https://idp.test.example/metadata"
 IDP_SSO_URL = "https://idp.test.example/sso"
+IDP_SLO_URL = "https://idp.test.example/slo"
 NS = {
     "samlp": "urn:oasis:names:tc:SAML:2.0:protocol",
     "saml": "urn:oasis:names:tc:SAML:2.0:assertion",
@@ -50,35 +51,32 @@ class FakeIdentityProvider:
         ).decode()
         return cls(key_pem=key_pem, cert_pem=cert.public_bytes(serialization.Encoding.PEM).decode())
 
-    def provider_settings(self, organization: str = "spid") -> dict:
-        """SOCIALACCOUNT_PROVIDERS as production builds it from the environment, pointing at this IdP."""
-        return {
-            "saml": {
-                "provider_class": "booking.spid.SpidProvider",
-                "APPS": [
-                    {
-                        "name": "SPID / CIE",
-                        "provider_id": "saml",
-                        "client_id": organization,
-                        "settings": {
-                            "attribute_mapping": {
-                                "uid": ["fiscalNumber"],
-                                "email": ["email"],
-                                "first_name": ["name"],
-                                "last_name": ["familyName"],
-                            },
-                            "trust_email": True,
-                            "idp": {"entity_id": IDP_ENTITY_ID, "sso_url": IDP_SSO_URL, "x509cert": self.cert_pem},
-                            "advanced": {
-                                "strict": True,
-                                "want_assertion_signed": True,
-                                "reject_idp_initiated_sso": True,
-                            },
-                        },
-                    }
-                ],
-            }
-        }
+    def metadata_xml(self) -> str:
+        """This IdP's SAML metadata, as the SP reads it from settings.SPID_IDP_METADATA_FILES."""
+        cert = "".join(line for line in self.cert_pem.splitlines() if "-----" not in line)
+        return f"""<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata"
+ xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID="{IDP_ENTITY_ID}"><md:IDPSSODescriptor
+ protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol"><md:KeyDescriptor use="signing"><ds:KeyInfo>
+<ds:X509Data><ds:X509Certificate>{cert}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>
+<md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="{IDP_SLO_URL}"/>
+<md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="{IDP_SSO_URL}"/>
+</md:IDPSSODescriptor><md:Organization><md:OrganizationName xml:lang="it">IdP di prova</md:OrganizationName>
+<md:OrganizationDisplayName xml:lang="it">IdP di prova</md:OrganizationDisplayName>
+<md:OrganizationURL xml:lang="it">https://idp.test.example</md:OrganizationURL></md:Organization>
+</md:EntityDescriptor>"""
+
+    def logout_request_url(self, *, slo_url: str, name_id: str) -> str:
+        """An IdP-initiated LogoutRequest for `name_id`, signed on the HTTP-Redirect binding, to the SP's SLO."""
+        from booking.spid_sp.keys import KeyPair
+        from booking.spid_sp.saml import signed_redirect
+
+        xml = f"""<samlp:LogoutRequest xmlns:samlp="{NS["samlp"]}" xmlns:saml="{NS["saml"]}" ID="_{uuid.uuid4().hex}"
+ Version="2.0" IssueInstant="{datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}"
+ Destination="{slo_url}"><saml:Issuer Format="urn:oasis:names:tc:SAML:2.0:nameid-format:entity"
+>{IDP_ENTITY_ID}</saml:Issuer><saml:NameID Format="urn:oasis:names:tc:SAML:2.0:nameid-format:transient"
+ NameQualifier="{IDP_ENTITY_ID}">{name_id}</saml:NameID><samlp:SessionIndex>_s</samlp:SessionIndex>
+</samlp:LogoutRequest>"""
+        return signed_redirect(slo_url, "SAMLRequest", xml.encode(), "rs", KeyPair(self.key_pem, self.cert_pem))
 
     def response(self, *, in_response_to: str, acs_url: str, audience: str, attributes: dict[str, str]) -> str:
         """A base64 SAML Response whose assertion is signed by this IdP (what the browser POSTs to the ACS)."""
@@ -96,7 +94,8 @@ class FakeIdentityProvider:
             for name, value in attributes.items()
         )
         assertion = f"""<saml:Assertion xmlns:saml="{NS["saml"]}" ID="{assertion_id}" Version="2.0"
- IssueInstant="{instant()}"><saml:Issuer>{IDP_ENTITY_ID}</saml:Issuer><saml:Subject><saml:NameID
+ IssueInstant="{instant()}"><saml:Issuer
+ Format="urn:oasis:names:tc:SAML:2.0:nameid-format:entity">{IDP_ENTITY_ID}</saml:Issuer><saml:Subject><saml:NameID
  Format="urn:oasis:names:tc:SAML:2.0:nameid-format:transient"
  NameQualifier="{IDP_ENTITY_ID}">_{uuid.uuid4().hex}</saml:NameID>
 <saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml:SubjectConfirmationData

@@ -1,21 +1,31 @@
-from django import template
-from django.conf import settings
-from django.urls import reverse
+import random
+from urllib.parse import urlencode
 
-from booking.spid import spid_is_configured
+from django import template
+from django.urls import reverse
 
 register = template.Library()
 
 
 @register.inclusion_tag("booking/includes/spid_buttons.html", takes_context=True)
 def spid_buttons(context) -> dict:
+    """The SPID/CIE access buttons: the identity providers in random order on every page (AgID)."""
+    from booking.spid_sp import idps
+
     request = context.get("request")
-    enabled = spid_is_configured()
+    next_url = request.GET.get("next", "") if request else ""
+    login = reverse("spid_login")
+
+    def url(entity_id: str) -> str:
+        return f"{login}?{urlencode({'idp': entity_id, **({'next': next_url} if next_url else {})})}"
+
+    providers = [{"name": idp.name, "url": url(idp.entity_id)} for idp in idps.spid_providers()]
+    random.shuffle(providers)
+    cie = idps.cie_provider()
     return {
-        "csrf_token": context.get("csrf_token"),
-        "spid_enabled": enabled,
-        "spid_login_url": reverse("saml_login", args=[settings.SPID_ORGANIZATION]) if enabled else "",
-        "next": request.GET.get("next", "") if request else "",
+        "spid_enabled": bool(providers or cie),
+        "spid_providers": providers,
+        "cie_url": url(cie.entity_id) if cie else "",
     }
 
 

@@ -170,7 +170,7 @@ INSTALLED_APPS += [
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
-    "allauth.socialaccount.providers.saml",
+    "booking.spid_sp",
 ]
 MIDDLEWARE += ["allauth.account.middleware.AccountMiddleware"]
 AUTHENTICATION_BACKENDS = [
@@ -194,64 +194,8 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
 }
-SOCIALACCOUNT_ADAPTER = "booking.spid.SpidSocialAccountAdapter"
-SOCIALACCOUNT_AUTO_SIGNUP = True
-SOCIALACCOUNT_STORE_TOKENS = False
-SOCIALACCOUNT_UID_MAX_LENGTH = 191
-# The City's identity broker fronts SPID and CIE and speaks SAML 2.0 to us. It is configured from the
-# environment: SPID_IDP_METADATA_URL (preferred), or SPID_IDP_SSO_URL + SPID_IDP_X509_CERT; SPID_IDP_ENTITY_ID always.
-SPID_ORGANIZATION = os.environ.get("SPID_ORGANIZATION", "spid")
-SPID_IDP = {
-    "entity_id": os.environ.get("SPID_IDP_ENTITY_ID", ""),
-    "metadata_url": os.environ.get("SPID_IDP_METADATA_URL", ""),
-    "sso_url": os.environ.get("SPID_IDP_SSO_URL", ""),
-    "x509cert": os.environ.get("SPID_IDP_X509_CERT", ""),
-}
-SPID_SP = {
-    "entity_id": os.environ.get("SPID_SP_ENTITY_ID", ""),
-    "x509cert": os.environ.get("SPID_SP_X509_CERT", ""),
-    "private_key": os.environ.get("SPID_SP_PRIVATE_KEY", ""),
-}
-SPID_CONFIGURED = bool(
-    SPID_IDP["entity_id"] and (SPID_IDP["metadata_url"] or (SPID_IDP["sso_url"] and SPID_IDP["x509cert"]))
-)
-SOCIALACCOUNT_PROVIDERS = {
-    "saml": {
-        "provider_class": "booking.spid.SpidProvider",
-        # Without an identity provider there is no SAML app: its URLs answer 404 and the login page says so.
-        "APPS": [
-            {
-                "name": "SPID / CIE",
-                "provider_id": "saml",
-                "client_id": SPID_ORGANIZATION,
-                "settings": {
-                    "attribute_mapping": {
-                        "uid": ["fiscalNumber"],
-                        "email": ["email"],
-                        "first_name": ["name"],
-                        "last_name": ["familyName"],
-                    },
-                    "trust_email": True,
-                    "idp": {key: value for key, value in SPID_IDP.items() if value},
-                    "sp": {"entity_id": SPID_SP["entity_id"]} if SPID_SP["entity_id"] else {},
-                    "advanced": {
-                        "strict": True,
-                        "want_assertion_signed": True,
-                        "want_message_signed": False,
-                        "want_attribute_statement": True,
-                        "reject_idp_initiated_sso": True,
-                        **({"x509cert": SPID_SP["x509cert"]} if SPID_SP["x509cert"] else {}),
-                        **({"private_key": SPID_SP["private_key"]} if SPID_SP["private_key"] else {}),
-                        # SPID wants signed authentication requests and signed SP metadata once the SP has a key.
-                        "authn_request_signed": bool(SPID_SP["private_key"]),
-                        "metadata_signed": bool(SPID_SP["private_key"]),
-                    },
-                },
-            }
-        ]
-        if SPID_CONFIGURED
-        else [],
-    }
-}
+# SPID/CIE sign-in (the SAML service provider, its identity providers, the demo IdP): settings/spid.py
+from .spid import *  # noqa: E402, F403
+
 BOOKING_PAYMENT_GATEWAY = os.environ.get("BOOKING_PAYMENT_GATEWAY", "booking.payments.FakeGateway")
 # --- end booking ------------------------------------------------------------------------------------------------

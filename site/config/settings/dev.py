@@ -6,4 +6,6 @@ from .base import *  # noqa: F403
 from .base import STORAGES
 
 DEBUG = env_bool("DEBUG", True)
+# Sign in "with SPID" on a laptop through the demo identity provider (booking/spid_sp/demo_idp.py).
+SPID_DEMO_IDP = env_bool("SPID_DEMO_IDP", DEBUG)
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}

@@ -7,7 +7,16 @@ from django.core.exceptions import ImproperlyConfigured
 from config.env import env_bool
 
 from .base import *  # noqa: F403
-from .base import DEBUG, MEDIA_ROOT, PRIVATE_MEDIA_ROOT, SECRET_KEY
+from .base import (
+    DEBUG,
+    MEDIA_ROOT,
+    PRIVATE_MEDIA_ROOT,
+    SECRET_KEY,
+    SPID_DEMO_IDP,
+    SPID_IDP_METADATA_FILES,
+    SPID_SP_ENTITY_ID,
+    SPID_SP_PRIVATE_KEY,
+)
 
 if DEBUG:
     raise ImproperlyConfigured("DEBUG must be off in production.")
@@ -15,6 +24,10 @@ if not SECRET_KEY or SECRET_KEY.startswith("dev-only") or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("Set SECRET_KEY to a random value of at least 50 characters.")
 if PRIVATE_MEDIA_ROOT.resolve().is_relative_to(MEDIA_ROOT.resolve()):
     raise ImproperlyConfigured("PRIVATE_MEDIA_ROOT must be outside MEDIA_ROOT: private files would be public.")
+if SPID_DEMO_IDP:
+    raise ImproperlyConfigured("SPID_DEMO_IDP is for development only: the demo identity provider signs anyone in.")
+if SPID_IDP_METADATA_FILES and not (SPID_SP_PRIVATE_KEY and SPID_SP_ENTITY_ID.startswith("https://")):
+    raise ImproperlyConfigured("SPID needs SPID_SP_ENTITY_ID (https, no port) and the SP's key and certificate.")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
