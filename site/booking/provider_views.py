@@ -16,11 +16,10 @@ from wagtail.models import GroupPagePermission
 
 from booking import marketplace
 from booking.forms import DeclineForm, MessageForm, QuoteForm, ReplyForm, RequestFilterForm
-from booking.marketplace import BookingError
 from booking.models import Message, Order, Quote, Rating, ServiceRequest
-from booking.transitions import TransitionNotAllowed, history
-from booking.vouchers import VoucherError
 from catalog.models import ProviderPage, ServicePage
+from core.audit import history_for
+from core.errors import DomainError
 
 REQUESTS_PER_PAGE = 50
 
@@ -79,7 +78,7 @@ def request_list(request):
 def _run(request, action, success: str) -> None:
     try:
         action()
-    except (BookingError, TransitionNotAllowed, VoucherError) as error:
+    except DomainError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, success)
@@ -140,7 +139,7 @@ def request_detail(request, pk: int):
             "order": order,
             "rating": rating,
             "thread": thread,
-            "history": history(service_request),
+            "history": history_for(service_request, states_only=True),
             **forms,
         },
     )

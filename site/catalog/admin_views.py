@@ -19,6 +19,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from catalog import register
 from catalog.constants import ApplicationStatus, Category
 from catalog.models import RegisterApplication
+from core.admin_views import render_history
 
 DECIDE_PERMISSION = "catalog.change_registerapplication"
 
@@ -67,18 +68,13 @@ class ApplicationInspectView(InspectView):
         rows = [(a.file.url, a.title) for a in self.object.attachments.all()]
         return format_html("<ul>{}</ul>", format_html_join("", '<li><a href="{}">{}</a></li>', rows)) if rows else "-"
 
-    def get_transitions_display_value(self):
-        rows = [
-            (
-                f"{t.at:%d/%m/%Y %H:%M}",
-                t.get_from_status_display() or "—",
-                t.get_to_status_display(),
-                t.by.get_username() if t.by else _("richiedente"),
-                t.note,
-            )
-            for t in self.object.transitions.select_related("by")
-        ]
-        return format_html("<ul>{}</ul>", format_html_join("", "<li>{}: {} → {} ({}) {}</li>", rows))
+    def get_field_label(self, field_name, field):
+        if field_name == "history":
+            return _("Cronologia")
+        return super().get_field_label(field_name, field)
+
+    def get_history_display_value(self):
+        return render_history(self.object)
 
 
 class RejectForm(forms.Form):
@@ -175,7 +171,7 @@ class RegisterApplicationViewSet(ModelViewSet):
         "rejection_reason",
         "submitted_at",
         "provider_page",
-        "transitions",
+        "history",
     ]
     copy_view_enabled = False
     form_fields = ["organisation_name"]
