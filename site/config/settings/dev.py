@@ -6,4 +6,6 @@ from .base import *  # noqa: F403
 from .base import STORAGES
 
 DEBUG = env_bool("DEBUG", True)
+# allauth's links in emails: plain http only while debugging on a laptop.
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
