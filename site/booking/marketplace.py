@@ -5,10 +5,9 @@ booking.vouchers; every email through booking.emails.notify (after commit).
 """
 
 import datetime
-from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -194,11 +193,6 @@ def usable_wallet(order: Order) -> Wallet | None:
     return next((w for w in wallets if not w.is_expired and w.balance > ZERO), None)
 
 
-def voucher_share(order: Order) -> Decimal:
-    wallet = usable_wallet(order)
-    return min(wallet.balance, order.price) if wallet else ZERO
-
-
 def pay(order: Order, *, method: str, attempt_key: str, actor) -> Order:
     """Pay the order: the voucher covers min(balance, price), the gateway the rest.
 
@@ -362,10 +356,6 @@ def mark_read(request: ServiceRequest, *, reader_is_family: bool) -> None:
     Message.objects.filter(request=request, from_family=not reader_is_family, read_at__isnull=True).update(
         read_at=timezone.now()
     )
-
-
-def unread_filter(reader_is_family: bool) -> Q:
-    return Q(messages__from_family=not reader_is_family, messages__read_at__isnull=True)
 
 
 def expire_overdue(today: datetime.date | None = None) -> tuple[int, int]:

@@ -96,9 +96,6 @@ class CategoryPage(BasePage):
 
     summary_field = "description"
 
-    def services(self):
-        return live_services().filter(category=self.category)
-
     def get_template(self, request, *args, **kwargs):
         from catalog.search_page import is_fragment
 
