@@ -18,7 +18,8 @@ from booking import marketplace
 from booking.forms import DeclineForm, MessageForm, QuoteForm, ReplyForm, RequestFilterForm
 from booking.models import Message, Order, Quote, Rating, ServiceRequest
 from catalog.models import ProviderPage, ServicePage
-from core.audit import history_for
+from core.admin_views import history_url
+from core.audit import history_for, log_sensitive_read
 from core.errors import DomainError
 
 REQUESTS_PER_PAGE = 50
@@ -130,6 +131,10 @@ def request_detail(request, pk: int):
         return redirect("booking_provider_request", pk=pk)
     thread = list(service_request.messages.select_related("sender"))
     marketplace.mark_read(service_request, reader_is_family=False)
+    # The page shows the child's birth date: a read of personal data to account for (issue 18 item 7).
+    log_sensitive_read(
+        request.user, service_request.child, ["birth_date"], via="booking_provider_request", request=service_request.pk
+    )
     return TemplateResponse(
         request,
         "booking/admin/request_detail.html",
@@ -140,9 +145,17 @@ def request_detail(request, pk: int):
             "rating": rating,
             "thread": thread,
             "history": history_for(service_request, states_only=True),
+            "audit_links": _audit_links(request.user, [service_request, quote, order]),
             **forms,
         },
     )
+
+
+def _audit_links(user, objects) -> list[tuple[str, str]]:
+    """For City staff who read the audit trail: each object's full «Cronologia» in the admin."""
+    if not user.has_perm("core.view_auditentry"):
+        return []
+    return [(str(obj._meta.verbose_name), history_url(obj)) for obj in objects if obj is not None]
 
 
 def attachment(request, pk: int):

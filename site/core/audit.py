@@ -95,6 +95,24 @@ def log_sensitive_read(actor, obj, fields: list[str], via: str, **data) -> Audit
     return log_action(actor, "sensitive.read", obj, {"fields": sorted(fields), "via": via, **data})
 
 
+def log_sensitive_reads(actor, objects, fields: list[str], via: str) -> int:
+    """One "sensitive.read" entry per object shown (a listing page), written in one query; returns how many."""
+    user = _actor(actor)
+    entries = [
+        AuditEntry(
+            actor=user,
+            actor_label=user.get_username() if user else "",
+            action="sensitive.read",
+            content_type=ContentType.objects.get_for_model(type(obj)),
+            object_id=obj.pk,
+            data={"fields": sorted(fields), "via": via},
+        )
+        for obj in objects
+    ]
+    AuditEntry.objects.bulk_create(entries)
+    return len(entries)
+
+
 def history_for(obj, *, states_only: bool = False):
     """The object's entries, oldest first, with their actors; `states_only` keeps the state changes."""
     entries = AuditEntry.objects.filter(

@@ -197,3 +197,39 @@ def test_request_history_page_shows_state_names(client, home_page):
     page = client.get(reverse("booking:request", args=[request.pk])).content.decode()
     assert "Inviata → Rifiutata dall&#x27;ente" in page
     assert ServiceRequest.objects.get(pk=request.pk).state == "declined"
+
+
+@pytest.mark.django_db
+def test_a_ranking_import_is_in_the_trail_of_its_call():
+    from booking import imports
+    from tests.booking.factories import VoucherCallFactory, fiscal_code
+
+    call = VoucherCallFactory(code="voucher-2026")
+    staff = UserFactory(username="ufficio-voucher")
+    rows = [
+        f"{fiscal_code(datetime.date(1980, 1, 1))},{fiscal_code(born)},Bimbo,{born.isoformat()},250.00,voucher-2026\n"
+        for born in (datetime.date(2015, 3, 1), datetime.date(2016, 4, 2))
+    ]
+    header = "guardian_fiscal_code,child_fiscal_code,child_name,birth_date,value,call\n"
+    result = imports.import_ranking((header + "".join(rows)).encode(), actor=staff, filename="graduatoria.csv")
+    assert result.ok
+    entry = history_for(call).get()
+    assert (entry.action, entry.actor) == ("booking.ranking.imported", staff)
+    assert entry.data == {"file": "graduatoria.csv", "rows": 2, "created": 2}
+
+
+@pytest.mark.django_db
+def test_city_staff_reach_a_request_and_its_order_history_from_the_request_page(client, home_page):
+    _provider, service, staff = _market(home_page)
+    order = accepted_order(service, staff, price="40.00")
+    client.force_login(UserFactory(username="comune", is_staff=True, is_superuser=True))
+    page = client.get(reverse("booking_provider_request", args=[order.request.pk])).content.decode()
+    for obj in (order.request, order.quote, order):
+        assert history_url(obj).replace("&", "&amp;") in page
+    listing = client.get(history_url(order))
+    assert [e.action for e in listing.context["object_list"]] == ["booking.order.created"]
+    client.force_login(staff)
+    assert (
+        "Cronologia completa"
+        not in client.get(reverse("booking_provider_request", args=[order.request.pk])).content.decode()
+    )

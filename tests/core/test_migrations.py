@@ -14,7 +14,7 @@ BEFORE = [
 ]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_old_state_logs_and_application_transitions_become_audit_entries():
     executor = MigrationExecutor(connection)
     leaves = executor.loader.graph.leaf_nodes()
