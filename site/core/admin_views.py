@@ -92,7 +92,7 @@ class AuditEntryViewSet(ModelViewSet):
     menu_order = 9900
     inspect_view_enabled = True
     copy_view_enabled = False
-    list_display = ["timestamp", "action_label", "content_type", "object_id", "from_state", "to_state", "who"]
+    list_display = ["timestamp", "action_label", "content_type", "object_id", "from_label", "to_label", "who"]
     filterset_class = AuditFilterSet
     ordering = ["-timestamp", "-pk"]
     list_per_page = 50

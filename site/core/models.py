@@ -112,8 +112,12 @@ class AuditEntry(models.Model):
     def from_label(self) -> str:
         return self._state_label(self.from_state)
 
+    from_label.short_description = _("da")
+
     def to_label(self) -> str:
         return self._state_label(self.to_state)
+
+    to_label.short_description = _("a")
 
     def who(self) -> str:
         """Who acted, as staff read it: the user's name now, else the label recorded then, else «sistema»."""
