@@ -1,4 +1,4 @@
-"""Staff views in the Wagtail admin: granting a wallet, importing a ranking."""
+"""Staff views in the Wagtail admin: granting a wallet, importing a ranking, reading children's data (logged)."""
 
 from django import forms
 from django.contrib import messages
@@ -9,11 +9,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.admin.views.generic import CreateView
+from wagtail.admin.views.generic import CreateView, IndexView, InspectView
 
 from booking import imports, vouchers
 from booking.forms import RankingImportForm
-from booking.models import Wallet
+from booking.models import Child, Wallet
+from core.admin_views import render_history
+from core.audit import log_sensitive_reads
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
@@ -58,6 +60,65 @@ class WalletCreateView(CreateView):
         )
 
 
+class SensitiveReadMixin:
+    """Every staff view that shows a child's codice fiscale or birth date logs the read (issue 18 item 7).
+
+    `children_shown(objects)` gives the children whose data the page shows (the listing's page, or the one
+    object inspected); one "sensitive.read" entry per child per page view, with the fields shown and the view.
+    """
+
+    sensitive_fields = ["fiscal_code", "birth_date"]
+
+    def children_shown(self, objects) -> list[Child]:
+        return list(objects)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        shown = context.get("object_list")  # a listing's page; an inspect view has its one object
+        if shown is None:
+            shown = [self.object]
+        log_sensitive_reads(
+            self.request.user,
+            self.children_shown(shown),
+            self.sensitive_fields,
+            via=self.request.resolver_match.view_name,
+        )
+        return context
+
+
+class ChildIndexView(SensitiveReadMixin, IndexView):
+    pass
+
+
+class ChildInspectView(SensitiveReadMixin, InspectView):
+    pass
+
+
+class WalletReadMixin(SensitiveReadMixin):
+    """A wallet shows its beneficiary as «first name (codice fiscale)»."""
+
+    sensitive_fields = ["fiscal_code"]
+
+    def children_shown(self, objects):
+        return [wallet.child for wallet in objects]
+
+
+class WalletIndexView(WalletReadMixin, IndexView):
+    pass
+
+
+class WalletInspectView(WalletReadMixin, InspectView):
+    """A wallet's facts, its beneficiary (a logged read) and its «Cronologia» from the audit trail."""
+
+    def get_field_label(self, field_name, field):
+        if field_name == "history":
+            return gettext_lazy("Cronologia")
+        return super().get_field_label(field_name, field)
+
+    def get_history_display_value(self):
+        return render_history(self.object)
+
+
 def import_ranking(request):
     if not request.user.has_perm("booking.add_wallet"):
         raise PermissionDenied
@@ -68,7 +129,7 @@ def import_ranking(request):
         if upload.size > MAX_UPLOAD_BYTES:
             form.add_error("file", forms.ValidationError(_("Il file supera i 5 MB.")))
         else:
-            result = imports.import_ranking(upload.read(), actor=request.user)
+            result = imports.import_ranking(upload.read(), actor=request.user, filename=upload.name)
             if result.ok:
                 messages.success(
                     request,

@@ -17,12 +17,11 @@ from django.views.decorators.http import require_POST
 
 from booking import marketplace
 from booking.forms import MessageForm, PayForm, RatingForm, RequestFilterForm, ServiceRequestForm
-from booking.marketplace import BookingError
 from booking.models import Guardian, Message, Order, Quote, Rating, ServiceRequest
-from booking.transitions import TransitionNotAllowed, history
-from booking.vouchers import VoucherError
 from catalog.models import ServicePage
 from config.private_files import private_file_response
+from core.audit import history_for
+from core.errors import DomainError
 
 BASKET_KEY = "booking_basket"
 BASKET_MAX = 20
@@ -128,7 +127,7 @@ def request_new(request):
                 days=data["preferred_days"],
                 message=data["message"],
             )
-        except BookingError as error:
+        except DomainError as error:
             form.add_error(None, error.message)
         else:
             if not single:
@@ -209,7 +208,7 @@ def request_detail(request, pk: int):
             "order": getattr(quote, "order", None) if quote else None,
             "thread": thread,
             "form": form,
-            "history": history(service_request),
+            "history": history_for(service_request, states_only=True),
         },
     )
 
@@ -218,7 +217,7 @@ def _act(request, action, success: str):
     """Run a service call; its Italian refusal becomes an error message instead of a 500."""
     try:
         result = action()
-    except (BookingError, TransitionNotAllowed, VoucherError) as error:
+    except DomainError as error:
         messages.error(request, error.message)
         return None
     messages.success(request, success)
@@ -287,7 +286,7 @@ def order_detail(request, pk: int):
         "payments": order.payments.all(),
         "voucher_paid": order.voucher_paid(),
         "provider_paid": order.provider_paid(),
-        "history": history(order),
+        "history": history_for(order, states_only=True),
     }
     return render(request, "booking/order_detail.html", context)
 
@@ -305,7 +304,7 @@ def order_pay(request, pk: int):
         order = marketplace.pay(
             order, method=form.cleaned_data["method"], attempt_key=form.cleaned_data["attempt_key"], actor=request.user
         )
-    except (BookingError, TransitionNotAllowed, VoucherError) as error:
+    except DomainError as error:
         messages.error(request, error.message)
     else:
         if order.state == Order.State.PAID:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from booking import vouchers
 from booking.models import ZERO, Child, Guardian, VoucherCall, Wallet
 from booking.validators import fiscal_code_matches_birth_date, normalise_fiscal_code, validate_fiscal_code
+from core.audit import log_action
 
 COLUMNS = ["guardian_fiscal_code", "child_fiscal_code", "child_name", "birth_date", "value", "call"]
 MAX_ROWS = 20000
@@ -177,7 +178,8 @@ def _check_against_database(rows: list[Row], result: ImportResult) -> list[Row]:
     return to_create
 
 
-def import_ranking(data: bytes, *, actor) -> ImportResult:
+def import_ranking(data: bytes, *, actor, filename: str = "") -> ImportResult:
+    """Check every row, then create all the wallets or none; a successful import is logged on each call it touched."""
     rows, result = parse(data)
     if not result.ok:
         return result
@@ -201,4 +203,15 @@ def import_ranking(data: bytes, *, actor) -> ImportResult:
                 return result
             vouchers.create_wallet(child=child, holder=guardian, call=row.call, value=row.value, actor=actor)
             result.created += 1
+        for call in {row.call.pk: row.call for row in rows}.values():
+            log_action(
+                actor,
+                "booking.ranking.imported",
+                call,
+                {
+                    "file": filename[:200],
+                    "rows": sum(1 for row in rows if row.call.pk == call.pk),
+                    "created": sum(1 for row in to_create if row.call.pk == call.pk),
+                },
+            )
     return result

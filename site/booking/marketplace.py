@@ -5,7 +5,6 @@ booking.vouchers; every email through booking.emails.notify (after commit).
 """
 
 import datetime
-from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count, Q
@@ -30,14 +29,14 @@ from booking.models import (
 from booking.payments import get_gateway
 from booking.transitions import transition
 from catalog import search_sync
+from core.audit import log_action
+from core.errors import DomainError
 
 
-class BookingError(Exception):
-    """A refused action; `message` is Italian and safe to show."""
+class BookingError(DomainError):
+    """A refused booking action; `message` is Italian and safe to show, `code` names the rule."""
 
-    def __init__(self, message):
-        self.message = message
-        super().__init__(str(message))
+    code = "booking.refused"
 
 
 def age_on(birth_date: datetime.date, day: datetime.date) -> int:
@@ -82,17 +81,19 @@ def send_requests(
     gets the same message. Raises BookingError.
     """
     if child.guardian_id != guardian.pk:
-        raise BookingError(_("Puoi fare richieste solo per le tue figlie e i tuoi figli."))
+        raise BookingError(
+            _("Puoi fare richieste solo per le tue figlie e i tuoi figli."), code="booking.not_your_child"
+        )
     problems = [reason for service in services if (reason := refusal(service, child, preferred_start))]
     problems += already_open(child, services)
     if problems:
-        raise BookingError(" ".join(str(p) for p in problems))
+        raise BookingError(" ".join(str(p) for p in problems), code="booking.service_refused")
     try:
         return _create_requests(guardian, child, services, preferred_start, preferred_end, days, message)
     except IntegrityError:
         # Another submission of the same form got there first (the partial unique constraint on open requests).
         if duplicates := already_open(child, services):
-            raise BookingError(" ".join(str(p) for p in duplicates)) from None
+            raise BookingError(" ".join(str(p) for p in duplicates), code="booking.request_already_open") from None
         raise
 
 
@@ -131,6 +132,7 @@ def _create_requests(guardian, child, services, preferred_start, preferred_end, 
                 message=message,
             )
             created.append(request)
+            log_action(guardian.user, "booking.request.sent", request, to_state=ServiceRequest.State.SENT)
             emails.notify(
                 "request_sent",
                 emails.provider_address(service.provider()),
@@ -155,6 +157,7 @@ def offer_quote(request: ServiceRequest, *, actor, price, start_date, schedule, 
             valid_until=valid_until,
             created_by=actor,
         )
+        log_action(actor, "booking.quote.offered", quote, {"price": str(quote.price)}, to_state=Quote.State.OFFERED)
         emails.notify(
             "quote_offered",
             emails.family_address(request.guardian),
@@ -187,9 +190,14 @@ def accept_quote(quote: Quote, *, actor) -> Order:
     with transaction.atomic():
         transition(quote, Quote.State.ACCEPTED, actor)
         if quote.valid_until < timezone.localdate():
-            raise BookingError(_("Il preventivo è scaduto: chiedi all'ente un nuovo preventivo."))
+            raise BookingError(
+                _("Il preventivo è scaduto: chiedi all'ente un nuovo preventivo."), code="booking.quote_expired"
+            )
         order = Order.objects.create(
             quote=quote, guardian=request.guardian, provider=request.provider, price=quote.price
+        )
+        log_action(
+            actor, "booking.order.created", order, {"price": str(order.price)}, to_state=Order.State.AWAITING_PAYMENT
         )
         if order.price == ZERO:
             transition(order, Order.State.PAID, actor, note=str(_("Servizio gratuito")))
@@ -221,11 +229,6 @@ def usable_wallet(order: Order) -> Wallet | None:
     return next((w for w in wallets if not w.is_expired and w.balance > ZERO), None)
 
 
-def voucher_share(order: Order) -> Decimal:
-    wallet = usable_wallet(order)
-    return min(wallet.balance, order.price) if wallet else ZERO
-
-
 def pay(order: Order, *, method: str, attempt_key: str, actor) -> Order:
     """Pay the order: the voucher covers min(balance, price) (the balance read under the wallet lock), the gateway
     the rest.
@@ -236,13 +239,13 @@ def pay(order: Order, *, method: str, attempt_key: str, actor) -> Order:
     new key). Everything is recorded, so what was paid is always computed from rows.
     """
     if method == Payment.Method.VOUCHER or method not in Payment.Method.values:
-        raise BookingError(_("Scegli come pagare la parte non coperta dal voucher."))
+        raise BookingError(_("Scegli come pagare la parte non coperta dal voucher."), code="booking.payment_method")
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order.pk)
         if order.payments.filter(attempt_key=attempt_key).exists():
             return order
         if order.state != Order.State.AWAITING_PAYMENT:
-            raise BookingError(_("Questo acquisto non è da pagare."))
+            raise BookingError(_("Questo acquisto non è da pagare."), code="booking.order_not_payable")
         wallet = usable_wallet(order)
         voucher_payment = None
         # How much the voucher pays is decided under the wallet lock, from the balance read there.
@@ -317,9 +320,11 @@ def rate(order: Order, *, actor, overall, quality, punctuality, courtesy, commen
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order.pk)
         if order.state != Order.State.COMPLETED:
-            raise BookingError(_("Puoi dare il tuo giudizio quando l'ente ha concluso il servizio."))
+            raise BookingError(
+                _("Puoi dare il tuo giudizio quando l'ente ha concluso il servizio."), code="booking.rating_too_early"
+            )
         if Rating.objects.filter(order=order).exists():
-            raise BookingError(_("Hai già dato il tuo giudizio su questo servizio."))
+            raise BookingError(_("Hai già dato il tuo giudizio su questo servizio."), code="booking.rating_given")
         comment = comment.strip()
         rating = Rating.objects.create(
             order=order,
@@ -338,11 +343,14 @@ def rate(order: Order, *, actor, overall, quality, punctuality, courtesy, commen
 def moderate(rating: Rating, *, approve: bool, actor) -> None:
     """Only the City publishes a comment (the admin view checks the permission)."""
     if rating.moderation != Rating.Moderation.PENDING:
-        raise BookingError(_("Questo commento è già stato moderato."))
+        raise BookingError(_("Questo commento è già stato moderato."), code="booking.rating_moderated")
     status = Rating.Moderation.APPROVED if approve else Rating.Moderation.REJECTED
-    Rating.objects.filter(pk=rating.pk, moderation=Rating.Moderation.PENDING).update(
-        moderation=status, moderated_by=actor, moderated_at=timezone.now()
-    )
+    with transaction.atomic():
+        if not Rating.objects.filter(pk=rating.pk, moderation=Rating.Moderation.PENDING).update(
+            moderation=status, moderated_by=actor, moderated_at=timezone.now()
+        ):
+            raise BookingError(_("Questo commento è già stato moderato."), code="booking.rating_moderated")
+        log_action(actor, f"booking.rating.{status}", rating, from_state=Rating.Moderation.PENDING, to_state=status)
     rating.moderation = status
 
 
@@ -350,9 +358,9 @@ def reply(rating: Rating, *, text: str, actor) -> None:
     """The provider's public reply: once."""
     text = text.strip()
     if not text:
-        raise BookingError(_("Scrivi la risposta."))
+        raise BookingError(_("Scrivi la risposta."), code="booking.reply_empty")
     if not Rating.objects.filter(pk=rating.pk, reply="").update(reply=text, replied_at=timezone.now()):
-        raise BookingError(_("Hai già risposto a questo giudizio."))
+        raise BookingError(_("Hai già risposto a questo giudizio."), code="booking.reply_given")
     rating.reply = text
 
 
@@ -391,10 +399,6 @@ def mark_read(request: ServiceRequest, *, reader_is_family: bool) -> None:
     )
 
 
-def unread_filter(reader_is_family: bool) -> Q:
-    return Q(messages__from_family=not reader_is_family, messages__read_at__isnull=True)
-
-
 def expire_overdue(today: datetime.date | None = None) -> tuple[int, int]:
     """Requests unanswered beyond the service's maximum wait (working days) and quotes past their date."""
     today = today or timezone.localdate()
@@ -403,7 +407,13 @@ def expire_overdue(today: datetime.date | None = None) -> tuple[int, int]:
         deadline = add_working_days(timezone.localdate(request.created_at), request.service.max_wait_days)
         if today > deadline:
             with transaction.atomic():
-                transition(request, ServiceRequest.State.EXPIRED, None, note=str(_("Nessuna risposta nei tempi")))
+                transition(
+                    request,
+                    ServiceRequest.State.EXPIRED,
+                    None,
+                    note=str(_("Nessuna risposta nei tempi")),
+                    actor_label="scadenze",
+                )
                 emails.notify(
                     "request_expired",
                     emails.family_address(request.guardian),
@@ -412,6 +422,6 @@ def expire_overdue(today: datetime.date | None = None) -> tuple[int, int]:
             requests_expired += 1
     quotes_expired = 0
     for quote in Quote.objects.filter(state=Quote.State.OFFERED, valid_until__lt=today):
-        transition(quote, Quote.State.EXPIRED, None)
+        transition(quote, Quote.State.EXPIRED, None, actor_label="scadenze")
         quotes_expired += 1
     return requests_expired, quotes_expired

@@ -9,7 +9,6 @@ from decimal import Decimal
 
 from django import forms
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, Sum
@@ -19,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from booking.validators import fiscal_code_matches_birth_date, normalise_fiscal_code, validate_fiscal_code
 from config.private_files import PrivateFileField
+from core.errors import AppendOnlyError
 from home.constants import Municipio
 
 ZERO = Decimal("0.00")
@@ -237,10 +237,6 @@ class Wallet(models.Model):
         if hasattr(self, "expired_flag"):
             return self.expired_flag
         return self.entries.filter(kind=LedgerEntry.Kind.EXPIRY).exists()
-
-
-class AppendOnlyError(Exception):
-    """Ledger entries are facts: correct a mistake with a new entry (reversal, refund), never by editing."""
 
 
 class LedgerEntryQuerySet(models.QuerySet):
@@ -510,40 +506,6 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_method_display()} {self.amount} EUR"
-
-
-class StateLog(models.Model):
-    """Who moved which request, quote or order from which state to which, and when."""
-
-    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.PROTECT, related_name="+")
-    object_id = models.PositiveBigIntegerField()
-    from_state = models.CharField(_("da"), max_length=20)
-    to_state = models.CharField(_("a"), max_length=20)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    note = models.TextField(_("nota"), blank=True)
-    created_at = models.DateTimeField(_("data"), default=timezone.now, editable=False)
-
-    class Meta:
-        verbose_name = _("cambio di stato")
-        verbose_name_plural = _("cambi di stato")
-        ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["content_type", "object_id"])]
-
-    def __str__(self) -> str:
-        return f"{self.from_label()} → {self.to_label()}"
-
-    def _label(self, value: str) -> str:
-        """The state's name as people read it ("preventivo ricevuto", not "quoted"); content types are cached."""
-        model = ContentType.objects.get_for_id(self.content_type_id).model_class()
-        return str(model.State(value).label)
-
-    def from_label(self) -> str:
-        return self._label(self.from_state)
-
-    def to_label(self) -> str:
-        return self._label(self.to_state)
 
 
 def attachment_path(instance, filename: str) -> str:

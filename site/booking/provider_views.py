@@ -14,12 +14,12 @@ from django.utils.translation import gettext as _
 
 from booking import marketplace
 from booking.forms import DeclineForm, MessageForm, QuoteForm, ReplyForm, RequestFilterForm
-from booking.marketplace import BookingError
 from booking.models import Message, Order, Quote, Rating, ServiceRequest
-from booking.transitions import TransitionNotAllowed, history
-from booking.vouchers import VoucherError
 from catalog.models import ProviderPage, ServicePage
 from config.private_files import private_file_response
+from core.admin_views import history_url
+from core.audit import history_for, log_sensitive_read
+from core.errors import DomainError
 
 REQUESTS_PER_PAGE = 50
 
@@ -78,7 +78,7 @@ def request_list(request):
 def _run(request, action, success: str) -> None:
     try:
         action()
-    except (BookingError, TransitionNotAllowed, VoucherError) as error:
+    except DomainError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, success)
@@ -130,6 +130,10 @@ def request_detail(request, pk: int):
         return redirect("booking_provider_request", pk=pk)
     thread = list(service_request.messages.select_related("sender"))
     marketplace.mark_read(service_request, reader_is_family=False)
+    # The page shows the child's birth date: a read of personal data to account for (issue 18 item 7).
+    log_sensitive_read(
+        request.user, service_request.child, ["birth_date"], via="booking_provider_request", request=service_request.pk
+    )
     return TemplateResponse(
         request,
         "booking/admin/request_detail.html",
@@ -139,10 +143,18 @@ def request_detail(request, pk: int):
             "order": order,
             "rating": rating,
             "thread": thread,
-            "history": history(service_request),
+            "history": history_for(service_request, states_only=True),
+            "audit_links": _audit_links(request.user, [service_request, quote, order]),
             **forms,
         },
     )
+
+
+def _audit_links(user, objects) -> list[tuple[str, str]]:
+    """For City staff who read the audit trail: each object's full «Cronologia» in the admin."""
+    if not user.has_perm("core.view_auditentry"):
+        return []
+    return [(str(obj._meta.verbose_name), history_url(obj)) for obj in objects if obj is not None]
 
 
 def attachment(request, pk: int):

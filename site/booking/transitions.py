@@ -1,11 +1,12 @@
-"""The one way a request, quote or order changes state: an allowed-transitions table and a log entry per move."""
+"""The one way a request, quote or order changes state: an allowed-transitions table and an audit entry per move."""
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from booking.models import Order, Quote, ServiceRequest, StateLog
+from booking.models import Order, Quote, ServiceRequest
+from core.audit import log_action
+from core.errors import DomainError
 
 RS, QS, OS = ServiceRequest.State, Quote.State, Order.State
 
@@ -15,23 +16,32 @@ ALLOWED: dict[type, dict[str, set[str]]] = {
     Order: {OS.AWAITING_PAYMENT: {OS.PAID, OS.CANCELLED}, OS.PAID: {OS.COMPLETED, OS.CANCELLED}},
 }
 
+# The object part of the audit action code: "booking.request.quoted", "booking.order.paid", ...
+ACTION_NAMES = {ServiceRequest: "request", Quote: "quote", Order: "order"}
 
-class TransitionNotAllowed(Exception):
+
+class TransitionNotAllowed(DomainError):
     """The object is not in a state from which this move is allowed; `message` is Italian."""
 
+    code = "booking.transition_not_allowed"
+
     def __init__(self, obj, to: str):
-        self.message = _("Operazione non più possibile: lo stato attuale è «%(state)s».") % {
-            "state": obj.get_state_display()
-        }
-        super().__init__(f"{type(obj).__name__} {obj.pk}: {obj.state} -> {to} not allowed")
+        super().__init__(
+            _("Operazione non più possibile: lo stato attuale è «%(state)s».") % {"state": obj.get_state_display()}
+        )
+        self.detail = f"{type(obj).__name__} {obj.pk}: {obj.state} -> {to} not allowed"
 
 
 def allowed(model: type, from_state: str, to_state: str) -> bool:
     return to_state in ALLOWED[model].get(from_state, set())
 
 
-def transition(obj, to: str, actor=None, note: str = ""):
-    """Lock the row, re-check the move against ALLOWED, write the state and its log entry together."""
+def transition(obj, to: str, actor=None, note: str = "", *, actor_label: str = ""):
+    """Lock the row, re-check the move against ALLOWED, write the state and its audit entry together.
+
+    actor: the user who moves it, or None for the system (`actor_label` then names the job, e.g. "scadenze").
+    Raises TransitionNotAllowed (a DomainError) and changes nothing when the move is not allowed.
+    """
     model = type(obj)
     with transaction.atomic():
         locked = model.objects.select_for_update().get(pk=obj.pk)
@@ -40,19 +50,14 @@ def transition(obj, to: str, actor=None, note: str = ""):
             raise TransitionNotAllowed(locked, to)
         now = timezone.now()
         model.objects.filter(pk=obj.pk).update(state=to, state_changed_at=now)
-        StateLog.objects.create(
-            content_type=ContentType.objects.get_for_model(model),
-            object_id=obj.pk,
+        log_action(
+            actor,
+            f"booking.{ACTION_NAMES[model]}.{to}",
+            locked,
             from_state=locked.state,
             to_state=to,
-            actor=actor if getattr(actor, "pk", None) else None,
-            note=note,
+            reason=note,
+            actor_label=actor_label,
         )
     obj.state, obj.state_changed_at = to, now
     return obj
-
-
-def history(obj):
-    return StateLog.objects.filter(
-        content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk
-    ).select_related("actor")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from booking import family_views, views
+from booking import family_views, privacy_views, views
 
 app_name = "booking"
 
@@ -24,4 +24,7 @@ urlpatterns = [
     path("acquisti/<int:pk>/paga/", family_views.order_pay, name="order_pay"),
     path("acquisti/<int:pk>/annulla/", family_views.order_cancel, name="order_cancel"),
     path("acquisti/<int:pk>/giudizio/", family_views.order_rate, name="order_rate"),
+    path("dati/", privacy_views.data_page, name="data_page"),
+    path("dati/scarica/", privacy_views.data_download, name="data_download"),
+    path("dati/cancella/", privacy_views.erasure, name="erasure"),
 ]

@@ -3,10 +3,9 @@
 Every function appends ledger entries inside one transaction that first locks the wallet row
 (`SELECT ... FOR UPDATE`), then re-reads the balance under that lock: two payments at once queue on
 the lock instead of both spending the same euro. Retried calls carry an idempotency key and get the
-entry that the first call wrote.
+entry that the first call wrote. Each entry is also recorded in the audit trail ("voucher.ledger.<kind>").
 """
 
-import logging
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.db import transaction
@@ -16,41 +15,45 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from booking.models import CENT, ZERO, Child, Guardian, LedgerEntry, VoucherCall, Wallet, cents
+from core.audit import log_action
+from core.errors import DomainError
 
-logger = logging.getLogger(__name__)
 
-
-class VoucherError(Exception):
+class VoucherError(DomainError):
     """A refused voucher operation; `message` is Italian and safe to show to the family."""
 
+    code = "voucher.refused"
     default_message = _("Operazione sul voucher non consentita.")
-
-    def __init__(self, message=None):
-        self.message = message or self.default_message
-        super().__init__(str(self.message))
 
 
 class InvalidAmount(VoucherError):
+    code = "voucher.invalid_amount"
+    status = 400
     default_message = _("L'importo deve essere un numero positivo in euro, con al massimo due decimali.")
 
 
 class InsufficientBalance(VoucherError):
+    code = "voucher.insufficient_balance"
     default_message = _("Il saldo del voucher non è sufficiente per questo importo.")
 
 
 class WalletNotValid(VoucherError):
+    code = "voucher.not_valid_today"
     default_message = _("Il voucher non è utilizzabile oggi: è fuori dal suo periodo di validità.")
 
 
 class WalletExpired(VoucherError):
+    code = "voucher.expired"
     default_message = _("Il voucher è scaduto e non può più essere usato.")
 
 
 class NotCorrectable(VoucherError):
+    code = "voucher.not_correctable"
     default_message = _("Si possono stornare o rimborsare solo i pagamenti, e non oltre l'importo pagato.")
 
 
 class IdempotencyConflict(VoucherError):
+    code = "voucher.idempotency_conflict"
     default_message = _("Questa operazione è già stata registrata con dati diversi.")
 
 
@@ -92,7 +95,7 @@ def _append(wallet: Wallet, kind: str, amount: Decimal, actor, *, key=None, orig
     entry = LedgerEntry.objects.create(
         wallet=wallet, kind=kind, amount=amount, actor=actor, idempotency_key=key, original=original, memo=memo
     )
-    logger.info("voucher %s: %s %s EUR by %s (entry %s)", wallet.pk, kind, amount, getattr(actor, "pk", None), entry.pk)
+    log_action(actor, f"voucher.ledger.{kind}", wallet, {"entry": entry.pk, "amount": str(amount)})
     return entry
 
 

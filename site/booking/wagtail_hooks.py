@@ -64,6 +64,8 @@ class ChildViewSet(ModelViewSet):
     form_fields = ["first_name", "birth_date"]
     list_display = ["first_name", "fiscal_code", "birth_date", "guardian"]
     search_fields = ["first_name", "fiscal_code"]
+    index_view_class = admin_views.ChildIndexView
+    inspect_view_class = admin_views.ChildInspectView
 
     def get_queryset(self, request):
         return Child.objects.select_related("guardian")
@@ -89,10 +91,22 @@ class WalletViewSet(ModelViewSet):
     inspect_view_enabled = True
     copy_view_enabled = False
     add_view_class = admin_views.WalletCreateView
+    index_view_class = admin_views.WalletIndexView
+    inspect_view_class = admin_views.WalletInspectView
     list_display = ["call", "child", "holder", "value", "balance", "valid_until"]
     list_filter = ["call"]
     search_fields = ["child__fiscal_code", "holder__fiscal_code"]
-    inspect_view_fields = ["call", "child", "holder", "value", "balance", "valid_from", "valid_until", "created_at"]
+    inspect_view_fields = [
+        "call",
+        "child",
+        "holder",
+        "value",
+        "balance",
+        "valid_from",
+        "valid_until",
+        "created_at",
+        "history",
+    ]
 
     def get_form_class(self, for_update=False):
         return admin_views.WalletForm

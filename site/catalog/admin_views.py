@@ -21,6 +21,7 @@ from catalog import register
 from catalog.constants import ApplicationStatus, Category
 from catalog.models import ApplicationAttachment, RegisterApplication
 from config.private_files import private_file_response
+from core.admin_views import render_history
 
 DECIDE_PERMISSION = "catalog.change_registerapplication"
 
@@ -71,18 +72,13 @@ class ApplicationInspectView(InspectView):
         ]
         return format_html("<ul>{}</ul>", format_html_join("", '<li><a href="{}">{}</a></li>', rows)) if rows else "-"
 
-    def get_transitions_display_value(self):
-        rows = [
-            (
-                f"{t.at:%d/%m/%Y %H:%M}",
-                t.get_from_status_display() or "—",
-                t.get_to_status_display(),
-                t.by.get_username() if t.by else _("richiedente"),
-                t.note,
-            )
-            for t in self.object.transitions.select_related("by")
-        ]
-        return format_html("<ul>{}</ul>", format_html_join("", "<li>{}: {} → {} ({}) {}</li>", rows))
+    def get_field_label(self, field_name, field):
+        if field_name == "history":
+            return _("Cronologia")
+        return super().get_field_label(field_name, field)
+
+    def get_history_display_value(self):
+        return render_history(self.object)
 
 
 class RejectForm(forms.Form):
@@ -195,7 +191,7 @@ class RegisterApplicationViewSet(ModelViewSet):
         "rejection_reason",
         "submitted_at",
         "provider_page",
-        "transitions",
+        "history",
     ]
     copy_view_enabled = False
     form_fields = ["organisation_name"]

@@ -98,9 +98,6 @@ class CategoryPage(BasePage):
 
     summary_field = "description"
 
-    def services(self):
-        return live_services().filter(category=self.category)
-
     def get_template(self, request, *args, **kwargs):
         from catalog.search_page import is_fragment
 
@@ -761,22 +758,3 @@ class ApplicationAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-
-class ApplicationTransition(models.Model):
-    """One decision on an application: who, when, from which state to which, and why."""
-
-    application = models.ForeignKey(RegisterApplication, on_delete=models.CASCADE, related_name="transitions")
-    from_status = models.CharField(_("da"), max_length=10, choices=ApplicationStatus.choices, blank=True)
-    to_status = models.CharField(_("a"), max_length=10, choices=ApplicationStatus.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("chi"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    at = models.DateTimeField(_("quando"), auto_now_add=True)
-    note = models.TextField(_("nota"), blank=True)
-
-    class Meta:
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.from_status or '-'} → {self.to_status}"

@@ -1,6 +1,6 @@
 """Decisions on register applications: approval builds the provider's page, group and account; rejection explains.
 
-Each decision runs in one transaction and writes an ApplicationTransition; emails leave only after commit.
+Each decision runs in one transaction and writes its audit entry (core.audit); emails leave only after commit.
 """
 
 from django.contrib.auth import get_user_model
@@ -18,7 +18,6 @@ from wagtail.models import Site
 
 from catalog.constants import ApplicationStatus
 from catalog.models import (
-    ApplicationTransition,
     ProviderCategory,
     ProviderIndexPage,
     ProviderOffice,
@@ -26,6 +25,7 @@ from catalog.models import (
     RegisterApplication,
 )
 from catalog.workflow import grant_provider_permissions
+from core.audit import log_action
 
 
 def _base_url() -> str:
@@ -112,11 +112,13 @@ def approve(application: RegisterApplication, by) -> ProviderPage:
         application.provider_page = page
         application.provider_user = user
         application.save(update_fields=["status", "provider_page", "provider_user"])
-        ApplicationTransition.objects.create(
-            application=application,
-            from_status=ApplicationStatus.SUBMITTED,
-            to_status=ApplicationStatus.APPROVED,
-            by=by,
+        log_action(
+            by,
+            "catalog.application.approved",
+            application,
+            {"provider_page": page.pk, "provider_user": user.pk, "group": group.pk},
+            from_state=ApplicationStatus.SUBMITTED,
+            to_state=ApplicationStatus.APPROVED,
         )
         transaction.on_commit(lambda: _send_invitation(application, user))
     return page
@@ -132,12 +134,13 @@ def reject(application: RegisterApplication, by, reason: str) -> None:
         application.status = ApplicationStatus.REJECTED
         application.rejection_reason = reason
         application.save(update_fields=["status", "rejection_reason"])
-        ApplicationTransition.objects.create(
-            application=application,
-            from_status=ApplicationStatus.SUBMITTED,
-            to_status=ApplicationStatus.REJECTED,
-            by=by,
-            note=reason,
+        log_action(
+            by,
+            "catalog.application.rejected",
+            application,
+            from_state=ApplicationStatus.SUBMITTED,
+            to_state=ApplicationStatus.REJECTED,
+            reason=reason,
         )
         transaction.on_commit(lambda: _send_rejection(application))
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from catalog.constants import ApplicationStatus
 from catalog.forms import RegisterApplicationForm
-from catalog.models import ApplicationTransition
+from core.audit import log_action
 
 
 def register_apply(request):
@@ -16,8 +16,12 @@ def register_apply(request):
         if form.is_valid():
             with transaction.atomic():
                 application = form.save()
-                ApplicationTransition.objects.create(
-                    application=application, from_status="", to_status=ApplicationStatus.SUBMITTED
+                log_action(
+                    None,
+                    "catalog.application.submitted",
+                    application,
+                    to_state=ApplicationStatus.SUBMITTED,
+                    actor_label="richiedente",
                 )
             return redirect("catalog:register_sent")
         messages.error(

@@ -1,14 +1,15 @@
-"""The state machines: every pair of states is either allowed (and logged) or refused (and changes nothing)."""
+"""The state machines: every pair of states is either allowed (and audited) or refused (and changes nothing)."""
 
 import datetime
 import itertools
 from decimal import Decimal
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
 
-from booking.models import Order, Quote, ServiceRequest, StateLog
+from booking.models import Order, Quote, ServiceRequest
 from booking.transitions import ALLOWED, TransitionNotAllowed, transition
+from core.audit import history_for
+from core.errors import DomainError
 from tests.booking.factories import UserFactory, make_request, service_setup
 
 EXPECTED = {
@@ -63,16 +64,20 @@ def _object_in(model, state, home_page):
 def test_transition(model, frm, to, ok, home_page):
     obj = _object_in(model, frm, home_page)
     actor = UserFactory()
-    logs = StateLog.objects.filter(content_type=ContentType.objects.get_for_model(model), object_id=obj.pk)
+    logs = history_for(obj)
     if ok:
         transition(obj, to, actor)
         obj.refresh_from_db()
         assert obj.state == to
         log = logs.get()
-        assert (log.from_state, log.to_state, log.actor) == (frm, to, actor)
+        assert (log.from_state, log.to_state, log.actor, log.actor_label) == (frm, to, actor, actor.username)
+        assert log.action == f"booking.{ {ServiceRequest: 'request', Quote: 'quote', Order: 'order'}[model] }.{to}"
     else:
-        with pytest.raises(TransitionNotAllowed):
+        with pytest.raises(TransitionNotAllowed) as refused:
             transition(obj, to, actor)
+        assert isinstance(refused.value, DomainError)
+        assert refused.value.code == "booking.transition_not_allowed"
+        assert "Operazione non più possibile" in str(refused.value.message)
         obj.refresh_from_db()
         assert obj.state == frm
         assert not logs.exists()
@@ -95,6 +100,6 @@ def test_history_reads_the_state_names_people_see(home_page):
     _provider, service, staff = service_setup(home_page)
     request = make_request(service)
     transition(request, ServiceRequest.State.WITHDRAWN, staff)
-    log = StateLog.objects.get(object_id=request.pk)
+    log = history_for(request).get()
     assert (log.from_label(), log.to_label()) == ("Inviata", "Ritirata")
-    assert str(log) == "Inviata → Ritirata"
+    assert str(log) == "Richiesta ritirata: Inviata → Ritirata"

@@ -17,6 +17,7 @@ from catalog import register
 from catalog.constants import ApplicationStatus, Category
 from catalog.models import ProviderPage, RegisterApplication
 from catalog.validators import MAX_ATTACHMENT_BYTES
+from core.audit import history_for
 from tests.catalog import factories
 
 pytestmark = pytest.mark.django_db
@@ -89,7 +90,9 @@ def test_valid_application_is_stored_with_categories_attachments_and_log(client,
     assert application.status == ApplicationStatus.SUBMITTED
     assert sorted(application.categories.values_list("category", flat=True)) == ["arte", "scuola-plus"]
     assert application.attachments.count() == 2
-    assert list(application.transitions.values_list("from_status", "to_status")) == [("", "submitted")]
+    assert list(history_for(application).values_list("action", "from_state", "to_state", "actor_label")) == [
+        ("catalog.application.submitted", "", "submitted", "richiedente")
+    ]
 
 
 @pytest.mark.parametrize(
@@ -156,8 +159,12 @@ def test_approval_creates_page_group_user_and_sends_a_working_invitation(
     assert not page.permissions_for_user(user).can_publish()
     assert not tree["categories"][Category.ARTE].permissions_for_user(user).can_edit()
 
-    transition = application.transitions.get(to_status=ApplicationStatus.APPROVED)
-    assert (transition.from_status, transition.by) == (ApplicationStatus.SUBMITTED, editor)
+    transition = history_for(application).get(to_state=ApplicationStatus.APPROVED)
+    assert (transition.action, transition.from_state, transition.actor) == (
+        "catalog.application.approved",
+        ApplicationStatus.SUBMITTED,
+        editor,
+    )
 
     assert len(mail.outbox) == 1
     email = mail.outbox[0]
@@ -196,8 +203,9 @@ def test_rejection_emails_the_reason_and_is_logged(tree, application, django_cap
     assert application.status == ApplicationStatus.REJECTED
     assert mail.outbox[0].to == ["segreteria@teatro.example.org"]
     assert "Manca lo statuto firmato." in mail.outbox[0].body
-    transition = application.transitions.get()
-    assert (transition.to_status, transition.by, transition.note) == ("rejected", editor, "Manca lo statuto firmato.")
+    transition = history_for(application).get()
+    assert (transition.to_state, transition.actor) == ("rejected", editor)
+    assert transition.reason == "Manca lo statuto firmato."
     with pytest.raises(ValidationError):
         register.approve(application, by=editor)
 

@@ -18,9 +18,8 @@ def run_python(args: list[str], **env: str) -> subprocess.CompletedProcess:
     """Run Python in a clean environment (no DEBUG, SECRET_KEY, ... inherited from the test run)."""
     base = {key: value for key, value in os.environ.items() if key in ("PATH", "HOME", "LANG", "SYSTEMROOT")}
     base["PYTHONPATH"] = str(ROOT / "site")
-    return subprocess.run(
-        [sys.executable, *args], cwd=ROOT, env={**base, **env}, capture_output=True, text=True, timeout=120
-    )
+    base.update({key: value for key, value in env.items() if value is not None})
+    return subprocess.run([sys.executable, *args], cwd=ROOT, env=base, capture_output=True, text=True, timeout=120)
 
 
 def production_env(**overrides: str) -> dict:
@@ -29,6 +28,7 @@ def production_env(**overrides: str) -> dict:
         "SECRET_KEY": secrets.token_urlsafe(60),
         "ALLOWED_HOSTS": "milano018.example",
         "DATABASE_URL": "sqlite:///:memory:",
+        "WAGTAILADMIN_BASE_URL": "https://milano018.example",
     }
     env.update(overrides)
     return {key: value for key, value in env.items() if value is not None}
@@ -57,6 +57,58 @@ def test_production_refuses_a_missing_or_default_secret_key(secret_key):
     result = run_python(SETUP, **production_env(SECRET_KEY=secret_key))
     assert result.returncode != 0
     assert "Set SECRET_KEY to a random value of at least 50 characters" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "base_url",
+    [None, "", "http://milano018.example", "milano018.example"],
+    ids=["missing", "empty", "plain http", "no scheme"],
+)
+def test_production_refuses_to_start_without_its_public_https_address(base_url):
+    result = run_python(SETUP, **production_env(WAGTAILADMIN_BASE_URL=base_url))
+    assert result.returncode != 0
+    assert "Set WAGTAILADMIN_BASE_URL to the site's public https address" in result.stderr
+
+
+PRINT = "import django; django.setup(); from django.conf import settings as s; print({})"
+
+
+def test_production_builds_email_links_from_the_public_address():
+    script = PRINT.format("s.WAGTAILADMIN_BASE_URL, s.ACCOUNT_DEFAULT_HTTP_PROTOCOL")
+    result = run_python(["-c", script], **production_env(WAGTAILADMIN_BASE_URL="https://milano018.example/"))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["https://milano018.example", "https"]
+
+
+@pytest.mark.parametrize(("debug", "protocol"), [(None, "http"), ("1", "http"), ("0", "https")])
+def test_allauth_links_follow_the_final_debug_in_development(debug, protocol):
+    script = PRINT.format("s.DEBUG, s.ACCOUNT_DEFAULT_HTTP_PROTOCOL")
+    result = run_python(["-c", script], DJANGO_SETTINGS_MODULE="config.settings.dev", DEBUG=debug)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [str(protocol == "http"), protocol]
+
+
+def test_email_url_sets_each_email_setting_by_name():
+    script = PRINT.format(
+        "s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_HOST_USER, s.EMAIL_USE_TLS, s.EMAIL_USE_SSL"
+    )
+    result = run_python(
+        ["-c", script], DJANGO_SETTINGS_MODULE="config.settings.dev", EMAIL_URL="smtp://posta@mail.example:587?tls=1"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.core.mail.backends.smtp.EmailBackend",
+        "mail.example",
+        "587",
+        "posta",
+        "True",
+        "False",
+    ]
+
+
+def test_settings_modules_assign_every_name_explicitly():
+    for module in (ROOT / "site" / "config" / "settings").glob("*.py"):
+        assert "globals()" not in module.read_text(), module.name
 
 
 def test_deploy_check_reports_nothing_in_a_production_like_environment(tmp_path):

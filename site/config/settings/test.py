@@ -7,6 +7,7 @@ from .base import *  # noqa: F403
 from .base import STORAGES
 
 DEBUG = False
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}

@@ -1,0 +1,17 @@
+"""The state history now lives in the one audit trail (core.AuditEntry); the old table goes."""
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('booking', '0006_one_open_request_per_service_and_child'),
+        # The history is copied into core.AuditEntry first.
+        ('core', '0003_copy_state_history'),
+    ]
+
+    operations = [
+        migrations.DeleteModel(
+            name='StateLog',
+        ),
+    ]

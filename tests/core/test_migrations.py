@@ -1,0 +1,96 @@
+"""The copy migration keeps the whole history of StateLog and ApplicationTransition in the audit trail."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
+
+BEFORE = [
+    ("core", "0002_audit_append_only_trigger"),
+    ("booking", "0006_one_open_request_per_service_and_child"),
+    ("catalog", "0006_provider_image_collections"),
+]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_old_state_logs_and_application_transitions_become_audit_entries():
+    executor = MigrationExecutor(connection)
+    leaves = executor.loader.graph.leaf_nodes()
+    executor.migrate(BEFORE)
+    old = executor.loader.project_state(BEFORE).apps
+    User = old.get_model("auth", "User")
+    ContentType = old.get_model("contenttypes", "ContentType")
+    StateLog = old.get_model("booking", "StateLog")
+    RegisterApplication = old.get_model("catalog", "RegisterApplication")
+    ApplicationTransition = old.get_model("catalog", "ApplicationTransition")
+
+    staff = User.objects.create(username="ente-uno")
+    editor = User.objects.create(username="redattrice")
+    request_type, _ = ContentType.objects.get_or_create(app_label="booking", model="servicerequest")
+    order_type, _ = ContentType.objects.get_or_create(app_label="booking", model="order")
+    then = timezone.now() - datetime.timedelta(days=30)
+    StateLog.objects.create(
+        content_type=request_type,
+        object_id=7,
+        from_state="sent",
+        to_state="declined",
+        actor=staff,
+        note="Posti esauriti",
+        created_at=then,
+    )
+    StateLog.objects.create(
+        content_type=order_type,
+        object_id=3,
+        from_state="awaiting_payment",
+        to_state="paid",
+        actor=None,
+        created_at=then + datetime.timedelta(hours=1),
+    )
+    application = RegisterApplication.objects.create(
+        organisation_name="Teatro dei Ragazzi",
+        legal_form="ets",
+        tax_code="01234567897",
+        address="Via Padova 10",
+        email="a@example.org",
+        phone="02",
+        representative_name="Mario Rossi",
+        representative_tax_code="X",
+        contact_email="b@example.org",
+    )
+    ApplicationTransition.objects.create(application=application, from_status="", to_status="submitted")
+    ApplicationTransition.objects.create(
+        application=application, from_status="submitted", to_status="rejected", by=editor, note="Manca lo statuto."
+    )
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(leaves)
+
+    from core.models import AuditEntry
+
+    rows = list(
+        AuditEntry.objects.order_by("timestamp", "pk").values_list(
+            "action", "object_id", "from_state", "to_state", "actor__username", "actor_label", "reason"
+        )
+    )
+    assert rows[:2] == [
+        ("booking.request.declined", 7, "sent", "declined", "ente-uno", "ente-uno", "Posti esauriti"),
+        ("booking.order.paid", 3, "awaiting_payment", "paid", None, "", ""),
+    ]
+    assert rows[2:] == [
+        ("catalog.application.submitted", application.pk, "", "submitted", None, "richiedente", ""),
+        (
+            "catalog.application.rejected",
+            application.pk,
+            "submitted",
+            "rejected",
+            "redattrice",
+            "redattrice",
+            "Manca lo statuto.",
+        ),
+    ]
+    assert AuditEntry.objects.filter(action="booking.request.declined").get().timestamp == then
+    tables = connection.introspection.table_names()
+    assert "booking_statelog" not in tables
+    assert "catalog_applicationtransition" not in tables
