@@ -1,6 +1,7 @@
 """The one audit trail: log_action writes, history_for reads, nobody edits; staff read it in the admin."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.db import connection, transaction
@@ -82,9 +83,18 @@ def test_every_step_of_a_booking_is_in_the_trail(home_page):
         services=[service],
         preferred_start=datetime.date.today() + datetime.timedelta(days=10),
     )
-    order = accepted_order(service, staff, price="80.00", child=child)
+    today = datetime.date.today()
+    quote = marketplace.offer_quote(
+        request,
+        actor=staff,
+        price=Decimal("80.00"),
+        start_date=today + datetime.timedelta(days=14),
+        schedule="Mercoledì 17:00-18:30",
+        valid_until=today + datetime.timedelta(days=7),
+    )
+    order = marketplace.accept_quote(quote, actor=child.guardian.user)
     marketplace.pay(order, method="card", attempt_key="k1", actor=child.guardian.user)
-    assert [e.action for e in history_for(request)] == ["booking.request.sent"]
+    assert [e.action for e in history_for(request)] == ["booking.request.sent", "booking.request.quoted"]
     assert [e.action for e in history_for(order)] == ["booking.order.created", "booking.order.paid"]
     assert [e.action for e in history_for(order.quote)] == ["booking.quote.offered", "booking.quote.accepted"]
     wallet = child.wallets.get()
