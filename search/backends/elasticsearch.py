@@ -391,7 +391,7 @@ class ElasticsearchBackend(SearchBackend):
         breaker = breaker_for(url, float(getattr(settings, "ELASTICSEARCH_BREAKER_RESET", 30.0)))
         return cls(client, getattr(settings, "ELASTICSEARCH_INDEX", DEFAULT_ALIAS), fallback, breaker)
 
-    def _guarded(self, call: Callable[[], Any]) -> Any:
+    def guarded(self, call: Callable[[], Any]) -> Any:
         """Run a request through the circuit breaker; raises Unhealthy without calling when it is open."""
         if not self.breaker.allow():
             raise Unhealthy(f"{self.alias}: the search cluster failed recently")
@@ -467,7 +467,7 @@ class ElasticsearchBackend(SearchBackend):
             self._bulk(self.alias, ({"_id": str(doc.id), "_source": to_source(doc)} for doc in docs), refresh=True)
 
         try:
-            self._guarded(write)
+            self.guarded(write)
         except UNREACHABLE as error:
             raise SearchUnavailable(str(error)) from error
         return len(docs)
@@ -488,16 +488,19 @@ class ElasticsearchBackend(SearchBackend):
             )
 
         try:
-            self._guarded(write)
+            self.guarded(write)
         except UNREACHABLE as error:
             raise SearchUnavailable(str(error)) from error
 
     def check(self, docs: Iterable[ServiceDocument]) -> Drift:
         expected = {doc.id: to_source(doc) for doc in docs}
-        stored = {
-            int(hit["_id"]): hit["_source"]
-            for hit in helpers.scan(self.writer, index=self.alias, query={"query": {"match_all": {}}})
-        }
+        try:
+            stored = {
+                int(hit["_id"]): hit["_source"]
+                for hit in helpers.scan(self.writer, index=self.alias, query={"query": {"match_all": {}}})
+            }
+        except UNREACHABLE as error:
+            raise SearchUnavailable(str(error)) from error
         return Drift(
             missing=sorted(expected.keys() - stored.keys()),
             extra=sorted(stored.keys() - expected.keys()),
@@ -536,7 +539,7 @@ class ElasticsearchBackend(SearchBackend):
 
     def search(self, query: SearchQuery) -> SearchResult:
         try:
-            response = self._guarded(self.build_search(query).execute)
+            response = self.guarded(self.build_search(query).execute)
         except (*UNREACHABLE, ApiError, Unhealthy) as error:
             return self._fall_back("search", error, lambda backend: backend.search(query))
         counts = {
@@ -572,8 +575,8 @@ class ElasticsearchBackend(SearchBackend):
         providers.aggs.bucket("names", "terms", field="provider_name.raw", size=limit, order={"_key": "asc"})
         providers.aggs["names"].bucket("url", "top_hits", size=1, _source=["provider_url"])
         try:
-            services = self._guarded(services.execute)
-            names = self._guarded(providers.execute).to_dict()["aggregations"]["names"]["buckets"]
+            services = self.guarded(services.execute)
+            names = self.guarded(providers.execute).to_dict()["aggregations"]["names"]["buckets"]
         except (*UNREACHABLE, ApiError, Unhealthy) as error:
             return self._fall_back("autocomplete", error, lambda backend: backend.autocomplete(prefix, limit))
         return [
