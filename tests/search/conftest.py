@@ -26,10 +26,16 @@ def es_connection(request):
     return request.getfixturevalue("search_engine").url, False
 
 
+@pytest.fixture(autouse=True)
+def _patient_engine_reads(settings):
+    """The shared test machine can be slower than production's 2 s read timeout; test_resilience sets its own."""
+    settings.ELASTICSEARCH_READ_TIMEOUT = 30
+
+
 @pytest.fixture(scope="session")
 def es_client(es_connection):
     url, compat = es_connection
-    client = make_client(url, compat_headers=compat)
+    client = make_client(url, compat_headers=compat, timeout=30)
     try:
         client.info()
     except Exception as error:  # any failure here means "no cluster"
