@@ -2,37 +2,46 @@
 
     .venv/bin/python bench/search_bench.py                      # 1k, 10k, 50k on both backends
     .venv/bin/python bench/search_bench.py --sizes 1000,10000 --backends database
+    DATABASE_URL=postgres://... .venv/bin/python bench/search_bench.py   # PostgreSQL + the engine
 
 Documents are generated deterministically; each size is indexed in each backend (the database of
-DATABASE_URL, SQLite in memory by default; Elasticsearch at ELASTICSEARCH_URL, or an osmem-server
-started here), then a fixed mix of queries (text + 2-4 filters, all facets) runs ROUNDS times.
-A trivial Django view (one HttpResponse, through the middleware, timed with the test client) is
-the yardstick: the ratio column is p50(search) / p50(trivial view) in the same run.
+DATABASE_URL, SQLite in memory by default; Elasticsearch at ELASTICSEARCH_URL, or else the real
+OpenSearch node of tests/engines/, started here and stopped at the end), then a fixed mix of
+queries (text + 2-4 filters, all facets) runs ROUNDS times. A trivial Django view (one
+HttpResponse through the site's middleware and URLconf, timed with the test client) is the
+yardstick, measured again for every size: the ratio column is p50(search) / p50(trivial view) of
+that size's own measurement.
 """
 
 import argparse
 import datetime
 import os
 import random
+import shutil
 import statistics
 import sys
+import tempfile
 import time
+import warnings
 from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "site"), str(ROOT)]
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+warnings.filterwarnings("ignore", "No directory at")
 
 import django  # noqa: E402
 
 django.setup()
 
+from django.db import connection  # noqa: E402
 from django.http import HttpResponse  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 from django.test.utils import setup_databases, setup_test_environment, teardown_databases  # noqa: E402
 from django.urls import path  # noqa: E402
 
+from config import urls as site_urls  # noqa: E402
 from search.api import SearchQuery  # noqa: E402
 from search.backends.database import DatabaseBackend  # noqa: E402
 from search.backends.elasticsearch import ElasticsearchBackend, make_client  # noqa: E402
@@ -137,7 +146,8 @@ def trivial_view(request):
     return HttpResponse("ok")
 
 
-urlpatterns = [path("trivial/", trivial_view)]
+# The site's own URLconf too: its middleware reverses admin and site URLs on every request.
+urlpatterns = [path("trivial/", trivial_view), *site_urls.urlpatterns]
 
 
 def percentiles(samples: list[float]) -> tuple[float, float]:
@@ -145,12 +155,13 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
     return cuts[49] * 1000, cuts[94] * 1000
 
 
-def time_searches(backend) -> list[float]:
+def time_searches(backend, rounds: int) -> list[float]:
     queries = [SearchQuery(**params) for params in QUERIES]
-    for query in queries:  # warm-up
-        backend.search(query)
+    for _ in range(3):  # warm-up (the engine's JIT, the database's caches)
+        for query in queries:
+            backend.search(query)
     samples = []
-    for _ in range(ROUNDS):
+    for _ in range(rounds):
         for query in queries:
             start = time.perf_counter()
             backend.search(query)
@@ -158,12 +169,12 @@ def time_searches(backend) -> list[float]:
     return samples
 
 
-def time_trivial_view() -> list[float]:
+def time_trivial_view(rounds: int) -> list[float]:
     client = Client()
     with override_settings(ROOT_URLCONF=__name__):
-        client.get("/trivial/")
+        assert client.get("/trivial/").status_code == 200
         samples = []
-        for _ in range(ROUNDS * len(QUERIES) * 4):
+        for _ in range(rounds * len(QUERIES) * 4):
             start = time.perf_counter()
             client.get("/trivial/")
             samples.append(time.perf_counter() - start)
@@ -171,21 +182,28 @@ def time_trivial_view() -> list[float]:
 
 
 def elasticsearch_backend(stack):
+    """The cluster at ELASTICSEARCH_URL, or a real engine node started for this run."""
     url = os.environ.get("ELASTICSEARCH_URL")
     compat = os.environ.get("ELASTICSEARCH_COMPAT_HEADERS", "1").lower() in {"1", "true", "yes", "on"}
+    label = url
     if not url:
-        from osmem_server import OsmemServer
+        from tests.engines import node
 
-        server = OsmemServer.start(japanese=False)
-        stack.append(server.close)
-        url, compat = server.url, False
-    return ElasticsearchBackend(make_client(url, compat, timeout=120), alias="bench-catalogue"), url
+        home = Path(tempfile.mkdtemp(prefix="milano018-bench-engine-"))
+        stack.append(lambda: shutil.rmtree(home, ignore_errors=True))
+        engine = node.start(home, os.getpid())
+        stack.append(lambda: node.stop(engine.pid))
+        url, compat, label = engine.url, False, f"{node.ENGINE} at {engine.url}"
+    backend = ElasticsearchBackend(make_client(url, compat, timeout=120), alias="bench-catalogue")
+    stack.append(lambda: backend.client.indices.delete(index="bench-catalogue-*", allow_no_indices=True))
+    return backend, label
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,50000")
     parser.add_argument("--backends", default="database,elasticsearch")
+    parser.add_argument("--rounds", type=int, default=ROUNDS)
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     backends = args.backends.split(",")
@@ -195,26 +213,31 @@ def main() -> None:
     cleanups: list = []
     out = sys.stdout
     try:
-        trivial_p50, trivial_p95 = percentiles(time_trivial_view())
-        out.write(f"trivial view: p50 {trivial_p50:.2f} ms, p95 {trivial_p95:.2f} ms\n")
         engines = {}
         if "database" in backends:
-            engines["database"] = DatabaseBackend()
+            engines[f"database ({connection.vendor})"] = DatabaseBackend()
         if "elasticsearch" in backends:
-            engines["elasticsearch"], url = elasticsearch_backend(cleanups)
-            out.write(f"elasticsearch: {url}\n")
-        out.write(f"{'size':>7} {'backend':<14} {'index s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p50/trivial':>12}\n")
+            engines["elasticsearch"], label = elasticsearch_backend(cleanups)
+            out.write(f"elasticsearch: {label}\n")
+        out.write(
+            f"{'size':>7} {'backend':<22} {'index s':>8} {'p50 ms':>8} {'p95 ms':>8} "
+            f"{'trivial p50':>12} {'p50/trivial':>12}\n"
+        )
         for size in sizes:
             docs = generate(size)
             for name, engine in engines.items():
                 start = time.perf_counter()
                 engine.rebuild(docs)
                 indexing = time.perf_counter() - start
-                p50, p95 = percentiles(time_searches(engine))
-                out.write(f"{size:>7} {name:<14} {indexing:>8.1f} {p50:>8.2f} {p95:>8.2f} {p50 / trivial_p50:>12.1f}\n")
+                p50, p95 = percentiles(time_searches(engine, args.rounds))
+                trivial_p50, _ = percentiles(time_trivial_view(args.rounds))
+                out.write(
+                    f"{size:>7} {name:<22} {indexing:>8.1f} {p50:>8.2f} {p95:>8.2f} "
+                    f"{trivial_p50:>12.2f} {p50 / trivial_p50:>12.1f}\n"
+                )
                 out.flush()
     finally:
-        for cleanup in cleanups:
+        for cleanup in reversed(cleanups):
             cleanup()
         teardown_databases(old_config, verbosity=0)
 

@@ -1,10 +1,14 @@
-"""Italian text analysis shared by the database backend and the Elasticsearch query builder.
+"""Italian text analysis: the Elasticsearch index's analysis chain, and its mirror for the database.
 
-It mirrors what Elasticsearch's built-in `italian` analyzer does (standard tokenizer, elision,
-lowercase, Italian stop words, Lucene's light Italian stemmer) plus a folded form (elision,
-lowercase, ASCII folding) and typo tolerance with the same `fuzziness: AUTO` rule, so the two
-backends match the same documents. Synonyms are expanded at query time from `synonyms_it.txt`
-for both backends (one list in the repo, no reindex when it changes).
+The engine does the work with its own filters (see `search.backends.elasticsearch`): standard
+tokenizer, elision, lowercase, ASCII folding, the synonyms of `synonyms_it.txt` (a `synonym_graph`
+filter, at index time), Italian stop words and Lucene's light Italian stemmer, plus a folded form
+(no stop words, no stemming). The database backend has no engine, so this module computes the same
+tokens in Python; the contract suite and `_analyze` checks keep the two equal.
+
+Synonyms are added to the indexed text, not to the query: a query word (and so a typo of it,
+within `FUZZINESS`) meets every word of its synonym group already in the index, so
+"recitazone" finds what "teatro" finds. Changing the synonym list needs `catalogue_index rebuild`.
 """
 
 from __future__ import annotations
@@ -48,10 +52,15 @@ def _elide(token: str) -> str:
     return rest if sep and head in ARTICLES else token
 
 
+def tokens(text: str) -> list[str]:
+    """Lowercase words as the standard tokenizer cuts them, apostrophes normalised ("dell'orto")."""
+    text = unicodedata.normalize("NFC", text or "").translate(_APOSTROPHES).lower()
+    return _TOKEN.findall(text)
+
+
 def words(text: str) -> list[str]:
     """Lowercase words after elision, in order (the tokenizer + elision + lowercase steps)."""
-    text = unicodedata.normalize("NFC", text or "").translate(_APOSTROPHES).lower()
-    return [_elide(token) for token in _TOKEN.findall(text)]
+    return [_elide(token) for token in tokens(text)]
 
 
 def light_stem(word: str) -> str:
@@ -69,26 +78,53 @@ def light_stem(word: str) -> str:
     return word
 
 
+#: The stop words as the engine's stop filter sees them (it runs after ASCII folding).
+FOLDED_STOPWORDS = frozenset(fold(w) for w in STOPWORDS)
+
+
+def with_synonyms(word: str) -> tuple[str, ...]:
+    """A folded word and the other words of its synonym group (the index-time synonym filter)."""
+    return (word, *(other for other in synonym_groups().get(word, ()) if other != word))
+
+
 def stems(text: str) -> list[str]:
-    """What the `italian` analyzer indexes: stop words dropped, the rest stemmed."""
-    return [light_stem(w) for w in words(text) if w not in STOPWORDS]
+    """What the index's `it_text` analyzer writes: folded words and their synonyms, stop words
+    dropped, the rest stemmed (synonyms sit at their word's position, listed after it)."""
+    return [light_stem(s) for w in words(text) for s in with_synonyms(fold(w)) if s not in FOLDED_STOPWORDS]
 
 
 def folded(text: str) -> list[str]:
-    """What the folded sub-field indexes: every word, accents folded, no stemming."""
-    return [fold(w) for w in words(text)]
-
-
-_FOLDED_STOPWORDS = frozenset(fold(w) for w in STOPWORDS)
+    """What the folded sub-field writes: every word folded, with its synonyms; no stemming."""
+    return [s for w in words(text) for s in with_synonyms(fold(w))]
 
 
 def query_words(text: str) -> list[str]:
-    """The words of a query that must each match: no stop words, no duplicates, in order."""
-    seen: dict[str, None] = {}
-    for w in words(text):
-        if w not in STOPWORDS and fold(w) not in _FOLDED_STOPWORDS:
-            seen.setdefault(w)
-    return list(seen)
+    """The words of a query that must each match, as typed ("dell'orto": the engine elides it);
+    stop words and repeated words left out, in order."""
+    seen: dict[str, str] = {}
+    for token in tokens(text):
+        key = query_folded(token)
+        if key not in FOLDED_STOPWORDS:
+            seen.setdefault(key, token)
+    return list(seen.values())
+
+
+def query_folded(word: str) -> str:
+    """A query word as the search analyzer `it_folded_search` turns it (elided and folded)."""
+    return fold(_elide(word.lower()))
+
+
+def query_stem(word: str) -> str:
+    """A query word as the search analyzer `it_text_search` turns it (no synonyms at query time)."""
+    return light_stem(query_folded(word))
+
+
+def autocomplete_words(text: str) -> list[str]:
+    """The words autocomplete matches on (the `it_autocomplete` analyzer): folded, and split at
+    apostrophes rather than elided, so "dell'orto" is "dell" + "orto" and a name stays suggested
+    while its article is typed ("laboratorio dell'o")."""
+    text = unicodedata.normalize("NFC", text or "").translate(_APOSTROPHES).replace("'", " ")
+    return [fold(token) for token in _TOKEN.findall(text)]
 
 
 @functools.cache
@@ -105,17 +141,25 @@ def synonym_groups() -> dict[str, tuple[str, ...]]:
     return groups
 
 
-def alternatives(word: str) -> tuple[str, ...]:
-    """The word and its synonyms: a document matches the query word if it matches any of them."""
-    key = fold(word)
-    return (word, *(other for other in synonym_groups().get(key, ()) if other != key))
+def synonym_rules() -> list[str]:
+    """synonyms_it.txt as Solr-format rules for the engine's synonym filter ("teatro, recitazione")."""
+    lines = SYNONYMS_FILE.read_text(encoding="utf-8").splitlines()
+    groups = [[fold(w.strip()) for w in line.split(",") if w.strip()] for line in lines if not line.startswith("#")]
+    return [", ".join(dict.fromkeys(group)) for group in groups if len(group) > 1]
+
+
+#: Typo tolerance of a query word, in Elasticsearch's syntax: exact below 4 characters, one edit
+#: from 4 to 7, two from 8. (Plain `AUTO` is 3,6: two edits on six letters let "teatro" find
+#: "centro", so a word would find more than its own typo.)
+FUZZY_LOW, FUZZY_HIGH = 4, 8
+FUZZINESS = f"AUTO:{FUZZY_LOW},{FUZZY_HIGH}"
 
 
 def max_edits(term: str) -> int:
-    """Elasticsearch's `fuzziness: AUTO`: exact up to 2 characters, 1 edit up to 5, then 2."""
-    if len(term) <= 2:
+    """The edits `FUZZINESS` allows on an analysed term, as Elasticsearch computes them."""
+    if len(term) < FUZZY_LOW:
         return 0
-    return 1 if len(term) <= 5 else 2
+    return 1 if len(term) < FUZZY_HIGH else 2
 
 
 def within_edits(a: str, b: str, limit: int) -> bool:
@@ -142,6 +186,6 @@ def within_edits(a: str, b: str, limit: int) -> bool:
 
 
 def fuzzy_matches(term: str, vocabulary: Iterable[str]) -> list[str]:
-    """Vocabulary terms within the AUTO edit distance of `term`."""
+    """Vocabulary terms within the `FUZZINESS` edit distance of `term`."""
     limit = max_edits(term)
     return [v for v in vocabulary if within_edits(term, v, limit)]

@@ -64,12 +64,14 @@ class CatalogueEntry(models.Model):
     rating_count = models.PositiveIntegerField(default=0)
     published_at = models.DateTimeField(null=True, db_index=True)
     tags = models.JSONField(default=list)
-    # Analysed text (see search.analysis): stems and folded words, whole document and title alone.
+    # Analysed text (see search.analysis): stems and folded words (synonyms included), whole document
+    # and title alone; the names' autocomplete words (split at apostrophes, articles kept).
     text_stems = models.TextField(default=" ")
     text_folded = models.TextField(default=" ")
     title_stems = models.TextField(default=" ")
     title_folded = models.TextField(default=" ")
-    provider_folded = models.TextField(default=" ")
+    title_ac = models.TextField(default=" ")
+    provider_ac = models.TextField(default=" ")
     title_sort = models.CharField(max_length=255, db_index=True)
     # PostgreSQL only (NULL elsewhere): text_stems (weight A) and text_folded (weight B) as a
     # tsvector with the 'simple' configuration, behind a GIN index (migration 0002).
@@ -114,7 +116,8 @@ class CatalogueEntry(models.Model):
             text_folded=padded(analysis.folded(searchable)),
             title_stems=padded(analysis.stems(doc.title)),
             title_folded=padded(analysis.folded(doc.title)),
-            provider_folded=padded(analysis.folded(doc.provider_name)),
+            title_ac=padded(analysis.autocomplete_words(doc.title)),
+            provider_ac=padded(analysis.autocomplete_words(doc.provider_name)),
             title_sort=analysis.fold(doc.title)[:255],
         )
 
@@ -146,7 +149,7 @@ class CatalogueEntry(models.Model):
 
 
 class CatalogueTerm(models.Model):
-    """The index's vocabulary, for typo tolerance: a query word matches the terms within AUTO edits."""
+    """The index's vocabulary, for typo tolerance: a query word matches the terms within `analysis.FUZZINESS` edits."""
 
     STEM = "s"
     FOLDED = "f"

@@ -49,7 +49,8 @@ def _alias_exists(engine) -> bool:
     from search.backends.elasticsearch import UNREACHABLE
 
     try:
-        return bool(engine.client.indices.exists_alias(name=engine.alias))
+        # Through the circuit breaker: a cluster that just failed is not waited for again.
+        return bool(engine.guarded(lambda: engine.client.indices.exists_alias(name=engine.alias)))
     except UNREACHABLE as error:
         raise SearchUnavailable(str(error)) from error
 

@@ -7,6 +7,9 @@ from wagtail.models import Page, Site
 
 from home.models import HomePage
 
+#: The real search engine node (tests/engines/): started on first use, one for the whole run.
+pytest_plugins = ["tests.engines.plugin"]
+
 
 @pytest.fixture(autouse=True)
 def _italian_by_default():

@@ -1,8 +1,9 @@
 """The embedded backend: search over `CatalogueEntry` rows with the shared Italian analysis.
 
-Text matching uses the same analysis as the Elasticsearch mapping (stems + folded words, synonyms,
-AUTO typo tolerance against the index vocabulary), so both backends find the same documents on
-SQLite and PostgreSQL. One aggregate query computes the total and every disjunctive facet count.
+Text matching uses the same analysis as the Elasticsearch mapping (stems + folded words with their
+synonyms written at index time, the same typo tolerance of the query words against the index
+vocabulary), so both backends find the same documents on SQLite and PostgreSQL. One aggregate
+query computes the total and every disjunctive facet count.
 """
 
 from __future__ import annotations
@@ -262,10 +263,9 @@ class DatabaseBackend(SearchBackend):
         vocabulary = Vocabulary.current()
         text, title = [], []
         for word in words:
-            stems, folded = set(), set()
-            for alternative in analysis.alternatives(word):
-                stems.update(vocabulary.fuzzy(CatalogueTerm.STEM, analysis.light_stem(alternative)))
-                folded.update(vocabulary.fuzzy(CatalogueTerm.FOLDED, analysis.fold(alternative)))
+            # The word as the engine's search analyzers see it; synonyms are already in the index.
+            stems = set(vocabulary.fuzzy(CatalogueTerm.STEM, analysis.query_stem(word)))
+            folded = set(vocabulary.fuzzy(CatalogueTerm.FOLDED, analysis.query_folded(word)))
             if _postgres():
                 lexemes = [_lexeme(t, "A") for t in sorted(stems)] + [_lexeme(t, "B") for t in sorted(folded)]
                 text.append(
@@ -285,7 +285,7 @@ class DatabaseBackend(SearchBackend):
         return text, title
 
     def autocomplete(self, prefix: str, limit: int = 8) -> list[Suggestion]:
-        words = analysis.folded(prefix)
+        words = analysis.autocomplete_words(prefix)
         if not words:
             return []
         *complete, last = words
@@ -295,9 +295,9 @@ class DatabaseBackend(SearchBackend):
                 **{f"{column}__contains": f" {last}"}
             )
 
-        services = CatalogueEntry.objects.filter(matching("title_folded")).order_by("title_sort", "id")
+        services = CatalogueEntry.objects.filter(matching("title_ac")).order_by("title_sort", "id")
         providers = (
-            CatalogueEntry.objects.filter(matching("provider_folded"))
+            CatalogueEntry.objects.filter(matching("provider_ac"))
             .values_list("provider_name", "provider_url")
             .order_by("provider_name")
             .distinct()

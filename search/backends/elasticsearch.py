@@ -4,29 +4,39 @@ Index lifecycle: documents live in timestamped indices (`<alias>-<timestamp>`) b
 `rebuild` loads a new index and moves the alias in a single `update_aliases` call, so searches
 never see an empty or half-built index, then deletes the orphans.
 
-Analysis: every text field uses the built-in `italian` analyzer (elision, Italian stop words,
-light Italian stemming) with a `folded` sub-field (elision, lowercase, ASCII folding); queries
-ask each word (and its synonyms from `synonyms_it.txt`, see `search.analysis`) with
-`fuzziness: AUTO` on both. Autocomplete uses `search_as_you_type` sub-fields of the service and
-provider names, so it matches from any word of a name.
+Analysis happens in the engine (`search.analysis` mirrors it for the database backend): text
+fields use `it_text` (standard tokenizer, elision, lowercase, ASCII folding, a `synonym_graph`
+filter fed from `synonyms_it.txt`, Italian stop words, the light Italian stemmer) with a `folded`
+sub-field (the same without stop words and stemming). Synonyms are added at index time; the search
+analyzers are the same chains without them, and each query word is a `multi_match` with
+`fuzziness: AUTO:4,8` (`analysis.FUZZINESS`), so a typo of a word reaches its synonyms too. Autocomplete uses
+`search_as_you_type` fields analyzed by `it_autocomplete` (apostrophes split words instead of
+eliding them, so a name stays suggested while its article is typed).
 
 Facets are disjunctive: the facet selections go to a `post_filter`, and each facet is counted in
 a `filter` aggregation holding every other facet's selection.
 
 The database table is always written first: it is what searches fall back to when the cluster
-cannot be reached.
+cannot be reached, answers slowly or errs. Searches have short connect and read timeouts
+(`ELASTICSEARCH_CONNECT_TIMEOUT`, `ELASTICSEARCH_READ_TIMEOUT`), and a circuit breaker per cluster
+URL: after a failure the cluster is left alone for `ELASTICSEARCH_BREAKER_RESET` seconds, searches go
+to the database at once and writes are queued (`search.sync`), then one request tries again.
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
 import logging
 import re
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from itertools import islice
 from typing import Any
 
+import urllib3
 from django.conf import settings
 from django.utils import timezone
 from elastic_transport import ConnectionError as TransportConnectionError
@@ -49,6 +59,7 @@ from elasticsearch.dsl import (
     SearchAsYouType,
     Text,
     analyzer,
+    char_filter,
     token_filter,
 )
 
@@ -69,23 +80,45 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_ALIAS = "milano018-catalogue"
 BATCH = 500
+#: Seconds: writes (bulk loads, rebuilds, drift checks) may take longer than a search.
+WRITE_TIMEOUT = 60.0
 _COMPAT_MIMETYPE = re.compile(r"application/vnd\.elasticsearch\+([\w-]+);\s*compatible-with=\d+")
 #: Errors meaning "the cluster is not there" (as opposed to a bad request, which is a bug).
 UNREACHABLE = (TransportConnectionError, ConnectionTimeout)
 
-folded = analyzer(
-    "it_folded",
-    tokenizer="standard",
-    filter=[
-        token_filter("it_elision", "elision", articles=sorted(analysis.ARTICLES), articles_case=True),
-        "lowercase",
-        "asciifolding",
-    ],
+_elision = token_filter("it_elision", "elision", articles=sorted(analysis.ARTICLES), articles_case=True)
+_synonyms = token_filter("it_synonyms", "synonym_graph", synonyms=analysis.synonym_rules())
+_stop = token_filter("it_stop", "stop", stopwords=sorted(analysis.FOLDED_STOPWORDS))
+_stemmer = token_filter("it_stemmer", "stemmer", language="light_italian")
+# The apostrophes search.analysis accepts: typographic and modifier ones become plain (for elision),
+# or, for autocomplete, a space (a word and its article are two words there).
+_APOSTROPHES = ("\u2019", "\u02bc", "`")
+_apostrophes = char_filter("it_apostrophes", "mapping", mappings=[f"{a}=>'" for a in _APOSTROPHES])
+_split_apostrophes = char_filter(
+    "it_split_apostrophes", "mapping", mappings=[f"{a}=>\\u0020" for a in ("'", *_APOSTROPHES)]
 )
+_FOLD = [_elision, "lowercase", "asciifolding"]
+# At index time a synonym graph must be flattened before it is written (Lucene's rule).
+_SYNONYMS = [_synonyms, "flatten_graph"]
+
+
+def _analyzer(name: str, filters: list[Any], chars: Any = _apostrophes) -> Any:
+    return analyzer(name, tokenizer="standard", char_filter=[chars], filter=filters)
+
+
+text_analyzer = _analyzer("it_text", [*_FOLD, *_SYNONYMS, _stop, _stemmer])
+text_search_analyzer = _analyzer("it_text_search", [*_FOLD, _stop, _stemmer])
+folded_analyzer = _analyzer("it_folded", [*_FOLD, *_SYNONYMS])
+folded_search_analyzer = _analyzer("it_folded_search", _FOLD)
+autocomplete_analyzer = _analyzer("it_autocomplete", ["lowercase", "asciifolding"], _split_apostrophes)
 
 
 def _text(**fields: Any) -> Text:
-    return Text(analyzer="italian", fields={"folded": Text(analyzer=folded), **fields})
+    return Text(
+        analyzer=text_analyzer,
+        search_analyzer=text_search_analyzer,
+        fields={"folded": Text(analyzer=folded_analyzer, search_analyzer=folded_search_analyzer), **fields},
+    )
 
 
 class CatalogueDocument(Document):
@@ -93,10 +126,9 @@ class CatalogueDocument(Document):
 
     id = Long()
     title = _text()
-    # Autocomplete: the names' words as search.analysis folds them (elision done in Python, so it
-    # does not depend on the server's elision filter), in search_as_you_type fields.
-    title_ac = SearchAsYouType(analyzer=folded)
-    provider_ac = SearchAsYouType(analyzer=folded)
+    # Autocomplete: the names again, in search_as_you_type fields (any word of a name matches).
+    title_ac = SearchAsYouType(analyzer=autocomplete_analyzer)
+    provider_ac = SearchAsYouType(analyzer=autocomplete_analyzer)
     title_sort = Keyword()
     summary = _text()
     description = _text()
@@ -147,11 +179,25 @@ _FACET_FIELDS = {
 }
 
 
-class PlainJsonNode(Urllib3HttpNode):
+class CatalogueNode(Urllib3HttpNode):
+    """The HTTP node with separate connect and read timeouts (seconds) for searches.
+
+    A request given its own `request_timeout` (the writes: `WRITE_TIMEOUT`) uses that instead.
+    """
+
+    connect_timeout = 0.5
+    read_timeout = 2.0
+
+    def __init__(self, config):
+        super().__init__(config)
+        self.pool.timeout = urllib3.Timeout(connect=self.connect_timeout, read=self.read_timeout)
+
+
+class PlainJsonNode(CatalogueNode):
     """Sends `application/json` instead of the client's versioned Elasticsearch media types.
 
-    osmem-server and OpenSearch-API servers answer 406 to `application/vnd.elasticsearch+json;
-    compatible-with=N`; settings.ELASTICSEARCH_COMPAT_HEADERS = False selects this node class.
+    OpenSearch-API servers answer 406 to `application/vnd.elasticsearch+json; compatible-with=N`;
+    settings.ELASTICSEARCH_COMPAT_HEADERS = False selects this node class.
     """
 
     def perform_request(self, method, target, body=None, headers=None, request_timeout=None, **kwargs):
@@ -165,11 +211,78 @@ class PlainJsonNode(Urllib3HttpNode):
         )
 
 
-def make_client(url: str, compat_headers: bool = True, timeout: float = 5.0) -> Elasticsearch:
-    options: dict[str, Any] = {"request_timeout": timeout, "max_retries": 1, "retry_on_timeout": False}
-    if not compat_headers:
-        options["node_class"] = PlainJsonNode
-    return Elasticsearch(url, **options)
+def make_client(
+    url: str, compat_headers: bool = True, timeout: float = 2.0, connect_timeout: float = 0.5
+) -> Elasticsearch:
+    """A client whose searches give up after `connect_timeout` / `timeout` seconds, without retries."""
+    base = CatalogueNode if compat_headers else PlainJsonNode
+    node_class = type(base.__name__, (base,), {"connect_timeout": connect_timeout, "read_timeout": timeout})
+    return Elasticsearch(url, node_class=node_class, max_retries=0, retry_on_timeout=False)
+
+
+@functools.cache
+def _client(url: str, compat_headers: bool, timeout: float, connect_timeout: float) -> Elasticsearch:
+    """One client (and connection pool) per configuration and process; the client is thread-safe."""
+    return make_client(url, compat_headers, timeout, connect_timeout)
+
+
+class CircuitBreaker:
+    """Keeps requests away from a cluster that just failed.
+
+    Closed: every request goes. A failure opens it: `allow()` answers False for `reset` seconds,
+    so callers fall back at once instead of waiting for timeouts. Then it lets one request through
+    (half-open): success closes it, failure opens it again. Thread-safe; the lock is never held
+    during a request (pybreaker holds its lock across the call, which would serialize searches).
+    """
+
+    def __init__(self, reset: float = 30.0):
+        self.reset = reset
+        self._opened_at: float | None = None
+        self._trial = False
+        self._lock = threading.Lock()
+
+    @property
+    def closed(self) -> bool:
+        return self._opened_at is None
+
+    def allow(self) -> bool:
+        with self._lock:
+            if self._opened_at is None:
+                return True
+            if not self._trial and time.monotonic() - self._opened_at >= self.reset:
+                self._trial = True
+                return True
+            return False
+
+    def succeeded(self) -> None:
+        with self._lock:
+            self._opened_at, self._trial = None, False
+
+    def failed(self) -> None:
+        with self._lock:
+            self._opened_at, self._trial = time.monotonic(), False
+
+
+_breakers: dict[str, CircuitBreaker] = {}
+_breakers_lock = threading.Lock()
+
+
+def breaker_for(url: str, reset: float) -> CircuitBreaker:
+    """The process-wide breaker of one cluster URL."""
+    with _breakers_lock:
+        breaker = _breakers.get(url)
+        if breaker is None or breaker.reset != reset:
+            breaker = _breakers[url] = CircuitBreaker(reset)
+        return breaker
+
+
+class Unhealthy(SearchUnavailable):
+    """The circuit breaker is open: the cluster failed moments ago and is not asked again yet."""
+
+
+def _is_failure(error: Exception) -> bool:
+    """Errors that mean the cluster misbehaves (down, slow, 5xx), as opposed to a missing index or a bug."""
+    return isinstance(error, UNREACHABLE) or (isinstance(error, ApiError) and error.status_code >= 500)
 
 
 def to_source(doc: ServiceDocument) -> dict[str, Any]:
@@ -177,8 +290,8 @@ def to_source(doc: ServiceDocument) -> dict[str, Any]:
         "id": doc.id,
         "title": doc.title,
         "title_sort": analysis.fold(doc.title),
-        "title_ac": " ".join(analysis.folded(doc.title)),
-        "provider_ac": " ".join(analysis.folded(doc.provider_name)),
+        "title_ac": doc.title,
+        "provider_ac": doc.provider_name,
         "summary": doc.summary,
         "description": doc.description,
         "tags": list(doc.tags),
@@ -252,22 +365,53 @@ def _batches(items: Iterable[Any], size: int = BATCH) -> Iterator[list[Any]]:
 class ElasticsearchBackend(SearchBackend):
     name = "elasticsearch"
 
-    def __init__(self, client: Elasticsearch, alias: str = DEFAULT_ALIAS, fallback: SearchBackend | None = None):
+    def __init__(
+        self,
+        client: Elasticsearch,
+        alias: str = DEFAULT_ALIAS,
+        fallback: SearchBackend | None = None,
+        breaker: CircuitBreaker | None = None,
+    ):
         self.client = client
+        #: The same connections with the longer timeout of bulk loads and scans.
+        self.writer = client.options(request_timeout=WRITE_TIMEOUT)
         self.alias = alias
         self.fallback = fallback
+        self.breaker = breaker or CircuitBreaker()
 
     @classmethod
     def from_settings(cls, fallback: SearchBackend | None = None) -> ElasticsearchBackend:
-        client = make_client(settings.ELASTICSEARCH_URL, getattr(settings, "ELASTICSEARCH_COMPAT_HEADERS", True))
-        return cls(client, getattr(settings, "ELASTICSEARCH_INDEX", DEFAULT_ALIAS), fallback)
+        url = settings.ELASTICSEARCH_URL
+        client = _client(
+            url,
+            getattr(settings, "ELASTICSEARCH_COMPAT_HEADERS", True),
+            float(getattr(settings, "ELASTICSEARCH_READ_TIMEOUT", 2.0)),
+            float(getattr(settings, "ELASTICSEARCH_CONNECT_TIMEOUT", 0.5)),
+        )
+        breaker = breaker_for(url, float(getattr(settings, "ELASTICSEARCH_BREAKER_RESET", 30.0)))
+        return cls(client, getattr(settings, "ELASTICSEARCH_INDEX", DEFAULT_ALIAS), fallback, breaker)
+
+    def guarded(self, call: Callable[[], Any]) -> Any:
+        """Run a request through the circuit breaker; raises Unhealthy without calling when it is open."""
+        if not self.breaker.allow():
+            raise Unhealthy(f"{self.alias}: the search cluster failed recently")
+        try:
+            result = call()
+        except Exception as error:
+            if _is_failure(error):
+                self.breaker.failed()
+            else:
+                self.breaker.succeeded()
+            raise
+        self.breaker.succeeded()
+        return result
 
     # Index lifecycle
 
     def new_index(self) -> str:
         """Create an empty timestamped index with the catalogue mapping and return its name."""
         name = f"{self.alias}-{timezone.now():%Y%m%d%H%M%S%f}"
-        index = Index(name, using=self.client)
+        index = Index(name, using=self.writer)
         index.settings(number_of_shards=1)
         index.document(CatalogueDocument)
         index.create()
@@ -276,15 +420,15 @@ class ElasticsearchBackend(SearchBackend):
     def indices(self) -> dict[str, bool]:
         """Every index of this catalogue, with whether the alias points at it."""
         try:
-            found = self.client.indices.get(index=f"{self.alias}-*", allow_no_indices=True)
+            found = self.writer.indices.get(index=f"{self.alias}-*", allow_no_indices=True)
         except NotFoundError:
             return {}
         return {name: self.alias in (info.get("aliases") or {}) for name, info in found.items()}
 
     def ensure_index(self) -> None:
         """Make sure the alias exists, so a write never auto-creates an index without the mapping."""
-        if not self.client.indices.exists_alias(name=self.alias):
-            self.client.indices.update_aliases(actions=[{"add": {"index": self.new_index(), "alias": self.alias}}])
+        if not self.writer.indices.exists_alias(name=self.alias):
+            self.writer.indices.update_aliases(actions=[{"add": {"index": self.new_index(), "alias": self.alias}}])
 
     def rebuild(self, docs: Iterable[ServiceDocument], progress: Callable[[int], None] | None = None) -> int:
         docs = list(docs)
@@ -298,28 +442,32 @@ class ElasticsearchBackend(SearchBackend):
                 written += len(batch)
                 if progress:
                     progress(written)
-            self.client.indices.refresh(index=name)
+            self.writer.indices.refresh(index=name)
             actions: list[dict[str, Any]] = [
                 {"remove": {"index": old, "alias": self.alias}} for old, aliased in self.indices().items() if aliased
             ]
             actions.append({"add": {"index": name, "alias": self.alias}})
-            self.client.indices.update_aliases(actions=actions)
+            self.writer.indices.update_aliases(actions=actions)
             for orphan in [old for old, aliased in self.indices().items() if not aliased]:
-                self.client.indices.delete(index=orphan, ignore_unavailable=True)
+                self.writer.indices.delete(index=orphan, ignore_unavailable=True)
         except UNREACHABLE as error:
             raise SearchUnavailable(str(error)) from error
         return written
 
     def _bulk(self, index: str, actions: Iterable[dict[str, Any]], refresh: bool = False) -> None:
-        helpers.bulk(self.client, actions, index=index, refresh=refresh, chunk_size=BATCH)
+        helpers.bulk(self.writer, actions, index=index, refresh=refresh, chunk_size=BATCH)
 
     def index(self, docs: Iterable[ServiceDocument]) -> int:
         docs = list(docs)
         if self.fallback is not None:
             self.fallback.index(docs)
-        try:
+
+        def write() -> None:
             self.ensure_index()
             self._bulk(self.alias, ({"_id": str(doc.id), "_source": to_source(doc)} for doc in docs), refresh=True)
+
+        try:
+            self.guarded(write)
         except UNREACHABLE as error:
             raise SearchUnavailable(str(error)) from error
         return len(docs)
@@ -328,24 +476,31 @@ class ElasticsearchBackend(SearchBackend):
         ids = list(ids)
         if self.fallback is not None:
             self.fallback.delete(ids)
-        try:
+
+        def write() -> None:
             self.ensure_index()
             helpers.bulk(
-                self.client,
+                self.writer,
                 ({"_op_type": "delete", "_id": str(i)} for i in ids),
                 index=self.alias,
                 refresh=True,
                 raise_on_error=False,
             )
+
+        try:
+            self.guarded(write)
         except UNREACHABLE as error:
             raise SearchUnavailable(str(error)) from error
 
     def check(self, docs: Iterable[ServiceDocument]) -> Drift:
         expected = {doc.id: to_source(doc) for doc in docs}
-        stored = {
-            int(hit["_id"]): hit["_source"]
-            for hit in helpers.scan(self.client, index=self.alias, query={"query": {"match_all": {}}})
-        }
+        try:
+            stored = {
+                int(hit["_id"]): hit["_source"]
+                for hit in helpers.scan(self.writer, index=self.alias, query={"query": {"match_all": {}}})
+            }
+        except UNREACHABLE as error:
+            raise SearchUnavailable(str(error)) from error
         return Drift(
             missing=sorted(expected.keys() - stored.keys()),
             extra=sorted(stored.keys() - expected.keys()),
@@ -358,19 +513,12 @@ class ElasticsearchBackend(SearchBackend):
         search = Search(using=self.client, index=self.alias)
         words = analysis.query_words(query.q)
         if words:
+            # Every word must match somewhere; the engine stems it, and its synonyms are in the index.
             search = search.query(
                 Q(
                     "bool",
                     must=[
-                        Q(
-                            "bool",
-                            should=[
-                                Q("multi_match", query=alternative, fields=TEXT_FIELDS, fuzziness="AUTO")
-                                for alternative in analysis.alternatives(word)
-                            ],
-                            minimum_should_match=1,
-                        )
-                        for word in words
+                        Q("multi_match", query=word, fields=TEXT_FIELDS, fuzziness=analysis.FUZZINESS) for word in words
                     ],
                 )
             )
@@ -391,8 +539,8 @@ class ElasticsearchBackend(SearchBackend):
 
     def search(self, query: SearchQuery) -> SearchResult:
         try:
-            response = self.build_search(query).execute()
-        except (*UNREACHABLE, ApiError) as error:
+            response = self.guarded(self.build_search(query).execute)
+        except (*UNREACHABLE, ApiError, Unhealthy) as error:
             return self._fall_back("search", error, lambda backend: backend.search(query))
         counts = {
             facet: {
@@ -410,26 +558,26 @@ class ElasticsearchBackend(SearchBackend):
         )
 
     def autocomplete(self, prefix: str, limit: int = 8) -> list[Suggestion]:
-        if not analysis.folded(prefix):
+        if not analysis.autocomplete_words(prefix):
             return []
 
         def matching(field: str) -> Q:
             return Q("multi_match", query=prefix, type="bool_prefix", operator="and", fields=[field + s for s in SAYT])
 
+        services = (
+            Search(using=self.client, index=self.alias)
+            .query(matching("title_ac"))
+            .sort("_score", "title_sort", "id")
+            .source(["title", "url"])
+            .extra(size=limit)
+        )
+        providers = Search(using=self.client, index=self.alias).query(matching("provider_ac")).extra(size=0)
+        providers.aggs.bucket("names", "terms", field="provider_name.raw", size=limit, order={"_key": "asc"})
+        providers.aggs["names"].bucket("url", "top_hits", size=1, _source=["provider_url"])
         try:
-            services = (
-                Search(using=self.client, index=self.alias)
-                .query(matching("title_ac"))
-                .sort("_score", "title_sort", "id")
-                .source(["title", "url"])
-                .extra(size=limit)
-                .execute()
-            )
-            providers = Search(using=self.client, index=self.alias).query(matching("provider_ac")).extra(size=0)
-            providers.aggs.bucket("names", "terms", field="provider_name.raw", size=limit, order={"_key": "asc"})
-            providers.aggs["names"].bucket("url", "top_hits", size=1, _source=["provider_url"])
-            names = providers.execute().to_dict()["aggregations"]["names"]["buckets"]
-        except (*UNREACHABLE, ApiError) as error:
+            services = self.guarded(services.execute)
+            names = self.guarded(providers.execute).to_dict()["aggregations"]["names"]["buckets"]
+        except (*UNREACHABLE, ApiError, Unhealthy) as error:
             return self._fall_back("autocomplete", error, lambda backend: backend.autocomplete(prefix, limit))
         return [
             Suggestion(bucket["key"], "provider", bucket["url"]["hits"]["hits"][0]["_source"].get("provider_url", ""))
@@ -437,7 +585,8 @@ class ElasticsearchBackend(SearchBackend):
         ] + [Suggestion(hit.title, "service", hit.url) for hit in services]
 
     def _fall_back(self, what: str, error: Exception, call: Callable[[SearchBackend], Any]) -> Any:
-        """Answer from the database when the cluster is unreachable, unhealthy (5xx) or has no index yet.
+        """Answer from the database when the cluster is unreachable, slow, unhealthy (5xx or a recent
+        failure: the breaker is open) or has no index yet.
 
         A 4xx other than 404 is a bad request, i.e. a bug: it is raised, not hidden.
         """

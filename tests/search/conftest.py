@@ -1,8 +1,8 @@
 """Search fixtures: the fixture catalogue in both backends.
 
-Elasticsearch: the cluster at ELASTICSEARCH_URL when it is set (a real cluster), otherwise an
-osmem-server started for the session on a free port. In CI (CI=true) a server that cannot be
-started fails the run instead of skipping the Elasticsearch half of the contract.
+Elasticsearch: the cluster at ELASTICSEARCH_URL when it is set, otherwise the real engine node of
+tests/engines/ (OpenSearch 2.19.6, started once for the run). In CI (CI=true) an engine that cannot
+be started fails the run instead of skipping the Elasticsearch half of the contract.
 """
 
 import os
@@ -12,42 +12,34 @@ import pytest
 
 from search.backends.database import DatabaseBackend
 from search.backends.elasticsearch import ElasticsearchBackend, make_client
+from tests.engines.plugin import unavailable
 from tests.search.catalogue import CATALOGUE
 
 
-def _unavailable(reason: str) -> None:
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"Elasticsearch backend not testable in CI: {reason}")
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="session")
-def es_connection():
+def es_connection(request):
     """(url, compat_headers) of the cluster the contract runs against."""
     url = os.environ.get("ELASTICSEARCH_URL")
     if url:
-        yield url, os.environ.get("ELASTICSEARCH_COMPAT_HEADERS", "1").lower() in {"1", "true", "yes", "on"}
-        return
-    try:
-        from osmem_server import OsmemError, OsmemServer
-    except ImportError:
-        _unavailable("osmem-server is not installed (pip install -r requirements-dev.txt)")
-    try:
-        server = OsmemServer.start(japanese=False)
-    except (OsmemError, OSError) as error:
-        _unavailable(f"osmem-server did not start: {error}")
-    yield server.url, False
-    server.close()
+        return url, os.environ.get("ELASTICSEARCH_COMPAT_HEADERS", "1").lower() in {"1", "true", "yes", "on"}
+    # OpenSearch answers 406 to the client's versioned media types: plain JSON (ELASTICSEARCH_COMPAT_HEADERS=0).
+    return request.getfixturevalue("search_engine").url, False
+
+
+@pytest.fixture(autouse=True)
+def _patient_engine_reads(settings):
+    """The shared test machine can be slower than production's 2 s read timeout; test_resilience sets its own."""
+    settings.ELASTICSEARCH_READ_TIMEOUT = 30
 
 
 @pytest.fixture(scope="session")
 def es_client(es_connection):
     url, compat = es_connection
-    client = make_client(url, compat_headers=compat)
+    client = make_client(url, compat_headers=compat, timeout=30)
     try:
         client.info()
     except Exception as error:  # any failure here means "no cluster"
-        _unavailable(f"no Elasticsearch at {url}: {error}")
+        unavailable(f"no Elasticsearch at {url}: {error}")
     return client
 
 

@@ -1,13 +1,18 @@
 """One contract, two backends: the same fixture catalogue, the same ids and the same facet counts.
 
-The Elasticsearch half runs against osmem-server, or the real cluster at ELASTICSEARCH_URL.
+The Elasticsearch half runs against the real engine node of tests/engines/, or the cluster at
+ELASTICSEARCH_URL.
 """
+
+import dataclasses
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from search.api import FACETS, SearchQuery
+from search.backends.database import DatabaseBackend
+from search.backends.elasticsearch import ElasticsearchBackend
 from tests.search.catalogue import CATALOGUE
 
 ALL = frozenset(doc.id for doc in CATALOGUE)
@@ -201,3 +206,39 @@ def test_postgresql_matches_text_with_its_full_text_index(db_catalogue):
     with CaptureQueriesContext(connection) as captured:
         assert set(db_catalogue.search(SearchQuery(q="teatri")).ids) == {1, 2, 3, 37}
     assert any("@@" in q["sql"] and "to_tsquery" in q["sql"] for q in captured.captured_queries)
+
+
+def test_typos_of_synonyms_find_what_the_synonyms_find(db_catalogue, es_catalogue):
+    """Issue 18 item 16: typo tolerance reaches synonyms on both backends."""
+    for backend in (db_catalogue, es_catalogue):
+        teatro = set(run(backend, {"q": "teatro"}).ids)
+        assert teatro == {1, 2, 3, 37}
+        assert set(run(backend, {"q": "recitazione"}).ids) == teatro
+        assert set(run(backend, {"q": "recitazone"}).ids) == teatro, backend.name
+        assert set(run(backend, {"q": "teatr"}).ids) >= teatro, backend.name
+        assert set(run(backend, {"q": "calcetot"}).ids) >= {9, 10, 38}, backend.name
+
+
+@pytest.fixture
+def orto(db, es_client, es_alias):
+    """Both backends holding "Laboratorio dell'orto" next to two other laboratories."""
+    docs = [
+        dataclasses.replace(CATALOGUE[0], id=101, title="Laboratorio dell\u2019orto"),
+        dataclasses.replace(CATALOGUE[0], id=102, title="Laboratorio di ceramica"),
+        dataclasses.replace(CATALOGUE[0], id=103, title="Orto in città"),
+    ]
+    database, engine = DatabaseBackend(), ElasticsearchBackend(es_client, alias=es_alias)
+    for backend in (database, engine):
+        backend.rebuild(docs)
+    return database, engine
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["laboratorio de", "laboratorio dell", "laboratorio dell'", "laboratorio dell'o", "Laboratorio dell\u2019or"],
+)
+def test_autocomplete_keeps_a_name_while_its_article_is_typed(orto, typed):
+    """Issue 18 item 17: the suggestion does not vanish at the article, on either backend."""
+    for backend in orto:
+        labels = [s.label for s in backend.autocomplete(typed) if s.kind == "service"]
+        assert labels == ["Laboratorio dell\u2019orto"], backend.name

@@ -38,13 +38,13 @@ class Command(BaseCommand):
             queued = list(PendingIndexUpdate.objects.values_list("pk", flat=True))
             docs = list(document_source())
             if action == "rebuild":
-                self.rebuild(engine, docs, queued)
+                self.rebuild_index(engine, docs, queued)
             else:
-                self.check(engine, docs)
+                self.check_index(engine, docs)
         except SearchUnavailable as error:
             raise CommandError(f"Server di ricerca non raggiungibile: {error}") from error
 
-    def rebuild(self, engine: SearchBackend, docs, queued: list[int]) -> None:
+    def rebuild_index(self, engine: SearchBackend, docs, queued: list[int]) -> None:
         total = len(docs)
         self.stdout.write(f"Indicizzazione di {total} servizi ({engine.name})")
 
@@ -60,7 +60,8 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Indice ricostruito: {written} servizi."))
 
-    def check(self, engine: SearchBackend, docs) -> None:
+    def check_index(self, engine: SearchBackend, docs) -> None:
+        """Report drift; named so as not to shadow BaseCommand.check (Django's system checks)."""
         drift = engine.check(docs)
         for label, ids in (("mancanti", drift.missing), ("in più", drift.extra), ("non aggiornati", drift.stale)):
             self.stdout.write(f"{label}: {', '.join(map(str, ids)) if ids else '-'}")

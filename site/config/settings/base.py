@@ -163,6 +163,13 @@ TAGGIT_CASE_INSENSITIVE = True
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 # Off for osmem-server and OpenSearch-API servers: the client then sends plain application/json.
 ELASTICSEARCH_COMPAT_HEADERS = env_bool("ELASTICSEARCH_COMPAT_HEADERS", True)
+# Seconds. A search waits at most this long for the cluster, then answers from the database; after a
+# failure the cluster is left alone for ELASTICSEARCH_BREAKER_RESET seconds (search/README.md).
+ELASTICSEARCH_CONNECT_TIMEOUT = float(os.environ.get("ELASTICSEARCH_CONNECT_TIMEOUT", "0.5"))
+ELASTICSEARCH_READ_TIMEOUT = float(os.environ.get("ELASTICSEARCH_READ_TIMEOUT", "2"))
+ELASTICSEARCH_BREAKER_RESET = float(os.environ.get("ELASTICSEARCH_BREAKER_RESET", "30"))
+# The catalogue's alias on the cluster (indices are <alias>-<timestamp>).
+ELASTICSEARCH_INDEX = os.environ.get("ELASTICSEARCH_INDEX", "milano018-catalogue")
 # Every published service as a search document (catalogue_index and the index sync read it).
 SEARCH_DOCUMENT_SOURCE = "catalog.search_sync.service_documents"
 
