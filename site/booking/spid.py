@@ -15,7 +15,7 @@ from booking.validators import normalise_fiscal_code
 
 
 class SpidProvider(SAMLProvider):
-    package = "allauth.socialaccount.providers.saml"  # allauth mounts the URLs of the provider's package
+    package = "booking.lazy_saml"  # allauth mounts the URLs of the provider's package: the SAML stack loads lazily
 
     def extract_uid(self, data) -> str:
         return normalise_fiscal_code(super().extract_uid(data))

@@ -4,8 +4,6 @@ import io
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from pypdf import PdfReader
-from pypdf.errors import PyPdfError
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.it import codicefiscale, iva
 
@@ -50,7 +48,13 @@ def validate_organisation_tax_code(value: str) -> None:
 
 
 def validate_pdf(uploaded) -> None:
-    """Accept only real PDF files up to 10 MB: the content is checked, never the file name."""
+    """Accept only real PDF files up to 10 MB: the content is checked, never the file name.
+
+    pypdf (about 18 MB resident) is imported here, on the first upload, not when a web worker starts.
+    """
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
     if uploaded.size > MAX_ATTACHMENT_BYTES:
         raise ValidationError(
             _("Il file «%(name)s» supera i 10 MB consentiti."), code="too_large", params={"name": uploaded.name}
