@@ -62,7 +62,7 @@ def route_to_specific_child(parent, child_model, request, path_components):
     provider register and a provider hold one page type each, so the specific row is read directly.
     Raises Http404 like Wagtail when no child has the slug.
     """
-    child = child_model.objects.child_of(parent).filter(slug=path_components[0]).first()
+    child = next(iter(child_model.objects.child_of(parent).filter(slug=path_components[0]).order_by()[:1]), None)
     if child is None:
         raise Http404
     child._cached_parent_obj = parent
@@ -89,7 +89,9 @@ class CatalogIndexPage(RoutablePageMixin, BasePage):
     def route(self, request, path_components):
         """The register of providers (and the sheets under it) is routed without reading its page twice."""
         if path_components:
-            index = ProviderIndexPage.objects.child_of(self).filter(slug=path_components[0]).first()
+            index = next(
+                iter(ProviderIndexPage.objects.child_of(self).filter(slug=path_components[0]).order_by()[:1]), None
+            )
             if index is not None:
                 index._cached_parent_obj = self
                 return index.route(request, path_components[1:])
@@ -170,12 +172,18 @@ class ProviderIndexPage(BasePage):
         if len(path_components) >= 2:
             service = (
                 ServicePage.objects.select_related("provider_page")
-                .filter(url_path=f"{self.url_path}{path_components[0]}/{path_components[1]}/", depth=self.depth + 2)
-                .first()
+                .filter(
+                    slug=path_components[1],
+                    depth=self.depth + 2,
+                    path__startswith=self.path,
+                    provider_page__slug=path_components[0],
+                )
+                .order_by()[:1]  # unordered: ordering a select of a hundred columns costs more than the query
             )
+            service = next(iter(service), None)
             provider = service and service.provider_page
             # provider_page is the parent unless the service was moved: then Wagtail's own routing decides.
-            if provider is not None and service.path.startswith(provider.path) and provider.depth == self.depth + 1:
+            if provider is not None and service.path[: -ServicePage.steplen] == provider.path:
                 provider._cached_parent_obj = self
                 service._cached_parent_obj = provider
                 return service.route(request, path_components[2:])
@@ -555,7 +563,7 @@ class ServicePage(RoutablePageMixin, BasePage):
     def provider(self) -> ProviderPage:
         """The provider page; the one routing already read (the parent) when the request came through it."""
         parent = getattr(self, "_cached_parent_obj", None)
-        if isinstance(parent, ProviderPage) and parent.pk == self.provider_page_id:
+        if isinstance(parent, ProviderPage):
             return parent
         return self.provider_page or self.get_parent().specific
 
