@@ -291,6 +291,7 @@ def rate(order: Order, *, actor, overall, quality, punctuality, courtesy, commen
             moderation=Rating.Moderation.PENDING if comment else Rating.Moderation.NONE,
         )
         search_sync.schedule([rating.service_id])
+    ratings_changed()
     return rating
 
 
@@ -303,6 +304,7 @@ def moderate(rating: Rating, *, approve: bool, actor) -> None:
         moderation=status, moderated_by=actor, moderated_at=timezone.now()
     )
     rating.moderation = status
+    ratings_changed()
 
 
 def reply(rating: Rating, *, text: str, actor) -> None:
@@ -313,6 +315,17 @@ def reply(rating: Rating, *, text: str, actor) -> None:
     if not Rating.objects.filter(pk=rating.pk, reply="").update(reply=text, replied_at=timezone.now()):
         raise BookingError(_("Hai già risposto a questo giudizio."))
     rating.reply = text
+    ratings_changed()
+
+
+def ratings_changed(**kwargs) -> None:
+    """Drop the service pages' cached ratings (they are cached with the sheet, see `service_ratings`).
+
+    Called after every change made here with `update()`, and connected to Rating's post_save and post_delete.
+    """
+    from theme.chrome_cache import invalidate
+
+    invalidate()
 
 
 def rating_summary(service_id: int) -> dict:
