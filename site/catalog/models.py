@@ -69,6 +69,30 @@ def route_to_specific_child(parent, child_model, request, path_components):
     return child.route(request, path_components[1:])
 
 
+def service_under(ancestor, slugs: list[str]):
+    """The service page at `ancestor`'s url + slugs, its provider page joined, in one query; None otherwise.
+
+    `slugs` ends with the provider's and the service's slug. None when there is no such service or
+    when its provider_page is not its parent (a service moved under another provider): the caller then
+    lets Wagtail's own routing decide. The result's and its provider's parent are set for routing.
+    """
+    found = (
+        ServicePage.objects.select_related("provider_page")
+        .filter(slug=slugs[-1], depth=ancestor.depth + len(slugs), path__startswith=ancestor.path)
+        .order_by()[:1]  # unordered: ordering a select of a hundred columns costs more than the query itself
+    )
+    service = next(iter(found), None)
+    provider = service and service.provider_page
+    if (
+        provider is None
+        or service.url_path != ancestor.url_path + "".join(f"{slug}/" for slug in slugs)
+        or service.path[: -ServicePage.steplen] != provider.path
+    ):
+        return None
+    service._cached_parent_obj = provider
+    return service
+
+
 class CatalogIndexPage(RoutablePageMixin, BasePage):
     intro = models.TextField(_("introduzione"), blank=True)
 
@@ -87,7 +111,14 @@ class CatalogIndexPage(RoutablePageMixin, BasePage):
         return context
 
     def route(self, request, path_components):
-        """The register of providers (and the sheets under it) is routed without reading its page twice."""
+        """A service sheet (enti/<provider>/<service>/...) is routed with its provider in one query.
+
+        The register of providers is routed without reading its page twice.
+        """
+        if len(path_components) >= 3:
+            service = service_under(self, path_components[:3])
+            if service is not None:
+                return service.route(request, path_components[3:])
         if path_components:
             index = next(
                 iter(ProviderIndexPage.objects.child_of(self).filter(slug=path_components[0]).order_by()[:1]), None
@@ -170,22 +201,9 @@ class ProviderIndexPage(BasePage):
     def route(self, request, path_components):
         """Provider pages are routed in one query, and a service sheet with its provider in one query too."""
         if len(path_components) >= 2:
-            service = (
-                ServicePage.objects.select_related("provider_page")
-                .filter(
-                    slug=path_components[1],
-                    depth=self.depth + 2,
-                    path__startswith=self.path,
-                    provider_page__slug=path_components[0],
-                )
-                .order_by()[:1]  # unordered: ordering a select of a hundred columns costs more than the query
-            )
-            service = next(iter(service), None)
-            provider = service and service.provider_page
-            # provider_page is the parent unless the service was moved: then Wagtail's own routing decides.
-            if provider is not None and service.path[: -ServicePage.steplen] == provider.path:
-                provider._cached_parent_obj = self
-                service._cached_parent_obj = provider
+            service = service_under(self, path_components[:2])
+            if service is not None:
+                service.provider_page._cached_parent_obj = self
                 return service.route(request, path_components[2:])
         if path_components:
             return route_to_specific_child(self, ProviderPage, request, path_components)
