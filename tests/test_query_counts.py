@@ -9,11 +9,12 @@ emptied, so cached fragments (menu, footer, the service sheet) are rebuilt insid
 import datetime
 
 import pytest
+import wagtail_factories
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from catalog.constants import Category
+from catalog.constants import Category, DocumentKind
 from catalog.models import (
     ProviderDocument,
     ProviderOffice,
@@ -253,16 +254,10 @@ def provider_page(home_page):
         for n in numbers(count):
             catalog.service(provider, title=f"Corso {n}", slug=f"corso-{n}")
             ProviderOffice.objects.create(page=provider, address=f"Via Padova {n}", municipio=2)
-            document = catalog_document(n)
-            ProviderDocument.objects.create(page=provider, kind="statute", document=document)
+            document = wagtail_factories.DocumentFactory(title=f"Certificazione {n}")
+            ProviderDocument.objects.create(page=provider, kind=DocumentKind.CERTIFICATION, document=document)
 
     return provider.url, grow
-
-
-def catalog_document(n):
-    import wagtail_factories
-
-    return wagtail_factories.DocumentFactory(title=f"Statuto {n}")
 
 
 def service_page(home_page):

@@ -136,3 +136,18 @@ def test_a_service_moved_under_another_provider_is_still_found_under_its_new_add
     old_address = client.get("/catalogo/enti/ente-uno/teatro/")
     assert old_address.status_code == 301
     assert old_address["Location"] == "/catalogo/enti/ente-due/teatro/"
+
+
+def test_a_cached_sheet_costs_six_queries_routing_included(client, service, django_assert_max_num_queries):
+    SiteSettings.for_site(Site.objects.get())
+    client.get(service.url)
+    # site, home page, the service with its provider, view restrictions (2), breadcrumbs
+    with django_assert_max_num_queries(6):
+        assert client.get(service.url).status_code == 200
+
+
+def test_a_draft_sheet_is_not_found_and_its_print_view_neither(client, service):
+    service.unpublish()
+
+    assert client.get(service.url).status_code == 404
+    assert client.get(service.url + "stampa/").status_code == 404
