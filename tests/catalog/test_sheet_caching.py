@@ -10,7 +10,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from wagtail.models import Site
 
-from booking.marketplace import rating_summary
 from catalog.models import ServiceActivity
 from home.models import SiteSettings
 from tests.booking.factories import GuardianFactory
@@ -90,12 +89,6 @@ def test_published_change_shows_at_once_despite_the_cached_sheet(client, service
     service.save_revision().publish()
 
     assert "Commedia dell&#x27;arte" in client.get(service.url).content.decode()
-
-
-def test_ratings_stay_live_outside_the_cached_sheet(client, service):
-    client.get(service.url)
-    assert rating_summary(service.pk)["count"] == 0
-    assert "Non ci sono ancora giudizi" in client.get(service.url).content.decode()
 
 
 def test_provider_page_lists_twelve_services_per_page(client, tree):
