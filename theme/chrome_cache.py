@@ -16,9 +16,13 @@ GENERATION_KEY = "m018:chrome:generation"
 FRAGMENT_TIMEOUT = 60 * 60
 
 
+def generation() -> str:
+    """The current generation: it changes whenever a page or a footer source changes (see `connect_signals`)."""
+    return cache.get_or_set(GENERATION_KEY, lambda: uuid4().hex, None)
+
+
 def fragment_key(name: str, site: Site | None) -> str:
-    generation = cache.get_or_set(GENERATION_KEY, lambda: uuid4().hex, None)
-    return f"m018:chrome:{generation}:{name}:{site.pk if site else 0}:{get_language()}"
+    return f"m018:chrome:{generation()}:{name}:{site.pk if site else 0}:{get_language()}"
 
 
 def invalidate(**kwargs) -> None:

@@ -337,6 +337,7 @@ def rate(order: Order, *, actor, overall, quality, punctuality, courtesy, commen
             moderation=Rating.Moderation.PENDING if comment else Rating.Moderation.NONE,
         )
         search_sync.schedule([rating.service_id])
+    ratings_changed()
     return rating
 
 
@@ -352,6 +353,7 @@ def moderate(rating: Rating, *, approve: bool, actor) -> None:
             raise BookingError(_("Questo commento è già stato moderato."), code="booking.rating_moderated")
         log_action(actor, f"booking.rating.{status}", rating, from_state=Rating.Moderation.PENDING, to_state=status)
     rating.moderation = status
+    ratings_changed()
 
 
 def reply(rating: Rating, *, text: str, actor) -> None:
@@ -362,6 +364,17 @@ def reply(rating: Rating, *, text: str, actor) -> None:
     if not Rating.objects.filter(pk=rating.pk, reply="").update(reply=text, replied_at=timezone.now()):
         raise BookingError(_("Hai già risposto a questo giudizio."), code="booking.reply_given")
     rating.reply = text
+    ratings_changed()
+
+
+def ratings_changed(**kwargs) -> None:
+    """Drop the service pages' cached ratings (they are cached with the sheet, see `service_ratings`).
+
+    Called after every change made here with `update()`, and connected to Rating's post_save and post_delete.
+    """
+    from theme.chrome_cache import invalidate
+
+    invalidate()
 
 
 def rating_summary(service_id: int) -> dict:

@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.http import Http404
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -55,6 +56,44 @@ def live_services():
     )
 
 
+def route_to_specific_child(parent, child_model, request, path_components):
+    """Route one level down when every child is a `child_model`: one query instead of Wagtail's two.
+
+    Wagtail's `Page.route` reads the child as a plain Page, then again as its specific class; the
+    provider register and a provider hold one page type each, so the specific row is read directly.
+    Raises Http404 like Wagtail when no child has the slug.
+    """
+    child = next(iter(child_model.objects.child_of(parent).filter(slug=path_components[0]).order_by()[:1]), None)
+    if child is None:
+        raise Http404
+    child._cached_parent_obj = parent
+    return child.route(request, path_components[1:])
+
+
+def service_under(ancestor, slugs: list[str]):
+    """The service page at `ancestor`'s url + slugs, its provider page joined, in one query; None otherwise.
+
+    `slugs` ends with the provider's and the service's slug. None when there is no such service or
+    when its provider_page is not its parent (a service moved under another provider): the caller then
+    lets Wagtail's own routing decide. The result's and its provider's parent are set for routing.
+    """
+    found = (
+        ServicePage.objects.select_related("provider_page")
+        .filter(slug=slugs[-1], depth=ancestor.depth + len(slugs), path__startswith=ancestor.path)
+        .order_by()[:1]  # unordered: ordering a select of a hundred columns costs more than the query itself
+    )
+    service = next(iter(found), None)
+    provider = service and service.provider_page
+    if (
+        provider is None
+        or service.url_path != ancestor.url_path + "".join(f"{slug}/" for slug in slugs)
+        or service.path[: -ServicePage.steplen] != provider.path
+    ):
+        return None
+    service._cached_parent_obj = provider
+    return service
+
+
 class CatalogIndexPage(RoutablePageMixin, BasePage):
     intro = models.TextField(_("introduzione"), blank=True)
 
@@ -71,6 +110,24 @@ class CatalogIndexPage(RoutablePageMixin, BasePage):
         context["categories"] = CategoryPage.objects.child_of(self).live().public()
         context["provider_index"] = ProviderIndexPage.objects.child_of(self).live().public().first()
         return context
+
+    def route(self, request, path_components):
+        """A service sheet (enti/<provider>/<service>/...) is routed with its provider in one query.
+
+        The register of providers is routed without reading its page twice.
+        """
+        if len(path_components) >= 3:
+            service = service_under(self, path_components[:3])
+            if service is not None:
+                return service.route(request, path_components[3:])
+        if path_components:
+            index = next(
+                iter(ProviderIndexPage.objects.child_of(self).filter(slug=path_components[0]).order_by()[:1]), None
+            )
+            if index is not None:
+                index._cached_parent_obj = self
+                return index.route(request, path_components[1:])
+        return super().route(request, path_components)
 
     @path("cerca/", name="search")
     def search_view(self, request):
@@ -138,6 +195,17 @@ class ProviderIndexPage(BasePage):
         providers = ProviderPage.objects.child_of(self).live().public().order_by("title")
         context["providers"] = Paginator(providers, 30).get_page(request.GET.get("pagina"))
         return context
+
+    def route(self, request, path_components):
+        """Provider pages are routed in one query, and a service sheet with its provider in one query too."""
+        if len(path_components) >= 2:
+            service = service_under(self, path_components[:2])
+            if service is not None:
+                service.provider_page._cached_parent_obj = self
+                return service.route(request, path_components[2:])
+        if path_components:
+            return route_to_specific_child(self, ProviderPage, request, path_components)
+        return super().route(request, path_components)
 
 
 class ProviderPageForm(WagtailAdminPageForm):
@@ -250,14 +318,26 @@ class ProviderPage(BasePage):
     def category_labels(self) -> list[str]:
         return [row.get_category_display() for row in self.categories.all()]
 
+    #: Services per page of the Scheda Ente (`?pagina=`): a provider may offer fifty.
+    services_per_page = 12
+
     def live_services(self):
         return live_services().child_of(self)
 
     def get_context(self, request, *args, **kwargs):
+        """`services`: a Paginator page of `services_per_page` live services (`?pagina=`, out of range: the last)."""
         context = super().get_context(request, *args, **kwargs)
-        context["services"] = self.live_services()
+        context["services"] = Paginator(self.live_services(), self.services_per_page).get_page(
+            request.GET.get("pagina")
+        )
         context["documents"] = self.documents.select_related("document")
+        context["offices"] = list(self.offices.all())
         return context
+
+    def route(self, request, path_components):
+        if path_components:
+            return route_to_specific_child(self, ServicePage, request, path_components)
+        return super().route(request, path_components)
 
 
 class ProviderCategory(models.Model):
@@ -520,7 +600,40 @@ class ServicePage(RoutablePageMixin, BasePage):
         return f"€ {amount} {self.get_price_unit_display()}".strip()
 
     def provider(self) -> ProviderPage:
+        """The provider page; the one routing already read (the parent) when the request came through it."""
+        parent = getattr(self, "_cached_parent_obj", None)
+        if isinstance(parent, ProviderPage):
+            return parent
         return self.provider_page or self.get_parent().specific
+
+    #: Seconds a rendered sheet fragment is kept; any page change starts a new generation before that.
+    SHEET_CACHE_SECONDS = 600
+    #: The child relations the sheet shows, read once each by `prefetch_sheet`.
+    SHEET_RELATIONS = ("activities", "locations", "served_municipi", "price_tiers", "contact_hours", "sessions")
+
+    def prefetch_sheet(self) -> None:
+        """Read every child relation of the sheet in one query each, whatever the number of rows.
+
+        Relations held in memory (a preview of unsaved changes) are left alone, so the preview shows them.
+        """
+        if self.pk is None or getattr(self, "_sheet_prefetched", False):
+            return
+        self._sheet_prefetched = True
+        deferred = getattr(self, "_cluster_related_objects", {})
+        lookups = [name for name in self.SHEET_RELATIONS if name not in deferred]
+        if "images" not in deferred:
+            images = ServiceImage.objects.select_related("image").prefetch_related("image__renditions")
+            lookups.append(Prefetch("images", queryset=images))
+        prefetch_related_objects([self], *lookups)
+
+    def with_sheet_prefetched(self) -> "ServicePage":
+        """This page, its sheet's child relations read (for the template, inside its cached fragments)."""
+        self.prefetch_sheet()
+        return self
+
+    def challenges_served(self):
+        """The live, public challenges the service addresses, by number (read when the sheet is rendered)."""
+        return self.challenges.live().public().order_by("number")
 
     def json_ld(self, request=None) -> str:
         """schema.org Service with its Offer, escaped for a <script> element."""
@@ -556,14 +669,19 @@ class ServicePage(RoutablePageMixin, BasePage):
         return mark_safe(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
     def get_context(self, request, *args, **kwargs):
+        """The sheet's context. Nothing here reads the database but the provider (usually the routed parent):
+
+        the template reads the child relations inside fragments cached per page state, language and
+        site-wide page generation (`theme.chrome_cache.generation`), so a cached sheet costs no query.
+        """
         from catalog.radar import radar_chart
+        from theme.chrome_cache import generation
 
         context = super().get_context(request, *args, **kwargs)
         context["provider"] = self.provider()
         context["descriptors"] = self.descriptors()
         context["radar"] = radar_chart([(str(d["label"]), d["score"]) for d in self.descriptors()])
-        context["challenges_served"] = self.challenges.live().public().order_by("number")
-        context["images"] = self.images.select_related("image")
+        context["sheet_generation"] = generation()
         return context
 
     @path("stampa/", name="print")

@@ -22,8 +22,25 @@ class HeadingBlock(blocks.StructBlock):
         preview_value = {"text": "Le azioni del progetto", "level": "h2"}
 
 
+class RenditionsImageChooserBlock(ImageChooserBlock):
+    """An image chooser whose images come with their renditions: a body with many images costs two queries.
+
+    Wagtail's chooser reads the images of a StreamField in one query, then each `{% image %}` reads its
+    rendition (one query per image). Migrations see Wagtail's own block (same stored value, same form).
+    """
+
+    def bulk_to_python(self, values):
+        ids = list(values)
+        images = self.model_class.objects.prefetch_renditions().in_bulk([pk for pk in ids if pk is not None])
+        return [images.get(pk) for pk in ids]
+
+    def deconstruct(self):
+        _path, args, kwargs = super().deconstruct()
+        return "wagtail.images.blocks.ImageChooserBlock", args, kwargs
+
+
 class ImageBlock(blocks.StructBlock):
-    image = ImageChooserBlock(label=_("Immagine"))
+    image = RenditionsImageChooserBlock(label=_("Immagine"))
     alt_text = blocks.CharBlock(
         label=_("Testo alternativo"),
         required=False,

@@ -104,6 +104,20 @@ class HomePage(BasePage):
         """The live index pages under the home page, by app label ("news", "challenges", "hubs", ...)."""
         return {page.specific_class._meta.app_label: page for page in self.get_children().live().public()}
 
+    def route(self, request, path_components):
+        """The service sheet, the page families open most, is found with its provider in one query.
+
+        A sheet lives four levels down (catalogue / providers / provider / service); anything else, or a
+        sheet that does not match, goes through Wagtail's routing level by level.
+        """
+        if len(path_components) >= 4:
+            from catalog.models import service_under
+
+            service = service_under(self, path_components[:4])
+            if service is not None:
+                return service.route(request, path_components[4:])
+        return super().route(request, path_components)
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context.update(

@@ -52,7 +52,30 @@ def as_input(field):
 
 @register.inclusion_tag("booking/includes/service_booking.html", takes_context=True)
 def service_booking(context, service) -> dict:
-    """The service page's «Richiedi il servizio» / «Aggiungi alla selezione» buttons and its ratings."""
+    """The service page's «Richiedi il servizio» / «Aggiungi alla selezione» buttons.
+
+    Only a signed-in family gets the POST form (and so a CSRF token). An anonymous visitor must sign in
+    before adding anything, so «Aggiungi alla selezione» is a link to the sign-in page that comes back to
+    this sheet: the page then sets no cookie and CacheHeadersMiddleware can send it `public`.
+    """
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    signed_in = bool(user and user.is_authenticated)
+    return {
+        "service": service,
+        "signed_in": signed_in,
+        "service_path": request.path if request else service.url,
+        "csrf_token": context.get("csrf_token") if signed_in else None,
+    }
+
+
+@register.inclusion_tag("booking/includes/service_ratings.html")
+def service_ratings(service) -> dict:
+    """The families' ratings of a service (averages and approved comments), the same for every visitor.
+
+    The service page caches this section with its sheet: `booking.marketplace` starts a new cache
+    generation whenever a rating is given, moderated or answered.
+    """
     from booking.marketplace import rating_summary
 
-    return {"service": service, "csrf_token": context.get("csrf_token"), "ratings": rating_summary(service.pk)}
+    return {"ratings": rating_summary(service.pk)}

@@ -1,0 +1,345 @@
+"""Every page type reads the database a fixed number of times, whatever the number of rows it shows.
+
+Each case builds a page with its related rows (services, venues, news, windows, hours...) at 1, counts
+the queries of an anonymous visit, grows the rows to 30 and counts again: the count must not grow.
+The visit is counted cold: the page is fetched once (images get their renditions), then the cache is
+emptied, so cached fragments (menu, footer, the service sheet) are rebuilt inside the count.
+"""
+
+import datetime
+
+import pytest
+import wagtail_factories
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from catalog.constants import Category, DocumentKind
+from catalog.models import (
+    ProviderDocument,
+    ProviderOffice,
+    ServiceActivity,
+    ServiceContactHours,
+    ServiceImage,
+    ServiceLocation,
+    ServiceMunicipio,
+    ServicePriceTier,
+    ServiceSession,
+)
+from search import sync
+from tests.calls import factories as calls
+from tests.catalog import factories as catalog
+from tests.challenges import factories as challenges
+from tests.home import factories as home_factories
+from tests.hubs import factories as hubs
+from tests.news import factories as news
+
+pytestmark = pytest.mark.django_db
+
+FEW, MANY = 1, 30
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def count_queries(client, url: str) -> int:
+    """Queries of one anonymous GET of `url` with an empty cache (after a warm-up GET)."""
+    assert client.get(url).status_code == 200
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+def counter(start=0):
+    """Numbers from `start` on, so rows added in two rounds get distinct slugs."""
+    state = {"next": start}
+
+    def take(count):
+        first = state["next"]
+        state["next"] += count
+        return range(first, first + count)
+
+    return take
+
+
+# Each case: (home page) -> (url, grow) where grow(count) adds `count` related rows to what the url shows.
+
+
+def home(home_page):
+    index, hub_index, challenge_index = (
+        news.news_index(home_page),
+        hubs.hub_index(home_page),
+        challenges.challenge_index(home_page),
+    )
+    numbers = counter(1)
+    total = {"rows": 0}
+
+    def grow(count):
+        total["rows"] += count
+        for n in numbers(count):
+            news.news(index, f"notizia-{n}", image=home_factories.ImageFactory(), tags=[f"tema{n}"])
+            hubs.hub(hub_index, f"hub-{n}", intervals=2)
+            challenges.challenge(challenge_index, n)
+        home_factories.steps_and_categories(home_page, total["rows"])
+
+    return "/", grow
+
+
+def content_page(home_page):
+    page = home_factories.content_page(home_page, "progetto")
+    numbers = counter()
+
+    def grow(count):
+        for n in numbers(count):
+            page.add_child(
+                instance=home_factories.ContentPage(title=f"Sottopagina {n}", slug=f"sotto-{n}", intro="Sotto.")
+            )
+            page.body.append(("paragraph", f"<p>Paragrafo {n}.</p>"))
+            page.body.append(("image", {"image": home_factories.ImageFactory(), "alt_text": f"Foto {n}"}))
+        page.save()
+
+    return page.url, grow
+
+
+def wellbeing_dimensions(home_page):
+    page = home_factories.dimensions_page(home_page)
+    index = challenges.challenge_index(home_page)
+    numbers = counter(1)
+
+    def grow(count):
+        for n in numbers(count):
+            challenges.challenge(index, n, dimensions=[home_factories.WellbeingDimensionFactory(number=n)])
+
+    return page.url, grow
+
+
+def challenge_index(home_page):
+    index = challenges.challenge_index(home_page)
+    home_factories.dimensions_page(home_page)
+    numbers = counter(1)
+
+    def grow(count):
+        for n in numbers(count):
+            dimensions = [home_factories.WellbeingDimensionFactory(number=100 + n)]
+            challenges.challenge(index, n, dimensions=dimensions)
+
+    return index.url, grow
+
+
+def challenge_page(home_page):
+    index = challenges.challenge_index(home_page)
+    home_factories.dimensions_page(home_page)
+    challenge = challenges.challenge(index, 1)
+    _catalog, _categories, provider_index = catalog.catalog_tree(home_page)
+    provider = catalog.provider(provider_index)
+    numbers = counter(1)
+
+    def grow(count):
+        for n in numbers(count):
+            challenge.dimensions.add(home_factories.WellbeingDimensionFactory(number=n))
+            service = catalog.service(provider, title=f"Servizio {n}", slug=f"servizio-{n}")
+            service.challenges.add(challenge)
+            service.save()
+        challenge.save()
+
+    return challenge.url, grow
+
+
+def news_index(home_page):
+    index = news.news_index(home_page)
+    numbers = counter()
+
+    def grow(count):
+        for n in numbers(count):
+            news.news(index, f"notizia-{n}", image=home_factories.ImageFactory(), tags=[f"tema{n}", "comune"])
+
+    return index.url, grow
+
+
+def news_page(home_page):
+    page = news.news(news.news_index(home_page), "graduatoria", image=home_factories.ImageFactory())
+    numbers = counter()
+
+    def grow(count):
+        page.tags.add(*[f"tema{n}" for n in numbers(count)])
+        page.save()
+
+    return page.url, grow
+
+
+def hub_index(home_page):
+    index = hubs.hub_index(home_page)
+    numbers = counter()
+
+    def grow(count):
+        for n in numbers(count):
+            hubs.hub(index, f"hub-{n}", intervals=3, municipio=n % 9 + 1)
+
+    return index.url, grow
+
+
+def hub_page(home_page):
+    index = hubs.hub_index(home_page)
+    state = {"intervals": 0, "page": None}
+
+    def grow(count):
+        state["intervals"] += count
+        if state["page"] is not None:
+            state["page"].delete()
+        state["page"] = hubs.hub(index, "niguarda", intervals=state["intervals"])
+
+    grow(0)
+    return "/hub/niguarda/", grow
+
+
+def call_index(home_page):
+    index = calls.call_index(home_page)
+    numbers = counter()
+
+    def grow(count):
+        for n in numbers(count):
+            calls.call(index, f"avviso-{n}", windows=2, documents=1)
+
+    return index.url, grow
+
+
+def call_page(home_page):
+    index = calls.call_index(home_page)
+    state = {"rows": 0, "page": None}
+
+    def grow(count):
+        state["rows"] += count
+        if state["page"] is not None:
+            state["page"].delete()
+        state["page"] = calls.call(index, "voucher", windows=state["rows"], documents=state["rows"])
+
+    grow(0)
+    return "/avvisi/voucher/", grow
+
+
+def catalogue_index(home_page):
+    catalogue, _categories, provider_index = catalog.catalog_tree(home_page)
+    numbers = counter(1)
+
+    def grow(count):
+        for n in numbers(count):
+            provider = catalog.provider(provider_index, f"Ente {n}", number=n)
+            catalog.service(provider, title=f"Servizio {n}", slug=f"servizio-{n}")
+
+    return catalogue.url, grow
+
+
+def category_page(home_page):
+    _catalogue, categories, provider_index = catalog.catalog_tree(home_page)
+    provider = catalog.provider(provider_index)
+    numbers = counter()
+
+    def grow(count):
+        pages = [catalog.service(provider, title=f"Corso {n}", slug=f"corso-{n}") for n in numbers(count)]
+        sync.update(page.pk for page in pages)
+
+    return categories[Category.ARTE].url, grow
+
+
+def provider_page(home_page):
+    _catalogue, _categories, provider_index = catalog.catalog_tree(home_page)
+    provider = catalog.provider(provider_index)
+    numbers = counter()
+
+    def grow(count):
+        for n in numbers(count):
+            catalog.service(provider, title=f"Corso {n}", slug=f"corso-{n}")
+            ProviderOffice.objects.create(page=provider, address=f"Via Padova {n}", municipio=2)
+            document = wagtail_factories.DocumentFactory(title=f"Certificazione {n}")
+            ProviderDocument.objects.create(page=provider, kind=DocumentKind.CERTIFICATION, document=document)
+
+    return provider.url, grow
+
+
+def service_page(home_page):
+    _catalogue, _categories, provider_index = catalog.catalog_tree(home_page)
+    provider = catalog.provider(provider_index)
+    service = catalog.service(provider)
+    challenge_index = challenges.challenge_index(home_page)
+    service.served_municipi.all().delete()
+    numbers = counter(1)
+
+    def grow(count):
+        for n in numbers(count):
+            ServiceActivity.objects.create(page=service, name=f"Attività {n}")
+            ServiceLocation.objects.create(page=service, address=f"Via Ripamonti {n}", municipio=5)
+            ServicePriceTier.objects.create(
+                page=service, min_participants=n, max_participants=n + 1, price_per_participant=20
+            )
+            ServiceContactHours.objects.create(
+                page=service, weekday=n % 7, opens=datetime.time(n % 12 + 8), closes=datetime.time(n % 12 + 8, 45)
+            )
+            ServiceSession.objects.create(
+                page=service, weekday=n % 7, start_time=datetime.time(n % 12 + 8), end_time=datetime.time(n % 12 + 9)
+            )
+            ServiceImage.objects.create(page=service, image=home_factories.ImageFactory(), caption=f"Foto {n}")
+            if n <= 9:
+                ServiceMunicipio.objects.create(page=service, municipio=n)
+            service.challenges.add(challenges.challenge(challenge_index, n))
+            service.tags.add(f"etichetta{n}")
+        service.save()
+
+    return service.url, grow
+
+
+def site_search(home_page):
+    index = news.news_index(home_page)
+    numbers = counter()
+
+    def grow(count):
+        for n in numbers(count):
+            news.news(index, f"benessere-{n}", title=f"Benessere in città {n}")
+
+    return "/cerca/?q=benessere", grow
+
+
+def api_list(home_page):
+    _catalogue, _categories, provider_index = catalog.catalog_tree(home_page)
+    provider = catalog.provider(provider_index)
+    numbers = counter()
+
+    def grow(count):
+        pages = [catalog.service(provider, title=f"Teatro {n}", slug=f"teatro-{n}") for n in numbers(count)]
+        sync.update(page.pk for page in pages)
+
+    return "/api/v1/services/?q=teatro", grow
+
+
+CASES = [
+    home,
+    content_page,
+    wellbeing_dimensions,
+    challenge_index,
+    challenge_page,
+    news_index,
+    news_page,
+    hub_index,
+    hub_page,
+    call_index,
+    call_page,
+    catalogue_index,
+    category_page,
+    provider_page,
+    service_page,
+    site_search,
+    api_list,
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.__name__ for case in CASES])
+def test_page_queries_do_not_grow_with_its_related_rows(client, home_page, case):
+    url, grow = case(home_page)
+    grow(FEW)
+    few = count_queries(client, url)
+    grow(MANY - FEW)
+    many = count_queries(client, url)
+    assert many <= few, f"{url}: {few} queries with {FEW} related row, {many} with {MANY}"
