@@ -40,12 +40,6 @@ class DetailForm(HoneypotMixin):
         super().__init__(*args, **kwargs)
         self.fields["reason"].choices = [(reason.value, reason.label) for reason in reasons]
 
-    def clean(self):
-        data = super().clean()
-        if not data.get("reason") and not data.get("comment", "").strip():
-            raise forms.ValidationError(_("Scegli un motivo o scrivi un commento."))
-        return data
-
 
 class AccessibilityFeedbackForm(HoneypotMixin, forms.ModelForm):
     class Meta:
