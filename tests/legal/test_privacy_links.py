@@ -47,7 +47,7 @@ def data_forms(html: str) -> list:
 
 @pytest.fixture
 def site(legal_pages):
-    provider, service, staff = service_setup(legal_pages)
+    _provider, service, staff = service_setup(legal_pages)
     child = ChildFactory()
     request = make_request(service, child=child)
     order = accepted_order(service, staff, price="0.00", child=child)
