@@ -104,3 +104,19 @@ def test_footer_links_every_legal_page(client, legal_pages):
     small_prints = html.split('class="it-footer-small-prints', 1)[1]
     for title in ("Dichiarazione di accessibilità", "Privacy", "Informativa sui cookie"):
         assert f">{title}</a>" in small_prints
+
+
+def test_demo_replaces_the_earlier_plain_accessibility_page_only_if_nobody_edited_it(home_page):
+    from io import StringIO
+
+    from legal import demo
+
+    old = ContentPage(title="Dichiarazione di accessibilità", slug="accessibilita")
+    home_page.add_child(instance=old)
+    old.save_revision().publish()
+
+    demo.load(StringIO())
+
+    statement = AccessibilityStatementPage.objects.get()
+    assert statement.slug == "accessibilita"
+    assert not ContentPage.objects.filter(pk=old.pk).exists()
