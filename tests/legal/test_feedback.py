@@ -148,3 +148,14 @@ def test_report_needs_the_view_permission(client, info_page, django_user_model):
     editor = django_user_model.objects.get(pk=editor.pk)
     client.force_login(editor)
     assert client.get(reverse("legal_feedback_report")).status_code == 200
+
+
+def test_city_editors_see_the_report_and_the_accessibility_reports(client, django_user_model, legal_pages):
+    from django.contrib.auth.models import Group
+
+    editor = django_user_model.objects.create_user("redazione", password="x", is_staff=True)
+    editor.groups.add(Group.objects.get(name="Redazione del Comune"))
+    client.force_login(editor)
+
+    assert client.get(reverse("legal_feedback_report")).status_code == 200
+    assert client.get(reverse("accessibility_feedback:index")).status_code == 200
