@@ -9,6 +9,7 @@ from wagtail.models import Page, Revision, Site
 
 from home.demo import DEMO_ACCOUNTS
 from home.models import HomePage, SiteSettings
+from legal.models import AccessibilityStatementPage, PrivacyNoticePage
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +30,7 @@ def test_load_demo_twice_changes_nothing(media_root_tmp):
     assert pages > 10
 
 
-def test_load_demo_builds_the_site_the_run_script_serves(media_root_tmp):
+def test_load_demo_builds_the_site_the_run_script_serves(media_root_tmp, client):
     call_command("load_demo", stdout=StringIO())
 
     site = Site.objects.get(is_default_site=True)
@@ -38,8 +39,16 @@ def test_load_demo_builds_the_site_the_run_script_serves(media_root_tmp):
     assert [c.code for c in home.categories.all()] == ["sport", "arte", "stem", "salute", "scuola-plus"]
     assert home.steps.count() == 5
     settings = SiteSettings.for_site(site)
-    assert settings.accessibility_page.title == "Dichiarazione di accessibilità"
+    assert settings.accessibility_page.specific_class is AccessibilityStatementPage
     assert not settings.privacy_page.show_in_menus
+    assert settings.privacy_page.get_children().type(PrivacyNoticePage).count() == 5
+    assert settings.cookie_page.title == "Informativa sui cookie"
+    # The voucher call's outcome and spending period, on the home page and on the project page.
+    for url in ("/", "/progetto/"):
+        text = " ".join(client.get(url).content.decode().split())
+        for fact in ("14 ottobre 2022", "5.006 domande ammesse e finanziate", "2.100.000 euro", "18 ottobre 2022"):
+            assert fact in text, (url, fact)
+        assert "da ottobre 2022 fino al 31 luglio 2023" in text, url
     for username, *_, groups in DEMO_ACCOUNTS:
         user = apps.get_model("auth", "User").objects.get(username=username)
         assert set(groups) <= set(user.groups.values_list("name", flat=True))

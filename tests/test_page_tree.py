@@ -10,9 +10,10 @@ from catalog.models import CatalogIndexPage, CategoryPage, ProviderIndexPage, Pr
 from challenges.models import ChallengeIndexPage, ChallengePage
 from home.models import ContentPage, HomePage, PartnersPage, WellbeingDimensionsPage
 from hubs.models import HubIndexPage, HubPage
+from legal.models import AccessibilityStatementPage, PrivacyNoticePage
 from news.models import NewsIndexPage, NewsPage
 
-PROJECT_APPS = {"home", "challenges", "news", "hubs", "calls", "catalog"}
+PROJECT_APPS = {"home", "challenges", "news", "hubs", "calls", "catalog", "legal"}
 
 # page type -> the page types it may have as children
 CHILDREN = {
@@ -25,8 +26,12 @@ CHILDREN = {
         HubIndexPage,
         CallIndexPage,
         CatalogIndexPage,
+        PrivacyNoticePage,
+        AccessibilityStatementPage,
     },
-    ContentPage: {ContentPage},
+    ContentPage: {ContentPage, PrivacyNoticePage},
+    PrivacyNoticePage: set(),
+    AccessibilityStatementPage: set(),
     WellbeingDimensionsPage: set(),
     PartnersPage: set(),
     ChallengeIndexPage: {ChallengePage},
@@ -55,6 +60,7 @@ SINGLETONS = {
     CallIndexPage,
     CatalogIndexPage,
     ProviderIndexPage,
+    AccessibilityStatementPage,
 }
 
 

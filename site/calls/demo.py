@@ -1,14 +1,16 @@
-"""Demo content: the calls (avvisi) of the seed presentation, one for each status.
+"""Demo content: the calls (avvisi) of the seed presentation, with the seeds' dates only.
 
-The closed windows keep the seed's real 2022 dates; the others are placed around the moment the demo
-is first loaded, and are only created together with their call, so a second run changes nothing.
+No window is invented: the register call carries its rule (open until 30 June 2023, applications in the
+windows published on its page, those of 20 and 26 September 2022), the collective-voucher call its first
+window (until 29 September 2022, 15:00) and the same deadline, and the civic-volunteering-with-gaming call,
+"ancora in fase di definizione" in the seeds, has no dates at all, so it shows as "In definizione".
+Calls are only created when missing, so a second run changes nothing.
 """
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.core.files.base import ContentFile
-from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.rich_text import RichText
 
@@ -23,7 +25,8 @@ def rome(*args) -> datetime:
     return datetime(*args, tzinfo=ROME)
 
 
-def calls(now: datetime) -> list[dict]:
+def calls() -> list[dict]:
+    """The four calls of the seeds: title, summary, audience, body (HTML), deadline and windows."""
     return [
         {
             "slug": "elenco-milano-0-18",
@@ -31,15 +34,17 @@ def calls(now: datetime) -> list[dict]:
             "intro": "L'avviso istituisce l'Elenco Milano 0-18: gli enti profit e no profit qualificati che mettono "
             "a disposizione dei cittadini servizi e attività di Sport, Arte, STEM, Salute e Scuola +.",
             "audience": "Enti del Terzo Settore, imprese, associazioni e altri soggetti giuridici",
-            "body": "<p>Possono partecipare, in forma singola, enti profit e no profit: enti del Terzo Settore ai "
+            "body": "<p>Le domande di adesione si presentano nelle finestre pubblicate su questa pagina, fino alla "
+            "scadenza dell'avviso: le prime sono state il 20 e il 26 settembre 2022.</p>"
+            "<p>Possono partecipare, in forma singola, enti profit e no profit: enti del Terzo Settore ai "
             "sensi del D.Lgs. 117/2017, imprese iscritte nel Registro della Camera di Commercio, altri soggetti "
             "associativi senza scopo di lucro e altri soggetti giuridici costituiti a norma di legge.</p>"
             "<p>L'ammissione all'Elenco consente di inserire le proprie attività nel catalogo online Milano 0.18 "
             "e di partecipare all'avviso per le micro-progettazioni locali.</p>",
+            "deadline": rome(2023, 6, 30, 23, 59),
             "windows": [
-                ("Finestra del 20 settembre", rome(2022, 9, 5, 9), rome(2022, 9, 20, 12)),
-                ("Finestra del 26 settembre", rome(2022, 9, 21, 9), rome(2022, 9, 26, 12)),
-                ("Finestra in corso", now - timedelta(days=7), now + timedelta(days=21)),
+                ("Finestra del 20 settembre 2022", rome(2022, 9, 20, 0, 0), rome(2022, 9, 20, 23, 59)),
+                ("Finestra del 26 settembre 2022", rome(2022, 9, 26, 0, 0), rome(2022, 9, 26, 23, 59)),
             ],
         },
         {
@@ -52,7 +57,8 @@ def calls(now: datetime) -> list[dict]:
             "servizi degli enti ammessi all'Elenco Milano 0-18. Il voucher può coprire totalmente o parzialmente il "
             "costo del servizio ed è spendibile da ottobre 2022 fino al 31 luglio 2023.</p>"
             "<p>Il 14 ottobre 2022 è stata pubblicata la graduatoria definitiva: 5.006 domande ammesse e "
-            "finanziate.</p>",
+            "finanziate. Dal 18 ottobre 2022 il catalogo è online e il voucher si può usare.</p>",
+            "deadline": None,
             "windows": [("Presentazione delle domande", rome(2022, 7, 18, 10), rome(2022, 9, 16, 12))],
         },
         {
@@ -63,12 +69,20 @@ def calls(now: datetime) -> list[dict]:
             "audience": "Enti già ammessi all'Elenco Milano 0-18",
             "body": "<p>Gli obiettivi delle micro-progettazioni devono essere coerenti con le sei sfide cittadine "
             "prioritarie. Una commissione di referenti delle Direzioni coinvolte le valuta: per essere finanziate "
-            "devono raggiungere un punteggio di almeno 60 punti.</p><p>Il 30% dei partecipanti previsti è "
-            "riservato a bambini e ragazzi segnalati dai servizi del Comune o da istituti scolastici di Milano.</p>",
-            "windows": [
-                ("Prima finestra", rome(2022, 9, 1, 9), rome(2022, 9, 29, 15)),
-                ("Seconda finestra", now + timedelta(days=14), now + timedelta(days=45)),
-            ],
+            "devono raggiungere un punteggio di almeno 60 punti.</p>"
+            "<p>Le attività sono rivolte a gruppi di bambine, bambini, ragazze e ragazzi da 0 a 18 anni residenti o "
+            "domiciliati a Milano o iscritti in una scuola di Milano. <b>Il 30% dei partecipanti previsti è "
+            "riservato</b> a bambini e ragazzi segnalati dai servizi del Comune o da istituti scolastici di "
+            "Milano.</p>"
+            "<p>Il finanziamento delle micro-progettazioni ammesse è vincolato alla trasmissione, al responsabile "
+            "del progetto indicato dall'Amministrazione, dell'<b>elenco nominativo dei partecipanti</b>.</p>"
+            "<p>Non è prevista una durata minima o massima, ma le attività devono concludersi <b>entro il 31 agosto "
+            "2023</b>, salvo proroghe comunicate dall'Amministrazione.</p>"
+            "<p>Le prime proposte sono arrivate entro il 29 settembre 2022 alle 15:00, prima finestra della "
+            "procedura. Se le risorse non sono state tutte assegnate, o se se ne trovano di nuove, le finestre "
+            "successive sono pubblicate su questa pagina fino alla scadenza dell'avviso, il 30 giugno 2023.</p>",
+            "deadline": rome(2023, 6, 30, 23, 59),
+            "windows": [("Prima finestra", rome(2022, 9, 1, 9), rome(2022, 9, 29, 15))],
         },
         {
             "slug": "volontariato-civico-gaming",
@@ -76,9 +90,11 @@ def calls(now: datetime) -> list[dict]:
             "intro": "Raccolta di proposte che favoriscano l'ingaggio e la partecipazione della fascia 0-18 ad "
             "attività di volontariato civico attraverso tecniche di gaming.",
             "audience": "Enti ammessi all'Elenco Milano 0-18",
-            "body": "<p>Le proposte svilupperanno applicazioni e un ambiente «phy-gital» (fisico e digitale) per "
+            "body": "<p>L'avviso è ancora in fase di definizione: le date saranno pubblicate su questa pagina.</p>"
+            "<p>Le proposte svilupperanno applicazioni e un ambiente «phy-gital» (fisico e digitale) per "
             "coinvolgere bambine, bambini, ragazze e ragazzi in attività di volontariato civico.</p>",
-            "windows": [("Presentazione delle proposte", now + timedelta(days=30), now + timedelta(days=75))],
+            "deadline": None,
+            "windows": [],
         },
     ]
 
@@ -118,9 +134,8 @@ def load(stdout) -> None:
             intro="Gli avvisi pubblici di Milano 0.18 per enti e famiglie, con le finestre per presentare le domande.",
         ),
     )
-    now = timezone.now().replace(minute=0, second=0, microsecond=0)
     Document = get_document_model()
-    for data in calls(now):
+    for data in calls():
         if index.get_children().filter(slug=data["slug"]).exists():
             continue
         document = Document(title=f"Testo dell'{data['title'][0].lower()}{data['title'][1:]}")
@@ -132,6 +147,7 @@ def load(stdout) -> None:
             title=data["title"],
             intro=data["intro"],
             audience=data["audience"],
+            deadline=data["deadline"],
             body=[("paragraph", RichText(data["body"]))],
         )
         call.windows = [

@@ -1,4 +1,8 @@
-"""Calls (Avvisi): submission windows whose status follows the clock, and attached documents."""
+"""Calls (Avvisi): submission windows whose status follows the clock, and attached documents.
+
+A call whose dates are not decided yet has no windows: it is "in definizione", never open nor upcoming
+(seeds: the civic-volunteering-with-gaming call "è ancora in fase di definizione").
+"""
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -17,6 +21,7 @@ from home.models import BasePage
 class CallStatus(models.TextChoices):
     UPCOMING = "upcoming", _("In arrivo")
     OPEN = "open", _("Aperto")
+    IN_DEFINITION = "in_definition", _("In definizione")
     CLOSED = "closed", _("Chiuso")
 
 
@@ -37,7 +42,8 @@ class CallIndexPage(BasePage):
         return context
 
     def calls_by_status(self, now) -> list["CallPage"]:
-        """Open calls first (closing soonest first), then upcoming (opening soonest), then closed (latest first).
+        """Open calls first (closing soonest first), then upcoming (opening soonest), then those in definition,
+        then closed (latest first).
 
         Each call carries `current_status` and `shown_window`: the window in progress or the next one,
         or the last one for a closed call.
@@ -52,12 +58,26 @@ class CallIndexPage(BasePage):
 class CallPage(BasePage):
     intro = models.TextField(_("sommario"))
     audience = models.CharField(_("a chi si rivolge"), max_length=255, blank=True)
+    deadline = models.DateTimeField(
+        _("scadenza dell'avviso"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Fino a quando l'avviso resta in vigore, se le domande si presentano in più finestre pubblicate nel "
+            "tempo (per esempio «aperto fino al 30 giugno 2023»). Lascia vuoto se non è stabilita."
+        ),
+    )
     body = StreamField(BodyBlock(), verbose_name=_("testo dell'avviso"), blank=True)
 
     content_panels = BasePage.content_panels + [
         FieldPanel("intro"),
         FieldPanel("audience"),
-        InlinePanel("windows", label=_("Finestra di presentazione"), min_num=1),
+        FieldPanel("deadline"),
+        InlinePanel(
+            "windows",
+            label=_("Finestra di presentazione"),
+            help_text=_("Senza finestre né scadenza l'avviso è mostrato «In definizione»: non inventare date."),
+        ),
         FieldPanel("body"),
         InlinePanel("documents", label=_("Documento allegato")),
     ]
@@ -70,13 +90,22 @@ class CallPage(BasePage):
         verbose_name_plural = _("avvisi")
 
     def status(self, now=None) -> str:
-        """Open while any window is open; upcoming while a window is still to open; closed otherwise."""
+        """Where the call stands at `now` (default: the current time), a `CallStatus` value.
+
+        Closed once its deadline has passed; otherwise open while a window is open, upcoming while a window
+        is still to open; in definition when no window is published yet, or when the call is still in force
+        (deadline ahead) and its next windows are not published; closed when every window is over.
+        """
         now = now or timezone.now()
+        if self.deadline is not None and now >= self.deadline:
+            return CallStatus.CLOSED
         states = {w.state_at(now) for w in self.windows.all()}
         if "current" in states:
             return CallStatus.OPEN
         if "future" in states:
             return CallStatus.UPCOMING
+        if not states or self.deadline is not None:
+            return CallStatus.IN_DEFINITION
         return CallStatus.CLOSED
 
     def status_label(self) -> str:
@@ -92,7 +121,9 @@ class CallPage(BasePage):
 
     def listing_key(self) -> tuple:
         """Sort key for a call annotated by CallIndexPage.calls_by_status."""
-        order = {CallStatus.OPEN: 0, CallStatus.UPCOMING: 1, CallStatus.CLOSED: 2}[self.current_status]
+        order = {CallStatus.OPEN: 0, CallStatus.UPCOMING: 1, CallStatus.IN_DEFINITION: 2, CallStatus.CLOSED: 3}[
+            self.current_status
+        ]
         window = self.shown_window
         if window is None:
             return (order, 0.0, self.title)

@@ -111,6 +111,13 @@ HERO_TEXT = (
     "le ragazze e i ragazzi da 0 a 18 anni che abitano la città e delle loro famiglie: servizi, attività "
     "e opportunità costruiti ascoltando i loro desideri, nato dal progetto europeo WISH MI."
 )
+HIGHLIGHT_TITLE = "Voucher digitali: la graduatoria definitiva"
+# The voucher call's outcome and spending period, as the seed presentation states them.
+VOUCHER_OUTCOME = (
+    "<p>Il 14 ottobre 2022 è stata pubblicata la graduatoria definitiva dei voucher digitali: <b>5.006 domande "
+    "ammesse e finanziate</b>, con una dotazione di <b>2.100.000 euro</b>. Dal 18 ottobre 2022 il catalogo è online "
+    "e si può usare il voucher, <b>da ottobre 2022 fino al 31 luglio 2023</b>.</p>"
+)
 HOW_IT_WORKS_INTRO = (
     "<p>Puoi cercare, personalizzare e acquistare attività per bambine e bambini, ragazzi e ragazze, "
     "gratuite o a pagamento, disponibili in città ed erogate dalla rete di <b>associazioni, cooperative e "
@@ -152,6 +159,8 @@ def _home_content() -> dict:
         "hero_title": HERO_TITLE,
         "hero_text": HERO_TEXT,
         "catalogue_title": "Scopri i servizi 0-18 anni",
+        "highlight_title": HIGHLIGHT_TITLE,
+        "highlight_text": VOUCHER_OUTCOME,
         "how_it_works_title": "Come funziona",
         "how_it_works_intro": HOW_IT_WORKS_INTRO,
         "steps": [HomeStep(text=text) for text in STEPS],
@@ -166,6 +175,10 @@ def _home() -> HomePage:
         for default in root.get_children().exact_type(Page):
             default.delete()
         return ensure_child(root, HomePage, "home", title=SITE_NAME, **_home_content())
+    if not home.highlight_text:
+        # A home page from before the highlight: add the voucher call's outcome once.
+        home.highlight_title, home.highlight_text = HIGHLIGHT_TITLE, VOUCHER_OUTCOME
+        home.save_revision().publish()
     if not home.categories.exists() and not home.steps.exists():
         # A home page from an earlier, barer demo: fill in the seed content once.
         for name, value in _home_content().items():
@@ -360,6 +373,11 @@ def _project_body() -> str:
             "risposte che promuovano il benessere di tutte le bambine, i bambini, le ragazze e i ragazzi di Milano.",
             "WISH MI - Wellbeing Integrated System of Milan",
         ),
+        heading("I voucher digitali: com'è andata"),
+        paragraph(
+            VOUCHER_OUTCOME + "<p>Le famiglie che non sono risultate beneficiarie possono comunque accedere ai servizi "
+            "del catalogo, a pagamento.</p>"
+        ),
         heading("I partner"),
         paragraph(
             f"<p>Il progetto è coordinato dal Comune di Milano, capofila, e vede come partner {PARTNERS_TEXT}.</p>"
@@ -548,77 +566,6 @@ def _identity_body() -> str:
     )
 
 
-def _accessibility_body() -> str:
-    return stream(
-        paragraph(
-            "<p>Il Comune di Milano si impegna a rendere accessibile il proprio sito web Milano 0.18 "
-            "conformemente alla Legge 9 gennaio 2004, n. 4 e alle Linee guida AgID sull'accessibilità degli "
-            "strumenti informatici. La presente dichiarazione di accessibilità si applica a questo sito.</p>"
-        ),
-        heading("Stato di conformità"),
-        paragraph(
-            "<p>Questo sito è <b>parzialmente conforme</b> ai requisiti previsti dall'allegato A alla norma "
-            "UNI CEI EN 301549 e alle WCAG 2.1 livello AA. Il sito è sviluppato con Bootstrap Italia ed è "
-            "verificato con test automatici di accessibilità a ogni modifica.</p>"
-        ),
-        heading("Contenuti non accessibili"),
-        paragraph(
-            "<ul>"
-            "<li>alcuni documenti PDF pubblicati prima del 2023 potrebbero non essere pienamente accessibili;</li>"
-            "<li>i contenuti incorporati da piattaforme esterne (per esempio i video) dipendono dall'accessibilità "
-            "della piattaforma che li ospita.</li>"
-            "</ul>"
-        ),
-        heading("Meccanismo di feedback"),
-        paragraph(
-            "<p>Per segnalare problemi di accessibilità o chiedere un contenuto in un formato accessibile scrivi "
-            "all'indirizzo indicato nella pagina Contatti: ti risponderemo entro 30 giorni.</p>"
-        ),
-        heading("Procedura di attuazione"),
-        paragraph(
-            "<p>In caso di risposta insoddisfacente o di mancata risposta, puoi inviare una segnalazione al "
-            "Difensore civico per il digitale istituito presso AgID, tramite il modulo pubblicato sul sito "
-            '<a href="https://www.agid.gov.it/">www.agid.gov.it</a>.</p>'
-        ),
-    )
-
-
-def _privacy_body() -> str:
-    return stream(
-        paragraph(
-            "<p>Questa informativa descrive come il Comune di Milano tratta i dati personali di chi visita il sito "
-            "Milano 0.18, ai sensi degli articoli 13 e 14 del Regolamento (UE) 2016/679 (GDPR).</p>"
-        ),
-        heading("Titolare del trattamento"),
-        paragraph(
-            "<p>Il titolare del trattamento è il Comune di Milano, Piazza della Scala 2, 20121 Milano. Il "
-            "Responsabile della protezione dei dati (RPD) è contattabile tramite i recapiti pubblicati sul portale "
-            '<a href="https://www.comune.milano.it/">www.comune.milano.it</a>.</p>'
-        ),
-        heading("Dati trattati"),
-        paragraph(
-            "<p><b>Dati di navigazione.</b> I sistemi che fanno funzionare il sito acquisiscono alcuni dati la cui "
-            "trasmissione è implicita nell'uso dei protocolli di Internet (per esempio l'indirizzo IP e l'orario "
-            "della richiesta). Sono usati solo per garantire il funzionamento e la sicurezza del sito e sono "
-            "cancellati dopo il periodo previsto dalle norme.</p>"
-            "<p><b>Dati forniti volontariamente.</b> Chi scrive agli indirizzi pubblicati sul sito o usa i servizi "
-            "riservati fornisce i dati necessari a rispondere o a erogare il servizio richiesto.</p>"
-        ),
-        heading("Cookie"),
-        paragraph(
-            "<p>Il sito usa <b>solo cookie tecnici</b>, necessari al suo funzionamento (per esempio per ricordare la "
-            "lingua scelta o mantenere l'accesso all'area riservata). Non usa cookie di profilazione né di terze "
-            "parti: per questo non è richiesto un consenso e non è mostrato alcun banner.</p>"
-        ),
-        heading("I tuoi diritti"),
-        paragraph(
-            "<p>Puoi chiedere in ogni momento l'accesso ai tuoi dati, la rettifica, la cancellazione, la limitazione "
-            "del trattamento o opporti al trattamento (articoli 15-22 del GDPR). Se ritieni che il trattamento violi "
-            "il Regolamento puoi proporre reclamo al Garante per la protezione dei dati personali.</p>"
-        ),
-    )
-
-
 def _legal_notes_body() -> str:
     return stream(
         heading("Copyright e riuso dei contenuti"),
@@ -626,6 +573,12 @@ def _legal_notes_body() -> str:
             "<p>I contenuti di questo sito, salvo diversa indicazione, sono pubblicati dal Comune di Milano con "
             "licenza Creative Commons Attribuzione 4.0 Internazionale (CC BY 4.0): puoi riutilizzarli citando la "
             "fonte. Loghi, marchi e immagini dei partner restano dei rispettivi titolari.</p>"
+        ),
+        heading("Cookie e dati personali"),
+        paragraph(
+            "<p>Il sito usa solo cookie tecnici, elencati uno per uno nell'informativa sui cookie. Come il Comune "
+            "tratta i dati personali è spiegato nelle informative privacy, una per ciascun trattamento: le trovi "
+            "entrambe nel piè di pagina.</p>"
         ),
         heading("Collegamenti esterni"),
         paragraph(
@@ -735,18 +688,6 @@ def _pages(home: HomePage) -> dict[str, Page]:
         show_in_menus=True,
     )
     legal = {
-        "accessibility_page": (
-            "accessibilita",
-            "Dichiarazione di accessibilità",
-            "Lo stato di accessibilità del sito Milano 0.18 e come segnalare un problema.",
-            _accessibility_body(),
-        ),
-        "privacy_page": (
-            "privacy",
-            "Informativa sulla privacy",
-            "Come il Comune di Milano tratta i dati personali di chi visita il sito Milano 0.18.",
-            _privacy_body(),
-        ),
         "legal_notes_page": (
             "note-legali",
             "Note legali",

@@ -45,9 +45,17 @@ class HomePage(BasePage):
     how_it_works_title = models.CharField(_("titolo di «Come funziona»"), max_length=200, blank=True)
     how_it_works_intro = RichTextField(_("introduzione a «Come funziona»"), blank=True, features=["bold", "link"])
     catalogue_title = models.CharField(_("titolo della sezione catalogo"), max_length=200, blank=True)
+    highlight_title = models.CharField(_("titolo dell'avviso in evidenza"), max_length=200, blank=True)
+    highlight_text = RichTextField(
+        _("testo dell'avviso in evidenza"),
+        blank=True,
+        features=["bold", "link", "ul"],
+        help_text=_("Una notizia che tutti devono vedere, per esempio l'esito dell'avviso voucher e le sue date."),
+    )
 
     content_panels = BasePage.content_panels + [
         MultiFieldPanel([FieldPanel("hero_title"), FieldPanel("hero_text")], heading=_("In evidenza")),
+        MultiFieldPanel([FieldPanel("highlight_title"), FieldPanel("highlight_text")], heading=_("Avviso in evidenza")),
         FieldPanel("catalogue_title"),
         MultiFieldPanel(
             [
@@ -71,6 +79,8 @@ class HomePage(BasePage):
         "hubs.HubIndexPage",
         "calls.CallIndexPage",
         "catalog.CatalogIndexPage",
+        "legal.PrivacyNoticePage",
+        "legal.AccessibilityStatementPage",
     ]
     max_count = 1
 
@@ -161,7 +171,7 @@ class ContentPage(BasePage):
     search_fields = BasePage.search_fields + [index.SearchField("intro"), index.SearchField("body")]
 
     parent_page_types = ["home.HomePage", "home.ContentPage"]
-    subpage_types = ["home.ContentPage"]
+    subpage_types = ["home.ContentPage", "legal.PrivacyNoticePage"]
 
     class Meta:
         verbose_name = _("pagina di contenuto")
@@ -330,6 +340,7 @@ class SiteSettings(BaseSiteSetting):
     accessibility_page = _footer_page(_("dichiarazione di accessibilità"))
     privacy_page = _footer_page(_("informativa privacy"))
     legal_notes_page = _footer_page(_("note legali"))
+    cookie_page = _footer_page(_("informativa sui cookie"))
     contacts_page = _footer_page(_("contatti"))
 
     panels = [
@@ -347,6 +358,7 @@ class SiteSettings(BaseSiteSetting):
                 FieldPanel("accessibility_page"),
                 FieldPanel("privacy_page"),
                 FieldPanel("legal_notes_page"),
+                FieldPanel("cookie_page"),
                 FieldPanel("contacts_page"),
             ],
             heading=_("Collegamenti a piè di pagina"),

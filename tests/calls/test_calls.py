@@ -190,7 +190,58 @@ def test_call_without_windows_or_documents_still_renders(client, index):
     response = client.get("/avvisi/vuoto/")
 
     assert response.status_code == 200
-    assert "Le finestre di presentazione non sono ancora state pubblicate." in response.content.decode()
+    assert "le date e le finestre di presentazione non sono ancora state stabilite" in response.content.decode()
+
+
+@pytest.mark.parametrize("days_from_now", [-4000, -1, 0, 1, 4000])
+def test_call_without_dates_is_in_definition_whatever_the_time(frozen_now, days_from_now):
+    now = frozen_now + datetime.timedelta(days=days_from_now)
+    assert call_with().status(now) == CallStatus.IN_DEFINITION
+
+
+def test_deadline_closes_the_call_and_keeps_it_in_definition_between_windows():
+    call = call_with(("Finestra del 20 settembre", OPENS, CLOSES))
+    call.deadline = datetime.datetime(2023, 6, 30, 23, 59, tzinfo=ROME)
+
+    assert call.status(OPENS) == CallStatus.OPEN
+    # Windows over, call still in force: the next windows are not published yet.
+    assert call.status(CLOSES) == CallStatus.IN_DEFINITION
+    assert call.status(call.deadline) == CallStatus.CLOSED
+    # A window placed after the deadline never reopens the call.
+    call.windows = [CallWindow(label="Tardiva", opens_at=call.deadline, closes_at=call.deadline + SECOND * 3600)]
+    assert call.status(call.deadline - SECOND) == CallStatus.UPCOMING
+    assert call.status(call.deadline) == CallStatus.CLOSED
+
+
+def test_call_without_dates_renders_in_definition_and_is_never_listed_open_or_upcoming(client, index, frozen_now):
+    add_call(index, "gaming", [], title="Avviso volontariato civico e gaming")
+    add_call(index, "in-arrivo", [("Finestra", *days(frozen_now, 30, 60))], title="Avviso in arrivo")
+    add_call(index, "chiuso", [("Finestra", OPENS, CLOSES)], title="Avviso chiuso")
+
+    listing = client.get("/avvisi/").content.decode()
+    page = client.get("/avvisi/gaming/").content.decode()
+
+    card = listing.split("Avviso volontariato civico e gaming")[0].rsplit("<article", 1)[1]
+    assert '<span class="visually-hidden">Stato: </span>In definizione</span>' in card
+    assert "Aperto" not in card and "In arrivo" not in card
+    assert (
+        listing.index("Avviso in arrivo") < listing.index("Avviso volontariato civico") < listing.index("Avviso chiuso")
+    )
+    assert "le date non sono ancora state stabilite" in listing
+    assert listing.count("Prossima finestra:") == 1
+    assert '<span class="visually-hidden">Stato: </span>In definizione</span>' in page
+    assert "m018-window-" not in page
+
+
+def test_call_page_states_the_deadline_rule(client, index, frozen_now):
+    call = add_call(index, "elenco", [("Finestra del 20 settembre 2022", OPENS, CLOSES)], title="Avviso per l'Elenco")
+    call.deadline = datetime.datetime(2023, 6, 30, 23, 59, tzinfo=ROME)
+    call.save()
+
+    html = client.get("/avvisi/elenco/").content.decode()
+
+    assert "L'avviso è rimasto aperto fino a venerdì 30 giugno 2023, ore 23:59." in html
+    assert '<span class="visually-hidden">Stato: </span>Chiuso</span>' in html
 
 
 def call_form_data(opens, closes):

@@ -175,6 +175,8 @@ def test_wellbeing_dimensions_page_lists_dimensions_with_their_live_challenges(
     add_challenge(challenges, 5, live=False, dimensions=[relations])
     ensure_child(home_page, WellbeingDimensionsPage, "benessere", title="Le dimensioni del benessere")
 
+    # The first visit creates the site settings, which starts a new generation of the chrome cache: warm it twice.
+    client.get("/benessere/")
     client.get("/benessere/")
     with django_assert_max_num_queries(14):
         html = client.get("/benessere/").content.decode()

@@ -17,6 +17,7 @@ def legal_pages(home_page):
         ("accessibility_page", "Dichiarazione di accessibilità"),
         ("privacy_page", "Informativa privacy"),
         ("legal_notes_page", "Note legali"),
+        ("cookie_page", "Informativa sui cookie"),
         ("contacts_page", "Contatti"),
     ]:
         pages[field] = home_page.add_child(instance=ContentPage(title=title))
@@ -40,6 +41,7 @@ def test_footer_has_the_legal_links_in_order_and_the_eu_notice(client, legal_pag
         "Dichiarazione di accessibilità",
         "Informativa privacy",
         "Note legali",
+        "Informativa sui cookie",
         "Contatti",
         "Mappa del sito",
     ]

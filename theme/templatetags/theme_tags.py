@@ -13,7 +13,7 @@ from theme.chrome_cache import FRAGMENT_TIMEOUT, fragment_key
 
 register = template.Library()
 
-LEGAL_LINK_FIELDS = ("accessibility_page", "privacy_page", "legal_notes_page", "contacts_page")
+LEGAL_LINK_FIELDS = ("accessibility_page", "privacy_page", "legal_notes_page", "cookie_page", "contacts_page")
 # The twelve stars of the European flag on a 60x40 canvas, as strings so no locale formats the decimals.
 EU_STARS = [
     (f"{30 + 12 * math.sin(math.tau * i / 12):.2f}", f"{20 - 12 * math.cos(math.tau * i / 12):.2f}") for i in range(12)
@@ -53,7 +53,7 @@ def main_menu(context):
 
 
 def _legal_links(site_settings: SiteSettings) -> list[Page]:
-    """The four legal pages of the footer, in their fixed order, fetched in one query."""
+    """The legal pages of the footer, in their fixed order, fetched in one query."""
     ids = [getattr(site_settings, f"{field}_id") for field in LEGAL_LINK_FIELDS]
     pages = Page.objects.live().in_bulk([pk for pk in ids if pk])
     return [pages[pk] for pk in ids if pk in pages]

@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "hubs",
     "calls",
     "catalog",
+    "legal",
     "search",
     "theme",
     "bootstrap_italia_template",

@@ -1,0 +1,43 @@
+"""The Nu HTML Checker finds no error on any legal page (nor on the forms that go with them)."""
+
+import pytest
+from django.urls import reverse
+from wagtail.models import Site
+
+from home.models import SiteSettings
+from legal.models import PrivacyNoticePage
+from tests.htmlcheck import html_errors
+
+pytestmark = pytest.mark.django_db
+
+
+def legal_urls() -> list[str]:
+    """Every legal page of the site: the footer's, each privacy notice, and the accessibility report form."""
+    site_settings = SiteSettings.for_site(Site.objects.get())
+    footer = [site_settings.privacy_page, site_settings.accessibility_page, site_settings.cookie_page]
+    notices = [notice.url for notice in PrivacyNoticePage.objects.live().order_by("path")]
+    return [page.url for page in footer] + notices + [reverse("legal:accessibility_feedback")]
+
+
+def test_every_legal_page_is_valid_html(client, legal_pages):
+    urls = legal_urls()
+    assert len(urls) == 9
+    documents = {}
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        documents[url] = response.content.decode()
+
+    assert html_errors(documents) == {}
+
+
+def test_feedback_pages_are_valid_html(client, legal_pages):
+    notice = PrivacyNoticePage.objects.live().first()
+    location = client.post(reverse("legal:feedback_vote"), {"page": notice.pk, "useful": "0"})["Location"]
+    documents = {
+        "second step": client.get(location).content.decode(),
+        "second step with an error": client.post(location, {"reason": "clear"}).content.decode(),
+        "report form with errors": client.post(reverse("legal:accessibility_feedback"), {}).content.decode(),
+    }
+
+    assert html_errors(documents) == {}
