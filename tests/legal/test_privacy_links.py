@@ -16,6 +16,7 @@ from django.urls import reverse
 from booking import marketplace
 from legal.models import PrivacyNoticePage, Processing
 from tests.booking.factories import ChildFactory, accepted_order, make_request, service_setup
+from tests.catalog import factories as catalog
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(settings.BASE_DIR)
@@ -47,10 +48,11 @@ def data_forms(html: str) -> list:
 
 @pytest.fixture
 def site(legal_pages):
-    _provider, service, staff = service_setup(legal_pages)
+    provider, service, staff = service_setup(legal_pages)
     child = ChildFactory()
     request = make_request(service, child=child)
-    order = accepted_order(service, staff, price="0.00", child=child)
+    # The completed order is for another service: one open request per service and child.
+    order = accepted_order(catalog.service(provider, title="Coro di voci bianche"), staff, price="0.00", child=child)
     marketplace.complete_order(order, actor=staff)
     return {"service": service, "child": child, "request": request, "order": order}
 

@@ -47,8 +47,11 @@ def test_idp_metadata(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def spid_sp(settings, live_server, test_idp_metadata, tmp_path):
-    """The SP configured as production would be, with spid-sp-test's IdP as its identity provider."""
+def spid_sp(settings, live_server, test_idp_metadata, tmp_path, home_page):
+    """The SP configured as production would be, with spid-sp-test's IdP as its identity provider.
+
+    `home_page` gives the live server its Site: the anomaly pages render the site's header and footer.
+    """
     settings.SPID_IDP_METADATA_FILES = [str(test_idp_metadata)]
     settings.SPID_DEV_KEY_DIR = tmp_path / "keys"
     settings.SPID_SP_ENTITY_ID = "https://milano018.example/spid"
