@@ -49,7 +49,12 @@ class ApplicationInspectView(InspectView):
 
     @property
     def header_buttons(self):
-        if self.object.status != ApplicationStatus.SUBMITTED or not self.request.user.has_perm(DECIDE_PERMISSION):
+        if not self.request.user.has_perm(DECIDE_PERMISSION):
+            return []
+        if self.object.status == ApplicationStatus.APPROVED and self.object.provider_user_id:
+            url = reverse("register_applications:resend_invitation", args=[self.object.pk])
+            return [HeaderButton(_("Reinvia l'invito"), url=url, icon_name="mail")]
+        if self.object.status != ApplicationStatus.SUBMITTED:
             return []
         return [
             HeaderButton(
@@ -142,6 +147,15 @@ class RejectView(DecisionView):
         register.reject(self.application, by=self.request.user, reason=form.cleaned_data["reason"])
 
 
+class ResendInvitationView(DecisionView):
+    page_title = _("Reinvia l'invito")
+    action_label = _("Reinvia l'invito all'ente")
+    success_message = _("Un nuovo invito è stato inviato a «%(name)s».")
+
+    def decide(self, form):
+        register.resend_invitation(self.application, by=self.request.user)
+
+
 class RegisterApplicationViewSet(ModelViewSet):
     model = RegisterApplication
     icon = "form"
@@ -184,4 +198,5 @@ class RegisterApplicationViewSet(ModelViewSet):
         return super().get_urlpatterns() + [
             path("approve/<int:pk>/", ApproveView.as_view(), name="approve"),
             path("reject/<int:pk>/", RejectView.as_view(), name="reject"),
+            path("resend-invitation/<int:pk>/", ResendInvitationView.as_view(), name="resend_invitation"),
         ]

@@ -252,3 +252,15 @@ SOCIALACCOUNT_PROVIDERS = {
 }
 BOOKING_PAYMENT_GATEWAY = os.environ.get("BOOKING_PAYMENT_GATEWAY", "booking.payments.FakeGateway")
 # --- end booking ------------------------------------------------------------------------------------------------
+
+# --- email outbox (django-mailer): every message is queued in the database, sent after commit, retried by cron ---
+# EMAIL_URL chooses the real transport (MAILER_EMAIL_BACKEND); EMAIL_BACKEND only queues (theme.mail.OutboxBackend).
+# Cron: `manage.py send_mail` every minute and `manage.py retry_deferred` every 20 minutes (or `manage.py runmailer`).
+INSTALLED_APPS += ["mailer"]
+MAILER_EMAIL_BACKEND = email_settings(os.environ.get("EMAIL_URL", "console://"))["EMAIL_BACKEND"]
+EMAIL_BACKEND = "theme.mail.OutboxBackend"
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))  # seconds: a hung SMTP server defers, never hangs
+MAILER_USE_FILE_LOCK = False  # rows are taken with SELECT ... FOR UPDATE NOWAIT: safe with several senders
+# Try to send right after the transaction commits (off: only the cron sends, e.g. with a slow mail relay).
+OUTBOX_SEND_AFTER_COMMIT = env_bool("OUTBOX_SEND_AFTER_COMMIT", True)
+# --- end email outbox ---------------------------------------------------------------------------------------------
