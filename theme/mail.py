@@ -15,7 +15,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils.html import escape, linebreaks, urlize
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from mailer import engine
 from mailer.backend import DbBackend
 from mailer.models import Message
@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 
 def text_to_html(text: str) -> SafeString:
     """Plain text as HTML paragraphs: every character of `text` escaped (even if marked safe), then URLs linked."""
-    return linebreaks(urlize(escape(text), nofollow=True), autoescape=False)
+    return mark_safe(linebreaks(urlize(escape(text), nofollow=True), autoescape=False))  # escaped two lines up
 
 
 def html_body(subject: str, text: str) -> str:
