@@ -1,4 +1,4 @@
-"""Views of the minisite that are not pages: site search, robots.txt and the error pages."""
+"""Views of the minisite that are not pages: site search, robots.txt, the error pages and the admin's logout."""
 
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from django.utils.text import capfirst
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
+from wagtail.admin.views.account import LogoutView as WagtailLogoutView
 from wagtail.models import Page
 
 SEARCH_PER_PAGE = 10
@@ -38,3 +39,13 @@ def page_not_found(request, exception):
 def server_error(request):
     """Rendered without a request context: the 500 page must not depend on what just failed."""
     return HttpResponse(render_to_string("500.html"), status=500)
+
+
+class AdminLogoutView(WagtailLogoutView):
+    """Wagtail's logout, by POST only. A GET answers 405 and changes nothing: Wagtail's own view would drop the
+    browser's session cookie on a GET while the session stayed valid on the server (half a logout)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method.lower() not in self.http_method_names:
+            return self.http_method_not_allowed(request, *args, **kwargs)
+        return super().dispatch(request, *args, **kwargs)

@@ -1,5 +1,6 @@
 """Settings shared by every environment. Everything that differs comes from the environment."""
 
+import datetime
 import os
 from pathlib import Path
 
@@ -264,3 +265,22 @@ MAILER_USE_FILE_LOCK = False  # rows are taken with SELECT ... FOR UPDATE NOWAIT
 # Try to send right after the transaction commits (off: only the cron sends, e.g. with a slow mail relay).
 OUTBOX_SEND_AFTER_COMMIT = env_bool("OUTBOX_SEND_AFTER_COMMIT", True)
 # --- end email outbox ---------------------------------------------------------------------------------------------
+
+# --- sign-in limits behind reverse proxies; staff lockout (django-axes) --------------------------------------------
+# TRUSTED_PROXY_COUNT: how many reverse proxies of ours append to X-Forwarded-For (0: the header is ignored).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+ACCOUNT_ADAPTER = "config.clients.AccountAdapter"  # allauth's rate limits read config.clients.client_ip too
+INSTALLED_APPS += ["axes"]
+AUTHENTICATION_BACKENDS = ["config.clients.StaffSignInBackend", *AUTHENTICATION_BACKENDS]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+AXES_CLIENT_IP_CALLABLE = "config.clients.client_ip"
+AXES_WHITELIST_CALLABLE = "config.clients.not_a_staff_sign_in"
+# Like the families' limit (allauth: 5 failures per account, 10 per address): 5 failures per account or per address.
+AXES_FAILURE_LIMIT = 5
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "theme/admin_locked_out.html"
+AXES_VERBOSE = False
+# --- end sign-in limits ----------------------------------------------------------------------------------------------
