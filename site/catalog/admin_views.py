@@ -163,6 +163,8 @@ class RegisterApplicationViewSet(ModelViewSet):
     add_to_admin_menu = True
     menu_order = 250
     list_display = ["organisation_name", "legal_form", "category_labels", "status", "submitted_at"]
+    list_export = ["organisation_name", "legal_form", "tax_code", "email", "category_labels", "status", "submitted_at"]
+    export_filename = "domande-elenco-milano-0-18"
     filterset_class = ApplicationFilterSet
     search_fields = ["organisation_name", "tax_code"]
     ordering = ["-submitted_at"]
