@@ -21,6 +21,7 @@ from booking.models import Guardian, Message, Order, Quote, Rating, ServiceReque
 from booking.transitions import TransitionNotAllowed, history
 from booking.vouchers import VoucherError
 from catalog.models import ServicePage
+from theme.input import parse_id
 
 BASKET_KEY = "booking_basket"
 
@@ -56,7 +57,7 @@ def counters(guardian: Guardian) -> dict:
 @family_view
 def basket_add(request):
     service_id = request.POST.get("service", "")
-    service = get_object_or_404(ServicePage.objects.live(), pk=int(service_id) if service_id.isdigit() else None)
+    service = get_object_or_404(ServicePage.objects.live(), pk=parse_id(service_id))
     basket = _basket(request)
     if service.pk not in basket:
         basket.append(service.pk)
@@ -88,7 +89,7 @@ def request_new(request):
     single = request.GET.get("servizio") or request.POST.get("servizio")
     ids = [single] if single else _basket(request)
     services = list(
-        ServicePage.objects.filter(pk__in=[i for i in ids if str(i).isdigit()]).select_related("provider_page")
+        ServicePage.objects.filter(pk__in=[pk for i in ids if (pk := parse_id(i))]).select_related("provider_page")
     )
     if not services:
         messages.info(request, _("Scegli almeno un servizio dal catalogo."))

@@ -21,6 +21,7 @@ from booking.models import Message, Order, Quote, Rating, ServiceRequest
 from booking.transitions import TransitionNotAllowed, history
 from booking.vouchers import VoucherError
 from catalog.models import ProviderPage, ServicePage
+from theme.input import parse_id
 
 REQUESTS_PER_PAGE = 50
 
@@ -57,8 +58,8 @@ def request_list(request):
             requests = requests.filter(state=form.cleaned_data["state"])
         if form.cleaned_data["since"]:
             requests = requests.filter(created_at__date__gte=form.cleaned_data["since"])
-    if service_id.isdigit():
-        requests = requests.filter(service_id=int(service_id))
+    if parse_id(service_id):
+        requests = requests.filter(service_id=parse_id(service_id))
     query = request.GET.copy()
     query.pop("p", None)
     return TemplateResponse(
@@ -158,7 +159,7 @@ def moderation(request):
         raise PermissionDenied
     if request.method == "POST":
         rating_id = request.POST.get("rating", "")
-        rating = get_object_or_404(Rating, pk=int(rating_id) if rating_id.isdigit() else None)
+        rating = get_object_or_404(Rating, pk=parse_id(rating_id))
         approve = request.POST.get("decision") == "approve"
         _run(
             request,

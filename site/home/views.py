@@ -1,5 +1,7 @@
 """Views of the minisite that are not pages: site search, robots.txt, the error pages and the admin's logout."""
 
+import re
+
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -17,8 +19,10 @@ SEARCH_PER_PAGE = 10
 def site_search(request):
     query = request.GET.get("q", "").strip()[:200]
     results = Page.objects.none()
-    if query:
-        results = Page.objects.live().public().specific().search(query)
+    # Words only: quotes, brackets and operators would reach the search engine's query syntax (SQLite FTS5).
+    words = " ".join(re.findall(r"\w+", query))
+    if words:
+        results = Page.objects.live().public().specific().search(words)
     page = Paginator(results, SEARCH_PER_PAGE).get_page(request.GET.get("page"))
     labelled = [(result, capfirst(result._meta.verbose_name)) for result in page]
     return render(request, "home/search.html", {"query": query, "results": page, "labelled_results": labelled})

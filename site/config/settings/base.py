@@ -284,3 +284,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "theme/admin_locked_out.html"
 AXES_VERBOSE = False
 # --- end sign-in limits ----------------------------------------------------------------------------------------------
+
+# --- input at the edge: control characters stripped from every query string and form post (theme/input.py) --------
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.common.CommonMiddleware") + 1, "theme.input.CleanInputMiddleware")
+# --- end input ---------------------------------------------------------------------------------------------------
