@@ -5,13 +5,14 @@
   to make the RSS feed a 500.
 - `CleanInputMiddleware` applies it to every query-string and form value (and key) before any view or form sees
   them: the public forms, the family area and the Wagtail admin alike.
+- An integer in the URL beyond BigAutoField's range is a 404 (SQLite and PostgreSQL would fail on it).
 - `parse_id(value)` turns a user-supplied id into an int that fits a database key, or None (empty, not ASCII digits,
   5,000 digits...), so a bad id is a 404 or an ignored filter, never a 500.
 """
 
 import re
 
-from django.http import QueryDict
+from django.http import Http404, QueryDict
 
 CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 ID_PATTERN = re.compile(r"[0-9]{1,18}", re.ASCII)
@@ -43,7 +44,8 @@ def _clean(query: QueryDict) -> QueryDict:
 
 
 class CleanInputMiddleware:
-    """Strips control characters from request.GET and, for form posts, request.POST (files are left alone)."""
+    """Strips control characters from request.GET and, for form posts, request.POST (files are left alone);
+    an id in the URL too large for any key (`/famiglia/acquisti/99999999999999999999/`) is a 404."""
 
     FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
@@ -55,3 +57,9 @@ class CleanInputMiddleware:
         if request.method == "POST" and request.content_type in self.FORM_TYPES:
             request.POST = _clean(request.POST)
         return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        numbers = [value for value in (*view_args, *view_kwargs.values()) if isinstance(value, int)]
+        if any(abs(number) > MAX_ID for number in numbers):
+            raise Http404("No such object.")
+        return None

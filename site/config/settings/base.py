@@ -288,3 +288,37 @@ AXES_VERBOSE = False
 # --- input at the edge: control characters stripped from every query string and form post (theme/input.py) --------
 MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.common.CommonMiddleware") + 1, "theme.input.CleanInputMiddleware")
 # --- end input ---------------------------------------------------------------------------------------------------
+
+# --- Content-Security-Policy (django-csp 4): the site's own files, nonces for inline script ---------------------
+# Public pages and the family area: scripts only from 'self' or with the request's nonce (base.html's inline script);
+# no inline event handlers. Styles may be inline: Bootstrap Italia's bundle injects <style> elements at run time
+# (its fonts among them) and the wellbeing colours are CSS variables in style="" attributes.
+# The Wagtail admin gets the one allowance its editor needs (theme.csp.SiteCSPMiddleware, CSP_ADMIN_DIRECTIVES).
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE  # noqa: E402
+
+INSTALLED_APPS += ["csp"]
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "theme.csp.SiteCSPMiddleware")
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("csp.context_processors.nonce")
+EMBED_ORIGINS = ["https://www.youtube.com", "https://www.youtube-nocookie.com", "https://player.vimeo.com"]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "frame-src": [SELF, *EMBED_ORIGINS],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+    }
+}
+# Directives replaced under /admin/ (theme.csp): Wagtail's page editor writes inline <script> elements in its
+# form widgets, so the admin's scripts may be inline (no nonce there: it would switch 'unsafe-inline' off).
+# Every other directive stays as above.
+CSP_ADMIN_DIRECTIVES = {"script-src": [SELF, UNSAFE_INLINE]}
+# No Gravatar in the admin: staff e-mail hashes stay here and images come only from the site.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# --- end Content-Security-Policy ---------------------------------------------------------------------------------
