@@ -5,7 +5,8 @@
   to make the RSS feed a 500.
 - `CleanInputMiddleware` applies it to every query-string and form value (and key) before any view or form sees
   them: the public forms, the family area and the Wagtail admin alike.
-- An integer in the URL beyond BigAutoField's range is a 404 (SQLite and PostgreSQL would fail on it).
+- An integer in the URL beyond BigAutoField's range is a 404 (SQLite and PostgreSQL would fail on it), and so is an
+  admin URL id (`pk`, `*_id`) that is not a number.
 - `parse_id(value)` turns a user-supplied id into an int that fits a database key, or None (empty, not ASCII digits,
   5,000 digits...), so a bad id is a 404 or an ignored filter, never a 500.
 """
@@ -15,6 +16,7 @@ import re
 from django.http import Http404, QueryDict
 
 CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+ADMIN_PREFIX = "/admin/"
 ID_PATTERN = re.compile(r"[0-9]{1,18}", re.ASCII)
 MAX_ID = 2**63 - 1  # the largest BigAutoField value on PostgreSQL and SQLite
 
@@ -61,5 +63,10 @@ class CleanInputMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         numbers = [value for value in (*view_args, *view_kwargs.values()) if isinstance(value, int)]
         if any(abs(number) > MAX_ID for number in numbers):
+            raise Http404("No such object.")
+        if request.path_info.startswith(ADMIN_PREFIX) and any(
+            isinstance(value, str) and (name == "pk" or name.endswith("_id")) and parse_id(value) is None
+            for name, value in view_kwargs.items()
+        ):  # Wagtail's choosers take ids as text and fail on `chosen/x/`; every id here is a number
             raise Http404("No such object.")
         return None
