@@ -68,7 +68,7 @@ def test_a_refusal_reason_with_markup_reaches_the_family_as_text(client, market,
     assert_escaped(message)
 
 
-def test_a_quote_note_and_a_message_with_markup_reach_the_family_as_text(market, django_capture_on_commit_callbacks):
+def test_a_provider_message_with_markup_reaches_the_family_as_text(market, django_capture_on_commit_callbacks):
     request = make_request(market["service"])
     with django_capture_on_commit_callbacks(execute=True):
         marketplace.post_message(request, sender=market["staff"], from_family=False, body=MARKUP)
