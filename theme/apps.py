@@ -6,6 +6,7 @@ class ThemeConfig(AppConfig):
     verbose_name = "Milano 0.18 theme"
 
     def ready(self) -> None:
-        from theme import chrome_cache
+        from theme import chrome_cache, spreadsheet
 
         chrome_cache.connect_signals()
+        spreadsheet.install()

@@ -1,9 +1,10 @@
 """Italian emails to whoever must act next, sent only once the transaction that caused them has committed."""
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
+
+from theme.mail import send_email
 
 SUBJECT_PREFIX = "[Milano 0.18] "
 
@@ -17,7 +18,10 @@ def provider_address(provider) -> str:
 
 
 def notify(event: str, to: str, context: dict) -> None:
-    """Queue `emails/booking/<event>.{subject.txt,txt,html}` for `to` after commit; nothing if no address."""
+    """Queue `emails/booking/<event>.{subject.txt,txt}` for `to` after commit; nothing if no address.
+
+    The HTML part is the plain text escaped and linked by `theme.mail.send_email`, so user text stays text.
+    """
     if not to:
         return
     context = {**context, "site_url": getattr(settings, "WAGTAILADMIN_BASE_URL", "")}
@@ -25,9 +29,6 @@ def notify(event: str, to: str, context: dict) -> None:
     def send():
         subject = render_to_string(f"emails/booking/{event}.subject.txt", context).strip()
         text = render_to_string(f"emails/booking/{event}.txt", context)
-        html = render_to_string("emails/booking/base.html", {**context, "text": text, "subject": subject})
-        message = EmailMultiAlternatives(SUBJECT_PREFIX + subject, text, settings.DEFAULT_FROM_EMAIL, [to])
-        message.attach_alternative(html, "text/html")
-        message.send()
+        send_email(SUBJECT_PREFIX + subject, text, [to])
 
     transaction.on_commit(send)

@@ -22,6 +22,7 @@ from catalog.models import ServicePage
 from config.private_files import private_file_response
 from core.audit import history_for
 from core.errors import DomainError
+from theme.input import parse_id
 
 BASKET_KEY = "booking_basket"
 BASKET_MAX = 20
@@ -67,7 +68,7 @@ def counters(guardian: Guardian) -> dict:
 @family_view
 def basket_add(request):
     service_id = request.POST.get("service", "")
-    service = get_object_or_404(ServicePage.objects.live(), pk=int(service_id) if service_id.isdigit() else None)
+    service = get_object_or_404(ServicePage.objects.live(), pk=parse_id(service_id))
     basket = _basket(request)
     if service.pk not in basket and len(basket) >= BASKET_MAX:
         messages.error(
@@ -108,7 +109,7 @@ def request_new(request):
     services = list(
         ServicePage.objects.live()
         .public()
-        .filter(pk__in=[i for i in ids if str(i).isdigit()])
+        .filter(pk__in=[pk for i in ids if (pk := parse_id(i))])
         .select_related("provider_page")
     )
     if not services:

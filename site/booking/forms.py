@@ -138,7 +138,8 @@ class PayForm(forms.Form):
         label=_("Come paghi la parte non coperta dal voucher"),
         choices=[(m.value, m.label) for m in Payment.Method if m != Payment.Method.VOUCHER],
     )
-    attempt_key = forms.CharField(widget=forms.HiddenInput, max_length=100)
+    # A uuid4 hex from the order page; it ends up in the ledger's idempotency key (100 characters at most).
+    attempt_key = forms.RegexField(regex=r"^[A-Za-z0-9_-]{1,64}\Z", widget=forms.HiddenInput, max_length=64)
 
 
 SCORES = [(n, str(n)) for n in range(1, 6)]

@@ -20,6 +20,7 @@ from config.private_files import private_file_response
 from core.admin_views import history_url
 from core.audit import history_for, log_sensitive_read
 from core.errors import DomainError
+from theme.input import parse_id
 
 REQUESTS_PER_PAGE = 50
 
@@ -56,8 +57,8 @@ def request_list(request):
             requests = requests.filter(state=form.cleaned_data["state"])
         if form.cleaned_data["since"]:
             requests = requests.filter(created_at__date__gte=form.cleaned_data["since"])
-    if service_id.isdigit():
-        requests = requests.filter(service_id=int(service_id))
+    if parse_id(service_id):
+        requests = requests.filter(service_id=parse_id(service_id))
     query = request.GET.copy()
     query.pop("p", None)
     return TemplateResponse(
@@ -167,7 +168,7 @@ def moderation(request):
         raise PermissionDenied
     if request.method == "POST":
         rating_id = request.POST.get("rating", "")
-        rating = get_object_or_404(Rating, pk=int(rating_id) if rating_id.isdigit() else None)
+        rating = get_object_or_404(Rating, pk=parse_id(rating_id))
         approve = request.POST.get("decision") == "approve"
         _run(
             request,

@@ -52,7 +52,12 @@ class ApplicationInspectView(InspectView):
 
     @property
     def header_buttons(self):
-        if self.object.status != ApplicationStatus.SUBMITTED or not self.request.user.has_perm(DECIDE_PERMISSION):
+        if not self.request.user.has_perm(DECIDE_PERMISSION):
+            return []
+        if self.object.status == ApplicationStatus.APPROVED and self.object.provider_user_id:
+            url = reverse("register_applications:resend_invitation", args=[self.object.pk])
+            return [HeaderButton(_("Reinvia l'invito"), url=url, icon_name="mail")]
+        if self.object.status != ApplicationStatus.SUBMITTED:
             return []
         return [
             HeaderButton(
@@ -158,6 +163,15 @@ def attachment(request, pk: int):
     return private_file_response(item.file, item.title)
 
 
+class ResendInvitationView(DecisionView):
+    page_title = _("Reinvia l'invito")
+    action_label = _("Reinvia l'invito all'ente")
+    success_message = _("Un nuovo invito è stato inviato a «%(name)s».")
+
+    def decide(self, form):
+        register.resend_invitation(self.application, by=self.request.user)
+
+
 class RegisterApplicationViewSet(ModelViewSet):
     model = RegisterApplication
     icon = "form"
@@ -165,6 +179,8 @@ class RegisterApplicationViewSet(ModelViewSet):
     add_to_admin_menu = True
     menu_order = 250
     list_display = ["organisation_name", "legal_form", "category_labels", "status", "submitted_at"]
+    list_export = ["organisation_name", "legal_form", "tax_code", "email", "category_labels", "status", "submitted_at"]
+    export_filename = "domande-elenco-milano-0-18"
     filterset_class = ApplicationFilterSet
     search_fields = ["organisation_name", "tax_code"]
     ordering = ["-submitted_at"]
@@ -201,4 +217,5 @@ class RegisterApplicationViewSet(ModelViewSet):
             path("approve/<int:pk>/", ApproveView.as_view(), name="approve"),
             path("reject/<int:pk>/", RejectView.as_view(), name="reject"),
             path("attachment/<int:pk>/", attachment, name="attachment"),
+            path("resend-invitation/<int:pk>/", ResendInvitationView.as_view(), name="resend_invitation"),
         ]

@@ -6,7 +6,6 @@ Each decision runs in one transaction and writes its audit entry (core.audit); e
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -26,6 +25,7 @@ from catalog.models import (
 )
 from catalog.workflow import grant_provider_permissions
 from core.audit import log_action
+from theme.mail import send_email
 
 
 def _base_url() -> str:
@@ -145,6 +145,26 @@ def reject(application: RegisterApplication, by, reason: str) -> None:
         transaction.on_commit(lambda: _send_rejection(application))
 
 
+def resend_invitation(application: RegisterApplication, by) -> None:
+    """Send an approved provider a fresh set-password link (the first may be lost or expired); logged as a note.
+
+    Raises ValidationError if the application is not approved or has no provider account.
+    """
+    with transaction.atomic():
+        application = RegisterApplication.objects.select_for_update().get(pk=application.pk)
+        if application.status != ApplicationStatus.APPROVED or application.provider_user is None:
+            raise ValidationError(_("Si può reinviare l'invito solo a un ente ammesso, con il suo utente."))
+        log_action(
+            by,
+            "catalog.application.invitation_resent",
+            application,
+            {"provider_user": application.provider_user_id},
+            reason=_("Invito reinviato a %(email)s") % {"email": application.contact_email},
+        )
+        user = application.provider_user
+        transaction.on_commit(lambda: _send_invitation(application, user))
+
+
 def _site_name() -> str:
     site = Site.objects.filter(is_default_site=True).first()
     return site.site_name if site and site.site_name else "Milano 0.18"
@@ -152,19 +172,17 @@ def _site_name() -> str:
 
 def _send_invitation(application: RegisterApplication, user) -> None:
     context = {"application": application, "user": user, "link": set_password_url(user), "site_name": _site_name()}
-    send_mail(
-        subject=_("Milano 0.18: l'ente è stato ammesso all'Elenco"),
-        message=render_to_string("catalog/emails/invitation.txt", context),
-        from_email=None,
-        recipient_list=[application.contact_email],
+    send_email(
+        _("Milano 0.18: l'ente è stato ammesso all'Elenco"),
+        render_to_string("catalog/emails/invitation.txt", context),
+        [application.contact_email],
     )
 
 
 def _send_rejection(application: RegisterApplication) -> None:
     context = {"application": application, "site_name": _site_name()}
-    send_mail(
-        subject=_("Milano 0.18: esito della domanda di iscrizione all'Elenco"),
-        message=render_to_string("catalog/emails/rejection.txt", context),
-        from_email=None,
-        recipient_list=[application.email],
+    send_email(
+        _("Milano 0.18: esito della domanda di iscrizione all'Elenco"),
+        render_to_string("catalog/emails/rejection.txt", context),
+        [application.email],
     )

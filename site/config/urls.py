@@ -11,6 +11,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from home import views as home_views
 
 urlpatterns = [
+    path("admin/logout/", home_views.AdminLogoutView.as_view()),
     path("admin/", include(wagtailadmin_urls)),
     path("documenti/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, name="sitemap"),

@@ -1,5 +1,9 @@
-"""Views of the minisite that are not pages: site search, robots.txt and the error pages."""
+"""Views of the minisite that are not pages: site search, robots.txt, the error pages and the admin's logout."""
 
+import re
+
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -7,6 +11,7 @@ from django.template.loader import render_to_string
 from django.utils.text import capfirst
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
+from wagtail.admin.views.account import LogoutView as WagtailLogoutView
 from wagtail.models import Page
 
 SEARCH_PER_PAGE = 10
@@ -16,8 +21,10 @@ SEARCH_PER_PAGE = 10
 def site_search(request):
     query = request.GET.get("q", "").strip()[:200]
     results = Page.objects.none()
-    if query:
-        results = Page.objects.live().public().specific().search(query)
+    # Words only: quotes, brackets and operators would reach the search engine's query syntax (SQLite FTS5).
+    words = " ".join(re.findall(r"\w+", query))
+    if words:
+        results = Page.objects.live().public().specific().search(words)
     page = Paginator(results, SEARCH_PER_PAGE).get_page(request.GET.get("page"))
     labelled = [(result, capfirst(result._meta.verbose_name)) for result in page]
     return render(request, "home/search.html", {"query": query, "results": page, "labelled_results": labelled})
@@ -35,6 +42,18 @@ def page_not_found(request, exception):
     return render(request, "404.html", status=404)
 
 
+@csp_update({"style-src": [UNSAFE_INLINE]})
 def server_error(request):
-    """Rendered without a request context: the 500 page must not depend on what just failed."""
+    """Rendered without a request context: the 500 page must not depend on what just failed (nor on a CSP nonce,
+    so its own inline style is allowed; it carries no user text)."""
     return HttpResponse(render_to_string("500.html"), status=500)
+
+
+class AdminLogoutView(WagtailLogoutView):
+    """Wagtail's logout, by POST only. A GET answers 405 and changes nothing: Wagtail's own view would drop the
+    browser's session cookie on a GET while the session stayed valid on the server (half a logout)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method.lower() not in self.http_method_names:
+            return self.http_method_not_allowed(request, *args, **kwargs)
+        return super().dispatch(request, *args, **kwargs)

@@ -1,10 +1,12 @@
-"""RSS feed of the live news of one NewsIndexPage."""
+"""RSS feed of the live news of one NewsIndexPage; its text is stripped of the control characters XML cannot carry."""
 
 from datetime import datetime, time
 
 from django.contrib.syndication.views import Feed
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from theme.input import strip_control_characters as xml_text
 
 
 class NewsFeed(Feed):
@@ -19,16 +21,16 @@ class NewsFeed(Feed):
         return self.index_page.url
 
     def description(self) -> str:
-        return self.index_page.intro
+        return xml_text(self.index_page.intro)
 
     def items(self):
         return self.index_page.news().prefetch_related("tags")[:30]
 
     def item_title(self, item) -> str:
-        return item.title
+        return xml_text(item.title)
 
     def item_description(self, item) -> str:
-        return item.intro
+        return xml_text(item.intro)
 
     def item_link(self, item) -> str:
         return item.url
@@ -38,4 +40,4 @@ class NewsFeed(Feed):
         return timezone.make_aware(datetime.combine(item.date, time.min))
 
     def item_categories(self, item):
-        return [tag.name for tag in item.tags.all()]
+        return [xml_text(tag.name) for tag in item.tags.all()]

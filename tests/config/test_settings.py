@@ -90,7 +90,8 @@ def test_allauth_links_follow_the_final_debug_in_development(debug, protocol):
 
 def test_email_url_sets_each_email_setting_by_name():
     script = PRINT.format(
-        "s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_HOST_USER, s.EMAIL_USE_TLS, s.EMAIL_USE_SSL"
+        "s.MAILER_EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_HOST_USER, s.EMAIL_USE_TLS, s.EMAIL_USE_SSL,"
+        " s.EMAIL_BACKEND"
     )
     result = run_python(
         ["-c", script], DJANGO_SETTINGS_MODULE="config.settings.dev", EMAIL_URL="smtp://posta@mail.example:587?tls=1"
@@ -103,6 +104,7 @@ def test_email_url_sets_each_email_setting_by_name():
         "posta",
         "True",
         "False",
+        "theme.mail.OutboxBackend",
     ]
 
 

@@ -1,5 +1,6 @@
 """Settings shared by every environment. Everything that differs comes from the environment."""
 
+import datetime
 import os
 from pathlib import Path
 
@@ -141,7 +142,8 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private"))
 
 _email = email_settings(os.environ.get("EMAIL_URL", "console://"))
-EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+# The real transport; EMAIL_BACKEND below only queues (the outbox block).
+MAILER_EMAIL_BACKEND = _email["EMAIL_BACKEND"]
 EMAIL_HOST = _email.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = _email.get("EMAIL_PORT", 25)
 EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER", "")
@@ -217,3 +219,71 @@ from .spid import *  # noqa: E402, F403
 
 BOOKING_PAYMENT_GATEWAY = os.environ.get("BOOKING_PAYMENT_GATEWAY", "booking.payments.FakeGateway")
 # --- end booking ------------------------------------------------------------------------------------------------
+
+# --- email outbox (django-mailer): every message is queued in the database, sent after commit, retried by cron ---
+# EMAIL_URL chooses the real transport (MAILER_EMAIL_BACKEND); EMAIL_BACKEND only queues (theme.mail.OutboxBackend).
+# Cron: `manage.py send_mail` every minute and `manage.py retry_deferred` every 20 minutes (or `manage.py runmailer`).
+INSTALLED_APPS += ["mailer"]
+EMAIL_BACKEND = "theme.mail.OutboxBackend"
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))  # seconds: a hung SMTP server defers, never hangs
+MAILER_USE_FILE_LOCK = False  # rows are taken with SELECT ... FOR UPDATE NOWAIT: safe with several senders
+# Try to send right after the transaction commits (off: only the cron sends, e.g. with a slow mail relay).
+OUTBOX_SEND_AFTER_COMMIT = env_bool("OUTBOX_SEND_AFTER_COMMIT", True)
+# --- end email outbox ---------------------------------------------------------------------------------------------
+
+# --- sign-in limits behind reverse proxies; staff lockout (django-axes) --------------------------------------------
+# TRUSTED_PROXY_COUNT: how many reverse proxies of ours append to X-Forwarded-For (0: the header is ignored).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+ACCOUNT_ADAPTER = "config.clients.AccountAdapter"  # allauth's rate limits read config.clients.client_ip too
+INSTALLED_APPS += ["axes"]
+AUTHENTICATION_BACKENDS = ["config.clients.StaffSignInBackend", *AUTHENTICATION_BACKENDS]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+AXES_CLIENT_IP_CALLABLE = "config.clients.client_ip"
+AXES_WHITELIST_CALLABLE = "config.clients.not_a_staff_sign_in"
+# Like the families' limit (allauth: 5 failures per account, 10 per address): 5 failures per account or per address.
+AXES_FAILURE_LIMIT = 5
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "theme/admin_locked_out.html"
+AXES_VERBOSE = False
+# --- end sign-in limits ----------------------------------------------------------------------------------------------
+
+# --- input at the edge: control characters stripped from every query string and form post (theme/input.py) --------
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.common.CommonMiddleware") + 1, "theme.input.CleanInputMiddleware")
+# --- end input ---------------------------------------------------------------------------------------------------
+
+# --- Content-Security-Policy (django-csp 4): the site's own files, nonces for inline script ---------------------
+# Public pages and the family area: scripts only from 'self' or with the request's nonce (base.html's inline script);
+# no inline event handlers. Styles may be inline: Bootstrap Italia's bundle injects <style> elements at run time
+# (its fonts among them) and the wellbeing colours are CSS variables in style="" attributes.
+# The Wagtail admin gets the one allowance its editor needs (theme.csp.SiteCSPMiddleware, CSP_ADMIN_DIRECTIVES).
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE  # noqa: E402
+
+INSTALLED_APPS += ["csp"]
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "theme.csp.SiteCSPMiddleware")
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("csp.context_processors.nonce")
+EMBED_ORIGINS = ["https://www.youtube.com", "https://www.youtube-nocookie.com", "https://player.vimeo.com"]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "frame-src": [SELF, *EMBED_ORIGINS],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+    }
+}
+# Directives replaced under /admin/ (theme.csp): Wagtail's page editor writes inline <script> elements in its
+# form widgets, so the admin's scripts may be inline (no nonce there: it would switch 'unsafe-inline' off).
+# Every other directive stays as above.
+CSP_ADMIN_DIRECTIVES = {"script-src": [SELF, UNSAFE_INLINE]}
+# No Gravatar in the admin: staff e-mail hashes stay here and images come only from the site.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# --- end Content-Security-Policy ---------------------------------------------------------------------------------
