@@ -18,8 +18,8 @@ def demo_idp(settings, demo_site, tmp_path):
 
 def _to_demo_idp(page):
     page.goto("/")
-    # The header's «Accedi» is being routed to the families' sign-in by another change; start from that page.
-    page.goto("/accounts/login/")
+    page.locator(".m018-account", has_text="Accedi").click()
+    page.wait_for_url(re.compile(r"/accounts/login/"))
     page.locator("summary", has_text="Entra con SPID").focus()
     page.keyboard.press("Enter")  # the disclosure opens from the keyboard
     page.get_by_role("link", name="IdP dimostrativo (solo sviluppo)").click()
@@ -37,6 +37,11 @@ def test_demo_family_signs_in_with_spid_and_sees_their_vouchers(page, demo_idp):
     wallets = page.get_by_role("region", name="I tuoi voucher")
     assert wallets.get_by_text("Giulia").is_visible()
     assert wallets.get_by_text("Luca").is_visible()
+    page.goto("/")
+    family_link = page.locator(".m018-account")
+    assert family_link.inner_text().strip() == "Area famiglia"
+    family_link.click()
+    page.wait_for_url(re.compile(r"/famiglia/$"))
 
 
 def test_access_button_lists_identity_providers_and_is_accessible_on_mobile(page, demo_idp):
