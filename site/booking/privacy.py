@@ -293,9 +293,13 @@ def _erase_account(user_id: int) -> None:
     """The sign-in identity goes: username, names, email, SPID/CIE link; a new unusable password ends every session."""
     from allauth.account.models import EmailAddress
     from allauth.socialaccount.models import SocialAccount
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
     User = get_user_model()
     user = User.objects.get(pk=user_id)
+    # Sign-in attempts recorded by django-axes name the account (and the address it came from).
+    for model in (AccessAttempt, AccessFailureLog, AccessLog):
+        model.objects.filter(username__in=[user.get_username(), user.email]).delete()
     user.username = f"cancellato-{user_id}"
     user.email = user.first_name = user.last_name = ""
     user.is_active = False

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from config.env import env_bool
+from tests.browser.content import fresh_home
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 SPID_SP_TEST = Path(os.environ.get("SPID_SP_TEST", ROOT / ".venv-spid" / "bin" / "spid_sp_test"))
@@ -47,11 +48,13 @@ def test_idp_metadata(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def spid_sp(settings, live_server, test_idp_metadata, tmp_path, home_page):
+def spid_sp(settings, live_server, test_idp_metadata, tmp_path):
     """The SP configured as production would be, with spid-sp-test's IdP as its identity provider.
 
-    `home_page` gives the live server its Site: the anomaly pages render the site's header and footer.
+    The live server gets a Site of its own (a transactional test starts from a flushed database): the anomaly
+    pages render the site's header and footer.
     """
+    fresh_home()
     settings.SPID_IDP_METADATA_FILES = [str(test_idp_metadata)]
     settings.SPID_DEV_KEY_DIR = tmp_path / "keys"
     settings.SPID_SP_ENTITY_ID = "https://milano018.example/spid"
