@@ -8,6 +8,7 @@ from wagtail.permissions import register_permission_policy
 
 from booking import admin_views, provider_views
 from booking.models import Child, Guardian, LedgerEntry, VoucherCall, Wallet
+from core.admin_guards import ProtectedAwareDeleteView, refuse_protected_delete
 
 
 class ReadOnlyPolicy(ModelPermissionPolicy):
@@ -78,6 +79,7 @@ class VoucherCallViewSet(ModelViewSet):
     icon = "doc-full"
     menu_label = _("Avvisi voucher")
     copy_view_enabled = False
+    delete_view_class = ProtectedAwareDeleteView
     form_fields = ["name", "code", "budget", "valid_from", "valid_until"]
     list_display = ["name", "code", "budget", "valid_from", "valid_until"]
 
@@ -141,6 +143,23 @@ class FamiliesViewSetGroup(ModelViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_families_viewsets():
     return FamiliesViewSetGroup()
+
+
+@hooks.register("before_delete_user")
+def keep_users_with_protected_records(request, user):
+    """Refuse deleting a user that money, messages or a family still reference (PROTECT), explaining why.
+
+    A family's user is never deleted from the admin: its personal data go through the family's data erasure
+    (booking.privacy.erase_family), which keeps the voucher movements anonymised.
+    """
+    hint = ""
+    if Guardian.objects.filter(user=user).exists():
+        hint = _(
+            "È l'utente di una famiglia: i suoi dati personali si cancellano con la cancellazione dei dati della "
+            "famiglia (pagina «I tuoi dati su Milano 0.18», «Cancella i tuoi dati»), che conserva anonimi i "
+            "movimenti dei voucher."
+        )
+    return refuse_protected_delete(request, user, reverse("wagtailusers_users:edit", args=[user.pk]), str(hint))
 
 
 @hooks.register("register_admin_urls")

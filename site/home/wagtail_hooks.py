@@ -6,6 +6,7 @@ from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from core.admin_guards import SnippetChooserViewSetWithoutCreate
 from home.models import Partner, WellbeingDimension
 
 
@@ -15,6 +16,7 @@ class WellbeingDimensionViewSet(SnippetViewSet):
     menu_label = _("Dimensioni del benessere")
     list_display = ["number", "name", "colour"]
     ordering = ["number"]
+    chooser_viewset_class = SnippetChooserViewSetWithoutCreate
 
 
 class PartnerViewSet(SnippetViewSet):
@@ -23,6 +25,7 @@ class PartnerViewSet(SnippetViewSet):
     menu_label = _("Partner e finanziatori")
     list_display = ["name", "role", "url"]
     list_filter = ["role"]
+    chooser_viewset_class = SnippetChooserViewSetWithoutCreate
 
 
 class MinisiteViewSetGroup(SnippetViewSetGroup):

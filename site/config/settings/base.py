@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "core.middleware.DomainErrorMiddleware",
+    "core.admin_guards.WagtailAdminInputGuardMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
