@@ -165,7 +165,7 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 TAGGIT_CASE_INSENSITIVE = True
 
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
-# Off for osmem-server and OpenSearch-API servers: the client then sends plain application/json.
+# Off for OpenSearch-API servers (the tests' engine included): the client then sends plain application/json.
 ELASTICSEARCH_COMPAT_HEADERS = env_bool("ELASTICSEARCH_COMPAT_HEADERS", True)
 # Seconds. A search waits at most this long for the cluster, then answers from the database; after a
 # failure the cluster is left alone for ELASTICSEARCH_BREAKER_RESET seconds (search/README.md).
