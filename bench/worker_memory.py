@@ -31,7 +31,7 @@ HEAVY = [
     ("Django REST framework", ("rest_framework",)),
     ("django-ninja / pydantic", ("ninja", "pydantic")),
     ("Elasticsearch client", ("elasticsearch", "elastic_transport")),
-    ("allauth SAML provider", ("allauth.socialaccount.providers.saml.views",)),
+    ("SPID service provider", ("booking.spid_sp.views", "booking.spid_sp.saml")),
     ("OpenAPI schema", ("search.openapi",)),
 ]
 

@@ -1,7 +1,7 @@
 """What a test does when a service it needs is missing: skip on a laptop, fail in CI (``CI=true``).
 
-CI starts PostgreSQL, Redis and the search engine itself (``.ci/run`` → ``scripts/test`` →
-``scripts/services``), so a missing one there is a broken set-up, never a reason to pass quietly.
+CI starts PostgreSQL and Redis (``.ci/run`` → ``scripts/test`` → ``scripts/services``) and the tests start the
+search engine (``tests/engines/``), so a missing one there is a broken set-up, never a reason to pass quietly.
 """
 
 import pytest

@@ -6,7 +6,6 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-LAZY_LIBRARIES = ("pypdf", "onelogin", "xmlsec", "allauth.socialaccount.providers.saml.views")
 
 BOOT = """
 import json, sys
@@ -15,7 +14,7 @@ django.setup()
 from django.urls import get_resolver
 get_resolver().url_patterns
 print(json.dumps(sorted(name for name in sys.modules if name.split(".")[0] in {"pypdf", "onelogin", "xmlsec"}
-      or name == "allauth.socialaccount.providers.saml.views")))
+      or name in {"booking.spid_sp.views", "booking.spid_sp.saml"})))
 """
 
 

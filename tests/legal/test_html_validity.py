@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from wagtail.models import Site
 
-from home.models import SiteSettings
+from home.models import ContentPage, SiteSettings
 from legal.models import PrivacyNoticePage
 from tests.htmlcheck import html_errors
 
@@ -14,14 +14,33 @@ pytestmark = pytest.mark.django_db
 def legal_urls() -> list[str]:
     """Every legal page of the site: the footer's, each privacy notice, and the accessibility report form."""
     site_settings = SiteSettings.for_site(Site.objects.get())
-    footer = [site_settings.privacy_page, site_settings.accessibility_page, site_settings.cookie_page]
+    footer = [
+        site_settings.privacy_page,
+        site_settings.accessibility_page,
+        site_settings.cookie_page,
+        site_settings.legal_notes_page,
+    ]
     notices = [notice.url for notice in PrivacyNoticePage.objects.live().order_by("path")]
     return [page.url for page in footer] + notices + [reverse("legal:accessibility_feedback")]
 
 
-def test_every_legal_page_is_valid_html(client, legal_pages):
+@pytest.fixture
+def with_legal_notes(legal_pages):
+    """The footer's «Note legali» (an ordinary content page, built by the home demo) beside the legal demo."""
+    notes = legal_pages.add_child(
+        instance=ContentPage(
+            title="Note legali", slug="note-legali", intro="Condizioni di riuso dei contenuti e collegamenti esterni."
+        )
+    )
+    site_settings = SiteSettings.for_site(Site.objects.get())
+    site_settings.legal_notes_page = notes
+    site_settings.save()
+    return legal_pages
+
+
+def test_every_legal_page_is_valid_html(client, with_legal_notes):
     urls = legal_urls()
-    assert len(urls) == 9
+    assert len(urls) == 10
     documents = {}
     for url in urls:
         response = client.get(url)

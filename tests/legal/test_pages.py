@@ -7,6 +7,7 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.urls import reverse
 from wagtail.models import Site
 
+from booking.spid_sp.views import ACS_COOKIE
 from home.models import ContentPage, SiteSettings
 from legal.models import AccessibilityFeedback, AccessibilityStatementPage
 from legal.views import REPORTS_PER_HOUR
@@ -92,7 +93,7 @@ def test_cookie_statement_lists_every_cookie_the_site_sets_and_only_technical_on
         settings.CSRF_COOKIE_NAME,
         settings.LANGUAGE_COOKIE_NAME,
         CookieStorage.cookie_name,
-        "saml-acs-session",  # allauth's SAML login session (allauth.socialaccount.providers.saml.views)
+        ACS_COOKIE,  # the SPID/CIE answer on its way from the ACS to the sign-in
     }
     listed = {row.select("td")[0].get_text(strip=True) for row in BeautifulSoup(html, "html.parser").select("tbody tr")}
     assert seen | configured <= listed

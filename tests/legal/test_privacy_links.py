@@ -63,6 +63,7 @@ def form_pages(site) -> list[tuple[str, str, bool]]:
     return [
         ("accesso", reverse("account_login"), False),
         ("registrazione", reverse("account_signup"), False),
+        ("recupero della password", reverse("account_reset_password"), False),
         ("domanda di iscrizione all'Elenco", reverse("catalog:register_apply"), False),
         ("segnalazione di accessibilità", reverse("legal:accessibility_feedback"), False),
         ("valuta questo servizio", service.url, False),

@@ -1,6 +1,6 @@
 """Mounted by allauth under /accounts/ (the provider's package urls).
 
-Each view is imported on its first request: the SAML stack (lxml, xmlsec, python3-saml) stays out of a web
+Each view is imported on its first request: the SAML stack (xmlsec, python3-saml) stays out of a web
 worker until someone signs in with SPID or CIE (tests/config/test_worker_imports.py).
 """
 

@@ -30,6 +30,8 @@ from booking.spid_sp import idps, saml
 from booking.spid_sp.keys import sp_key_pair
 from booking.validators import validate_fiscal_code
 
+# The cookie that carries the identity provider's answer from the ACS to `finish` (the cookie statement lists it).
+ACS_COOKIE = "spid-acs"
 logger = logging.getLogger(__name__)
 
 SESSION_KEY = "spid_requests"
@@ -225,7 +227,7 @@ def acs(request) -> HttpResponse:
         logger.warning("SPID ACS: %s", refused.reason)
         return anomaly_page(request, refused.anomaly)
     response = HttpResponseRedirect(reverse("spid_finish"))
-    stash = LoginSession(request, "spid_acs_session", "spid-acs")
+    stash = LoginSession(request, "spid_acs_session", ACS_COOKIE)
     stash.store["response"] = request.POST["SAMLResponse"]
     stash.store["acs_url"] = request.build_absolute_uri()
     stash.store["request_data"] = {
@@ -240,7 +242,7 @@ def acs(request) -> HttpResponse:
 @require_GET
 def finish(request) -> HttpResponse:
     """Validate the Response against the request it answers, then sign the person in (allauth)."""
-    stash = LoginSession(request, "spid_acs_session", "spid-acs")
+    stash = LoginSession(request, "spid_acs_session", ACS_COOKIE)
     data = dict(stash.store.items())
     stash.delete()
     if not data.get("response"):
