@@ -17,9 +17,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-import pytest
-
-from config.env import env_bool
+from tests.services import missing_service
 
 ROOT = Path(__file__).resolve().parent.parent
 VNU_JAR = Path(os.environ.get("VNU_JAR", ROOT / ".tools/node_modules/vnu-jar/build/dist/vnu.jar"))
@@ -31,9 +29,7 @@ def _require_checker() -> str:
     if not VNU_JAR.exists():
         missing = f"vnu.jar not found at {VNU_JAR} (run scripts/setup --tests)"
     if missing:
-        if env_bool("CI"):
-            pytest.fail(f"Nu HTML Checker unavailable: {missing}", pytrace=False)
-        pytest.skip(f"Nu HTML Checker unavailable: {missing}")
+        missing_service(f"Nu HTML Checker unavailable: {missing}")
     return java
 
 

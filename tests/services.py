@@ -12,5 +12,5 @@ from config.env import env_bool
 def missing_service(reason: str) -> None:
     """Skip the calling test with ``reason``, or fail it when ``CI=true``. Never returns."""
     if env_bool("CI"):
-        pytest.fail(f"CI must provide this service: {reason}")
+        pytest.fail(f"CI must provide this service: {reason}", pytrace=False)
     pytest.skip(reason)

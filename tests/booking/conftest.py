@@ -1,8 +1,8 @@
-import os
-
 import pytest
 from django.core.cache import cache
 from django.db import connection
+
+from tests.services import missing_service
 
 
 @pytest.fixture(autouse=True)
@@ -17,9 +17,7 @@ def _fresh_cache():
 def postgres(db):
     """Tests of locking need PostgreSQL: skipped on SQLite locally, a failure on CI (CI=true) where PG is expected."""
     if connection.vendor != "postgresql":
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("CI must run the booking concurrency tests on PostgreSQL (set DATABASE_URL=postgres://...).")
-        pytest.skip("needs PostgreSQL: run with DATABASE_URL=postgres://...")
+        missing_service("needs PostgreSQL: run with DATABASE_URL=postgres://...")
 
 
 @pytest.fixture

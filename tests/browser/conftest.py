@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from config.env import env_bool
+from tests.services import missing_service
 
 CHROMIUM_PATH = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -29,9 +29,7 @@ MOBILE = {"width": 390, "height": 844}
 def browser():
     if not CHROMIUM_PATH.exists():
         message = f"Chromium not found at {CHROMIUM_PATH} (install Debian's 'chromium' or set CHROMIUM_PATH)"
-        if env_bool("CI"):
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
+        missing_service(message)
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API keeps an event loop running in this thread, which Django's ORM would otherwise

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from config.env import env_bool
 from tests.browser.content import fresh_home
+from tests.services import missing_service
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 SPID_SP_TEST = Path(os.environ.get("SPID_SP_TEST", ROOT / ".venv-spid" / "bin" / "spid_sp_test"))
@@ -24,9 +24,7 @@ TEST_IDP = "https://localhost:8443"
 def tool() -> Path:
     if not SPID_SP_TEST.exists():
         message = f"spid-sp-test not found at {SPID_SP_TEST}: run scripts/setup --tests (or set SPID_SP_TEST)"
-        if env_bool("CI"):
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
+        missing_service(message)
     return SPID_SP_TEST
 
 
