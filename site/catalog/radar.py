@@ -33,14 +33,20 @@ def _points_attr(points: list[tuple[float, float]]) -> str:
     return " ".join(f"{x},{y}" for x, y in points)
 
 
-def radar_chart(scores: list[tuple[str, int]], size: int = 320, maximum: int = DESCRIPTOR_MAX) -> RadarChart:
-    """Geometry of a radar chart with one axis per (label, score), scores clamped to 0..maximum."""
+def radar_chart(
+    scores: list[tuple[str, float]], size: int = 320, maximum: float = DESCRIPTOR_MAX, levels: int | None = None
+) -> RadarChart:
+    """Geometry of a radar chart with one axis per (label, score), scores clamped to 0..maximum.
+
+    `levels` grid rings (default: one per unit of `maximum`, as the descriptors' 0-5 scale wants).
+    """
     count = len(scores)
+    levels = levels or int(maximum)
     center = size / 2
     radius = size / 2 - 40
     rings = [
-        _points_attr([_vertex(center, radius, i, count, level / maximum) for i in range(count)])
-        for level in range(1, maximum + 1)
+        _points_attr([_vertex(center, radius, i, count, level / levels) for i in range(count)])
+        for level in range(1, levels + 1)
     ]
     axes = []
     labels = []
