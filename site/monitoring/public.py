@@ -54,7 +54,7 @@ def _chart_value(row: dict) -> int:
 def public_context() -> dict:
     """The page's context: `challenges` and `dimensions` rows, `bars`, `radar`, `headers`, `refreshed_at`."""
     last = Refresh.objects.order_by("-started_at").first()
-    key = f"monitoring:public:{last.pk if last else 0}"
+    key = f"monitoring:public:{last.pk}:{last.started_at.isoformat()}" if last else "monitoring:public:none"
     context = cache.get(key)
     if context is not None:
         return context
@@ -79,6 +79,7 @@ def public_context() -> dict:
         ),
         "radar_max": top,
         "refreshed_at": last.started_at if last else None,
+        "hidden": HIDDEN,
     }
     cache.set(key, context, 60 * 60 * 24)
     return context

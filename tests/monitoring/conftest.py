@@ -12,8 +12,8 @@ from home.models import WellbeingDimension
 from tests.catalog import factories as catalog
 
 
-@pytest.fixture
-def world(home_page):
+def build_world(home_page):
+    """The challenges, dimensions, provider, services and provider staff of the monitoring's tests."""
     dimensions = {
         n: WellbeingDimension.objects.create(number=n, name=f"Dimensione prova {n}", colour="#0b3d91")
         for n in (1, 2, 3)
@@ -39,3 +39,8 @@ def world(home_page):
     return SimpleNamespace(
         provider=provider, services=[one, both, none], staff=staff, challenges=challenges, dimensions=dimensions
     )
+
+
+@pytest.fixture
+def world(home_page):
+    return build_world(home_page)
