@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from booking.models import VoucherCall
+from catalog import facts as catalogue
 from catalog.constants import Category
-from catalog.models import CatalogIndexPage
 from challenges.models import ChallengePage
 from home.constants import Municipio
 from home.models import WellbeingDimension
@@ -53,7 +53,7 @@ class Links:
     """Where a figure leads: the list it counts, for the roles allowed to see it (None otherwise)."""
 
     def __init__(self, user):
-        self.catalogue = CatalogIndexPage.objects.live().only("url_path").first()
+        self.catalogue = catalogue.catalogue_url()
         self.wallets = user.has_perm("booking.view_wallet")
         self.ledger = user.has_perm("booking.view_ledgerentry")
 
@@ -66,7 +66,7 @@ class Links:
                 params["municipio"] = cut_key
             if scope != Scope.TOTAL:
                 return None
-            return self.catalogue.url + ("?" + urlencode(params) if params else "")
+            return self.catalogue + ("?" + urlencode(params) if params else "")
         if metric == Metric.VOUCHER_GRANTED and self.wallets and cut == Cut.ALL:
             url = reverse("booking_wallet:index")
             return url + (f"?call={call_id}" if call_id else "")

@@ -19,7 +19,7 @@ from stdnum.it import codicefiscale
 
 from booking import vouchers
 from booking.models import Child, Guardian, Order, Payment, Quote, ServiceRequest, VoucherCall
-from catalog.models import ServicePage
+from catalog import facts as catalogue
 from challenges.demo import publish_child
 from home.models import HomePage
 from monitoring.figures import refresh
@@ -59,8 +59,16 @@ def _activity(rng: random.Random) -> None:
     if Guardian.objects.filter(last_name=MARK).exists():
         return
     call = VoucherCall.objects.order_by("-valid_from").first()
-    services = list(ServicePage.objects.live().values("pk", "age_min", "age_max", "provider_page_id", "price_amount"))
-    services = [s for s in services if s["provider_page_id"]]
+    services = [
+        {
+            "pk": s.id,
+            "age_min": s.age_min,
+            "age_max": s.age_max,
+            "provider_page_id": s.provider_id,
+            "price_amount": s.price,
+        }
+        for s in catalogue.services_facts(catalogue.live_services().values_list("pk", flat=True))
+    ]
     if not services:
         return
     now = timezone.now()

@@ -23,7 +23,7 @@ from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear, Tr
 from django.utils import timezone
 
 from booking.models import LedgerEntry, Order, Payment, ServiceRequest
-from catalog.models import ServicePage
+from catalog import facts as catalogue
 from challenges.models import ChallengePage
 from monitoring.models import ALL_PERIODS, Cut, Fact, Metric, Refresh, Scope, ServiceScope
 
@@ -121,7 +121,7 @@ def sources() -> list[Source]:
         ),
         Source(
             Metric.SERVICES,
-            ServicePage.objects.live(),
+            catalogue.live_services(),
             Count("pk", distinct=True),
             date=None,
             service="",
@@ -220,15 +220,15 @@ def _empty(model) -> None:
 
 def rebuild_service_scopes() -> int:
     """Rewrite ServiceScope from the services' challenges and the challenges' dimensions; returns rows."""
-    through = ServicePage.challenges.through
     numbers = dict(ChallengePage.objects.values_list("pk", "number"))
     dimensions: dict[int, set[int]] = {}
     for challenge_pk, dimension_number in ChallengePage.dimensions.through.objects.values_list(
         "challengepage_id", "wellbeingdimension__number"
     ):
         dimensions.setdefault(challenge_pk, set()).add(dimension_number)
-    rows = {(pk, Scope.TOTAL, 0) for pk in ServicePage.objects.values_list("pk", flat=True)}
-    for service_pk, challenge_pk in through.objects.values_list("servicepage_id", "challengepage_id"):
+    pairs = catalogue.service_challenge_pairs()
+    rows = {(pk, Scope.TOTAL, 0) for pk in catalogue.service_ids()}
+    for service_pk, challenge_pk in pairs:
         rows.add((service_pk, Scope.CHALLENGE, numbers[challenge_pk]))
         for number in dimensions.get(challenge_pk, ()):
             rows.add((service_pk, Scope.DIMENSION, number))

@@ -9,8 +9,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 
+from core.pages import BasePage
 from home.constants import Municipio
-from home.models import BasePage
 
 
 class Metric(models.TextChoices):

@@ -27,8 +27,8 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from booking.models import Order, Payment, ServiceRequest
+from catalog import facts as catalog_facts
 from catalog.constants import Category
-from catalog.models import ServicePage
 from home.constants import Municipio
 from monitoring.suppression import HIDDEN, suppress_table
 
@@ -71,7 +71,7 @@ def _municipio_row(number) -> dict:
 def services_rows() -> list[dict]:
     """Live services per municipio served and category; not people, so nothing is suppressed."""
     counts = defaultdict(lambda: {"servizi": 0, "accettano_voucher": 0, "gratuiti": 0})
-    queryset = ServicePage.objects.live().order_by()
+    queryset = catalog_facts.live_services().order_by()
     for field, extra in (
         ("servizi", {}),
         ("accettano_voucher", {"voucher_accepted": True}),
