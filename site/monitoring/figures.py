@@ -298,6 +298,11 @@ def refresh() -> Refresh:
     return run
 
 
+def refresh_after_commit(**kwargs) -> None:
+    """Receiver of core.signals.figures_changed: refresh once the sender's transaction commits."""
+    transaction.on_commit(refresh)
+
+
 def facts(period: str = ALL_PERIODS, call_id: int | None = None) -> list[Fact]:
     """The figures of one period ("all" or a year) and one call (None: every call), in one query."""
     return list(Fact.objects.filter(period=period, call_id=call_id))

@@ -7,10 +7,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from monitoring.figures import age_band_of, facts, refresh
-from monitoring.models import ALL_PERIODS, Cut, Metric, Scope
 
 from booking.models import Child, Guardian, Order, Quote, ServiceRequest
+from monitoring.figures import age_band_of, facts, refresh
+from monitoring.models import ALL_PERIODS, Cut, Metric, Scope
 from tests.monitoring.events import event
 
 ROME = datetime.timezone(datetime.timedelta(hours=1))
@@ -149,3 +149,14 @@ def test_every_filter_matches_a_count_made_in_python(world, events, cut):
         ServiceRequest.objects.all().delete()
         Child.objects.all().delete()
         Guardian.objects.all().delete()
+
+
+def test_a_published_decision_refreshes_the_figures_when_its_transaction_commits(
+    world, django_capture_on_commit_callbacks
+):
+    from core.signals import figures_changed
+
+    event(world, world.services[0], municipio=3, age=7, when=datetime.datetime(2025, 2, 1, 9, tzinfo=ROME))
+    with django_capture_on_commit_callbacks(execute=True):
+        figures_changed.send(sender="vouchercall")
+    assert figure(facts(), Metric.REQUESTS) == 1

@@ -7,9 +7,9 @@ import json
 
 import pytest
 from django.core.management import call_command
-from monitoring import opendata
 
 from booking.models import Order
+from monitoring import opendata
 from tests.monitoring.events import event
 
 ROME = datetime.timezone(datetime.timedelta(hours=1))

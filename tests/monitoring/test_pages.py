@@ -9,10 +9,10 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from monitoring.figures import refresh
-from monitoring.models import MonitoringPage
 
 from booking.models import Order
+from monitoring.figures import refresh
+from monitoring.models import MonitoringPage
 from tests.booking.factories import ChildFactory, GuardianFactory
 from tests.catalog.factories import user
 from tests.htmlcheck import html_errors
@@ -132,6 +132,7 @@ def test_the_equity_page_compares_shares_with_the_resident_children(client, worl
 
 def test_a_wrong_resident_file_loads_nothing(world, tmp_path):
     from django.core.management.base import CommandError
+
     from monitoring.models import ResidentChildren
 
     path = tmp_path / "bad.csv"

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from hypothesis import given
 from hypothesis import strategies as st
+
 from monitoring.suppression import HIDDEN, suppress_cell, suppress_table
 
 
