@@ -34,11 +34,16 @@ def _points_attr(points: list[tuple[float, float]]) -> str:
 
 
 def radar_chart(
-    scores: list[tuple[str, float]], size: int = 320, maximum: float = DESCRIPTOR_MAX, levels: int | None = None
+    scores: list[tuple[str, float]],
+    size: int = 320,
+    maximum: float = DESCRIPTOR_MAX,
+    levels: int | None = None,
+    description: str | None = None,
 ) -> RadarChart:
     """Geometry of a radar chart with one axis per (label, score), scores clamped to 0..maximum.
 
-    `levels` grid rings (default: one per unit of `maximum`, as the descriptors' 0-5 scale wants).
+    `levels` grid rings (default: one per unit of `maximum`, as the descriptors' 0-5 scale wants);
+    `description` the text alternative (default: "label: score su maximum" for each axis).
     """
     count = len(scores)
     levels = levels or int(maximum)
@@ -59,7 +64,7 @@ def radar_chart(
     points = [
         _vertex(center, radius, i, count, max(0, min(score, maximum)) / maximum) for i, (_l, score) in enumerate(scores)
     ]
-    description = "; ".join(f"{label}: {score} su {maximum}" for label, score in scores)
+    description = description or "; ".join(f"{label}: {score} su {maximum}" for label, score in scores)
     return RadarChart(
         size=size,
         view_box=f"-100 0 {size + 200} {size}",

@@ -28,7 +28,7 @@ class BarChart:
 
 def bar_chart(items: list[tuple[str, float, str]], width: int = 640, label_width: int = 260) -> BarChart:
     """Horizontal bars for (label, value, shown) items; a suppressed value ("<3") draws a bar of 0."""
-    row = 34
+    row = 40
     top = max((value for _label, value, _shown in items), default=0) or 1
     usable = width - label_width - 70
     bars = [

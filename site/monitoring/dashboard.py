@@ -67,7 +67,7 @@ class Links:
             if scope != Scope.TOTAL:
                 return None
             return self.catalogue + ("?" + urlencode(params) if params else "")
-        if metric == Metric.VOUCHER_GRANTED and self.wallets and cut == Cut.ALL:
+        if metric == Metric.VOUCHER_GRANTED and self.wallets and cut == Cut.ALL and scope == Scope.TOTAL:
             url = reverse("booking_wallet:index")
             return url + (f"?call={call_id}" if call_id else "")
         if metric == Metric.VOUCHER_SPENT and self.ledger and cut == Cut.ALL and scope == Scope.TOTAL:

@@ -46,6 +46,11 @@ def _rows(figures: dict, scope: str, names: dict[int, str]) -> list[dict]:
     return rows
 
 
+def _shown(value) -> str:
+    """A published count as a chart label: "<3", or the whole number."""
+    return value if value == HIDDEN else f"{int(value)}"
+
+
 def _chart_value(row: dict) -> int:
     """What a chart draws for a row: its children reached, or 0 where the table says "<3"."""
     return 0 if row["children_shown"] == HIDDEN else int(row["children"])
@@ -73,9 +78,19 @@ def public_context() -> dict:
         "challenges": challenge_rows,
         "dimensions": dimension_rows,
         "totals": _rows(figures, Scope.TOTAL, {0: ""})[0]["cells"],
-        "bars": bar_chart([(row["name"], _chart_value(row), str(row["children_shown"])) for row in challenge_rows]),
+        "bars": bar_chart(
+            [(f"Sfida {row['number']}", _chart_value(row), _shown(row["children_shown"])) for row in challenge_rows],
+            width=480,
+            label_width=90,
+        ),
         "radar": radar_chart(
-            [(row["name"], _chart_value(row)) for row in dimension_rows], maximum=top, levels=4, size=360
+            [(str(row["number"]), _chart_value(row)) for row in dimension_rows],
+            maximum=top,
+            levels=4,
+            size=360,
+            description="; ".join(
+                f"{row['number']}. {row['name']}: {_shown(row['children_shown'])}" for row in dimension_rows
+            ),
         ),
         "radar_max": top,
         "refreshed_at": last.started_at if last else None,
