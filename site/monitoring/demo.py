@@ -23,7 +23,7 @@ from catalog import facts as catalogue
 from challenges.demo import publish_child
 from home.models import HomePage
 from monitoring.figures import refresh
-from monitoring.models import MonitoringPage
+from monitoring.models import MonitoringPage, Refresh
 from monitoring.opendata import write_all
 
 FAMILIES = 240
@@ -55,9 +55,10 @@ def _page() -> None:
     )
 
 
-def _activity(rng: random.Random) -> None:
+def _activity(rng: random.Random) -> bool:
+    """Build the synthetic activity once; True when it was built now."""
     if Guardian.objects.filter(last_name=MARK).exists():
-        return
+        return False
     call = VoucherCall.objects.order_by("-valid_from").first()
     services = [
         {
@@ -70,7 +71,7 @@ def _activity(rng: random.Random) -> None:
         for s in catalogue.services_facts(catalogue.live_services().values_list("pk", flat=True))
     ]
     if not services:
-        return
+        return False
     now = timezone.now()
     today = timezone.localdate()
     guardians = Guardian.objects.bulk_create(
@@ -190,6 +191,7 @@ def _activity(rng: random.Random) -> None:
                 )
             )
     Payment.objects.bulk_create(payments)
+    return True
 
 
 def load(stdout) -> None:
@@ -197,7 +199,7 @@ def load(stdout) -> None:
     call_command(
         "load_resident_children", Path(__file__).parent / "data" / "resident_children_synthetic.csv", stdout=stdout
     )
-    _activity(random.Random(18))
-    run = refresh()
-    stdout.write(f"monitoraggio: {run.facts} cifre")
-    write_all(settings.WAGTAILADMIN_BASE_URL.rstrip("/") + "/dati-aperti")
+    if _activity(random.Random(18)) or not Refresh.objects.exists():
+        run = refresh()
+        stdout.write(f"monitoraggio: {run.facts} cifre")
+        write_all(settings.WAGTAILADMIN_BASE_URL.rstrip("/") + "/dati-aperti")
