@@ -321,6 +321,13 @@ def _footer_page(verbose_name):
     )
 
 
+#: The EU funding notice in Italian (the seeds' text named the fund and the initiative in English).
+FUNDING_NOTICE = (
+    "Questo progetto è cofinanziato dal Fondo europeo di sviluppo regionale (FESR) attraverso l'iniziativa "
+    "Azioni urbane innovative (UIA) dell'Unione europea."
+)
+
+
 @register_setting(icon="site")
 class SiteSettings(BaseSiteSetting):
     organisation = models.CharField(_("ente"), max_length=200, default="Comune di Milano")
@@ -333,8 +340,7 @@ class SiteSettings(BaseSiteSetting):
     linkedin = models.URLField(_("LinkedIn"), blank=True)
     funding_notice = models.TextField(
         _("avviso di cofinanziamento europeo"),
-        default='Questo progetto è co-finanziato da "European Regional Development Fund" '
-        'attraverso l\'iniziativa "Urban Innovative Actions".',
+        default=FUNDING_NOTICE,
     )
 
     accessibility_page = _footer_page(_("dichiarazione di accessibilità"))
