@@ -42,6 +42,15 @@ class BasePage(Page):
 class HomePage(BasePage):
     hero_title = models.CharField(_("titolo principale"), max_length=200)
     hero_text = models.TextField(_("testo introduttivo"))
+    voucher_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("pagina del voucher 0-18"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Dove porta il pulsante «Il voucher 0-18» in cima alla home page (di solito l'avviso voucher)."),
+    )
     how_it_works_title = models.CharField(_("titolo di «Come funziona»"), max_length=200, blank=True)
     how_it_works_intro = RichTextField(_("introduzione a «Come funziona»"), blank=True, features=["bold", "link"])
     catalogue_title = models.CharField(_("titolo della sezione catalogo"), max_length=200, blank=True)
@@ -54,7 +63,9 @@ class HomePage(BasePage):
     )
 
     content_panels = BasePage.content_panels + [
-        MultiFieldPanel([FieldPanel("hero_title"), FieldPanel("hero_text")], heading=_("In evidenza")),
+        MultiFieldPanel(
+            [FieldPanel("hero_title"), FieldPanel("hero_text"), FieldPanel("voucher_page")], heading=_("In evidenza")
+        ),
         MultiFieldPanel([FieldPanel("highlight_title"), FieldPanel("highlight_text")], heading=_("Avviso in evidenza")),
         FieldPanel("catalogue_title"),
         MultiFieldPanel(
@@ -104,7 +115,9 @@ class HomePage(BasePage):
 
     def challenges(self):
         ChallengePage = apps.get_model("challenges", "ChallengePage")
-        return ChallengePage.objects.live().public().descendant_of(self).order_by("number")
+        return (
+            ChallengePage.objects.live().public().descendant_of(self).order_by("number").prefetch_related("dimensions")
+        )
 
     def hubs(self):
         HubPage = apps.get_model("hubs", "HubPage")
@@ -130,13 +143,18 @@ class HomePage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        sections = self.section_pages()
+        catalogue = sections.get("catalog")
         context.update(
+            # The hero's two actions: the catalogue search (a route of the catalogue page) and the voucher page.
+            catalogue_search_url=catalogue.url + catalogue.specific_deferred.reverse_subpage("search") if catalogue else "",
             categories=list(self.categories.all()),
             steps=list(self.steps.all()),
             latest_news=list(self.latest_news()),
             challenges=list(self.challenges()),
             hubs=list(self.hubs()),
-            sections=self.section_pages(),
+            sections=sections,
+            voucher_page=self.voucher_page if self.voucher_page and self.voucher_page.live else None,
         )
         return context
 
