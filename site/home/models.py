@@ -145,9 +145,10 @@ class HomePage(BasePage):
         context = super().get_context(request, *args, **kwargs)
         sections = self.section_pages()
         catalogue = sections.get("catalog")
+        # The hero's two actions: the catalogue search (a route of the catalogue page) and the voucher page.
+        search_url = catalogue.url + catalogue.specific_deferred.reverse_subpage("search") if catalogue else ""
         context.update(
-            # The hero's two actions: the catalogue search (a route of the catalogue page) and the voucher page.
-            catalogue_search_url=catalogue.url + catalogue.specific_deferred.reverse_subpage("search") if catalogue else "",
+            catalogue_search_url=search_url,
             categories=list(self.categories.all()),
             steps=list(self.steps.all()),
             latest_news=list(self.latest_news()),
