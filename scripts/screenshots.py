@@ -27,13 +27,14 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def django_env(tmp: Path) -> dict[str, str]:
+def django_env(tmp: Path, port: int) -> dict[str, str]:
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.dev",
         "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}",
         "MEDIA_ROOT": str(tmp / "media"),
         "PRIVATE_MEDIA_ROOT": str(tmp / "private"),
+        "WAGTAILADMIN_BASE_URL": f"http://127.0.0.1:{port}",  # the demo's links lead to this server
     }
 
 
@@ -154,13 +155,13 @@ def main() -> None:
     parser.add_argument("--only", nargs="*", help="page names to take (default: all twenty)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="m018-shots-") as tmp:
-        env = django_env(Path(tmp))
+        port = free_port()
+        env = django_env(Path(tmp), port)
         manage(env, "migrate", "--no-input")
         manage(env, "load_demo")
         pages = key_pages(env)
         if args.only:
             pages = [row for row in pages if row[0] in args.only]
-        port = free_port()
         base = f"http://127.0.0.1:{port}"
         server = subprocess.Popen(
             [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],

@@ -30,11 +30,14 @@ def test_load_demo_twice_changes_nothing(media_root_tmp):
     assert pages > 10
 
 
-def test_load_demo_builds_the_site_the_run_script_serves(media_root_tmp, client):
+def test_load_demo_builds_the_site_the_run_script_serves(media_root_tmp, client, settings):
+    settings.WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8123"
     call_command("load_demo", stdout=StringIO())
 
     site = Site.objects.get(is_default_site=True)
-    assert (site.hostname, site.port, site.root_page.specific_class) == ("localhost", 8000, HomePage)
+    # The site's address is the one it is served on, so the demo's absolute links lead back to it.
+    assert (site.hostname, site.port, site.root_page.specific_class) == ("127.0.0.1", 8123, HomePage)
+    assert 'href="http://127.0.0.1:8123/"' in client.get("/", HTTP_HOST="127.0.0.1:8123").content.decode()
     home = site.root_page.specific
     assert [c.code for c in home.categories.all()] == ["sport", "arte", "stem", "salute", "scuola-plus"]
     assert home.steps.count() == 5
