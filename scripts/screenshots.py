@@ -2,7 +2,8 @@
 
 Shape: one PNG per page and width, `<out>/<width>/<NN>-<name>.png`, full page; widths 390 and 1366 px.
 The database (SQLite) and media live in a temporary folder removed at the end; the site is served by
-Django's development server on 127.0.0.1 at a free port, so the demo's links follow that address.
+Django's development server on 127.0.0.1 at a free port (DEBUG off, so the 404 is the site's own), and the
+demo's links follow that address.
 Raises SystemExit with a message when Chromium is missing or a page answers with an unexpected status.
 """
 
@@ -35,6 +36,9 @@ def django_env(tmp: Path, port: int) -> dict[str, str]:
         "MEDIA_ROOT": str(tmp / "media"),
         "PRIVATE_MEDIA_ROOT": str(tmp / "private"),
         "WAGTAILADMIN_BASE_URL": f"http://127.0.0.1:{port}",  # the demo's links lead to this server
+        # The site's own error pages, not Django's debug pages (static files: runserver --insecure).
+        "DEBUG": "false",
+        "SPID_DEMO_IDP": "true",
     }
 
 
@@ -136,7 +140,7 @@ def shoot(base: str, pages, out: Path) -> list[str]:
                 if signed_in:
                     sign_in(context, base)
                 tab = context.new_page()
-                for number, (name, path, status, needs_family) in enumerate(pages, start=1):
+                for number, name, path, status, needs_family in pages:
                     if needs_family != signed_in:
                         continue
                     response = tab.goto(base + path)
@@ -159,12 +163,13 @@ def main() -> None:
         env = django_env(Path(tmp), port)
         manage(env, "migrate", "--no-input")
         manage(env, "load_demo")
-        pages = key_pages(env)
+        # Numbered in the order of the full list, so --only rewrites the same files.
+        pages = [(number, *row) for number, row in enumerate(key_pages(env), start=1)]
         if args.only:
-            pages = [row for row in pages if row[0] in args.only]
+            pages = [row for row in pages if row[1] in args.only]
         base = f"http://127.0.0.1:{port}"
         server = subprocess.Popen(
-            [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+            [sys.executable, "manage.py", "runserver", "--noreload", "--insecure", f"127.0.0.1:{port}"],
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
