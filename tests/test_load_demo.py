@@ -27,7 +27,10 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(scope="module", autouse=True)
 def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     """`load_demo` once for the module (its images and documents in a temporary MEDIA_ROOT), rolled back after."""
-    media = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media"))
+    # The demo's absolute links follow the address the site is served on (scripts/run sets it).
+    media = override_settings(
+        MEDIA_ROOT=tmp_path_factory.mktemp("media"), WAGTAILADMIN_BASE_URL="http://127.0.0.1:8123"
+    )
     with media, django_db_blocker.unblock(), transaction.atomic():
         call_command("load_demo", stdout=StringIO())
         yield
@@ -51,7 +54,9 @@ def test_load_demo_twice_changes_nothing():
 
 def test_load_demo_builds_the_site_the_run_script_serves(client):
     site = Site.objects.get(is_default_site=True)
-    assert (site.hostname, site.port, site.root_page.specific_class) == ("localhost", 8000, HomePage)
+    # The site's address is the one it is served on, so the demo's absolute links lead back to it.
+    assert (site.hostname, site.port, site.root_page.specific_class) == ("127.0.0.1", 8123, HomePage)
+    assert 'href="http://127.0.0.1:8123/"' in client.get("/", HTTP_HOST="127.0.0.1:8123").content.decode()
     home = site.root_page.specific
     assert [c.code for c in home.categories.all()] == ["sport", "arte", "stem", "salute", "scuola-plus"]
     assert home.steps.count() == 5

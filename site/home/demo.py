@@ -9,8 +9,10 @@ import functools
 import json
 from pathlib import Path
 from string import Template
+from urllib.parse import urlsplit
 
 import yaml
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from wagtail.models import Page, Site
@@ -34,8 +36,6 @@ DEMO_ACCOUNTS = [
     ("redazione", "Giulia", "Redattrice", False, ["Editors"]),
     ("moderazione", "Marco", "Moderatore", False, ["Moderators"]),
 ]
-DEMO_HOSTNAME = "localhost"
-DEMO_PORT = 8000
 SITE_NAME = "Milano 0.18"
 DATA_DIR = Path(__file__).with_name("demo_data")
 
@@ -202,9 +202,18 @@ def _home() -> HomePage:
     return home
 
 
+def site_address() -> tuple[str, int]:
+    """(hostname, port) of the address the site is served on: WAGTAILADMIN_BASE_URL (scripts/run and
+    scripts/screenshots set it to the address they serve), so the demo's absolute links (canonical, sitemap,
+    JSON-LD, emails) lead back to the same server."""
+    address = urlsplit(settings.WAGTAILADMIN_BASE_URL)
+    return address.hostname or "localhost", address.port or (443 if address.scheme == "https" else 80)
+
+
 def _site(home: HomePage) -> Site:
     site = Site.objects.filter(is_default_site=True).first() or Site(is_default_site=True)
-    wanted = {"root_page_id": home.pk, "hostname": DEMO_HOSTNAME, "port": DEMO_PORT, "site_name": SITE_NAME}
+    hostname, port = site_address()
+    wanted = {"root_page_id": home.pk, "hostname": hostname, "port": port, "site_name": SITE_NAME}
     if any(getattr(site, name) != value for name, value in wanted.items()):
         for name, value in wanted.items():
             setattr(site, name, value)

@@ -19,6 +19,15 @@ from core.pages import BasePage
 class HomePage(BasePage):
     hero_title = models.CharField(_("titolo principale"), max_length=200)
     hero_text = models.TextField(_("testo introduttivo"))
+    voucher_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("pagina del voucher 0-18"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Dove porta il pulsante «Il voucher 0-18» in cima alla home page (di solito l'avviso voucher)."),
+    )
     how_it_works_title = models.CharField(_("titolo di «Come funziona»"), max_length=200, blank=True)
     how_it_works_intro = RichTextField(_("introduzione a «Come funziona»"), blank=True, features=["bold", "link"])
     catalogue_title = models.CharField(_("titolo della sezione catalogo"), max_length=200, blank=True)
@@ -31,7 +40,9 @@ class HomePage(BasePage):
     )
 
     content_panels = BasePage.content_panels + [
-        MultiFieldPanel([FieldPanel("hero_title"), FieldPanel("hero_text")], heading=_("In evidenza")),
+        MultiFieldPanel(
+            [FieldPanel("hero_title"), FieldPanel("hero_text"), FieldPanel("voucher_page")], heading=_("In evidenza")
+        ),
         MultiFieldPanel([FieldPanel("highlight_title"), FieldPanel("highlight_text")], heading=_("Avviso in evidenza")),
         FieldPanel("catalogue_title"),
         MultiFieldPanel(
@@ -81,7 +92,9 @@ class HomePage(BasePage):
 
     def challenges(self):
         ChallengePage = apps.get_model("challenges", "ChallengePage")
-        return ChallengePage.objects.live().public().descendant_of(self).order_by("number")
+        return (
+            ChallengePage.objects.live().public().descendant_of(self).order_by("number").prefetch_related("dimensions")
+        )
 
     def hubs(self):
         HubPage = apps.get_model("hubs", "HubPage")
@@ -107,13 +120,19 @@ class HomePage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        sections = self.section_pages()
+        catalogue = sections.get("catalog")
+        # The hero's two actions: the catalogue search (a route of the catalogue page) and the voucher page.
+        search_url = catalogue.url + catalogue.specific_deferred.reverse_subpage("search") if catalogue else ""
         context.update(
+            catalogue_search_url=search_url,
             categories=list(self.categories.all()),
             steps=list(self.steps.all()),
             latest_news=list(self.latest_news()),
             challenges=list(self.challenges()),
             hubs=list(self.hubs()),
-            sections=self.section_pages(),
+            sections=sections,
+            voucher_page=self.voucher_page if self.voucher_page and self.voucher_page.live else None,
         )
         return context
 
@@ -298,6 +317,13 @@ def _footer_page(verbose_name):
     )
 
 
+#: The EU funding notice in Italian (the seeds' text named the fund and the initiative in English).
+FUNDING_NOTICE = (
+    "Questo progetto è cofinanziato dal Fondo europeo di sviluppo regionale (FESR) attraverso l'iniziativa "
+    "Azioni urbane innovative (UIA) dell'Unione europea."
+)
+
+
 @register_setting(icon="site")
 class SiteSettings(BaseSiteSetting):
     organisation = models.CharField(_("ente"), max_length=200, default="Comune di Milano")
@@ -310,8 +336,7 @@ class SiteSettings(BaseSiteSetting):
     linkedin = models.URLField(_("LinkedIn"), blank=True)
     funding_notice = models.TextField(
         _("avviso di cofinanziamento europeo"),
-        default='Questo progetto è co-finanziato da "European Regional Development Fund" '
-        'attraverso l\'iniziativa "Urban Innovative Actions".',
+        default=FUNDING_NOTICE,
     )
 
     accessibility_page = _footer_page(_("dichiarazione di accessibilità"))
