@@ -2,6 +2,8 @@
 
 Columns (header row required, order free): guardian_fiscal_code, child_fiscal_code, child_name,
 birth_date (YYYY-MM-DD or DD/MM/YYYY), value (EUR, '.' or ',' as decimal mark), call (VoucherCall.code).
+Each row goes through the call's rules (`booking.call_rules`): the value must be one the call's ISEE brackets give
+(100-400 EUR when no programme owns the call) and the beneficiary under 18 on the call's reference day.
 A row whose child already has a wallet of the same value under the same call is skipped, so the same
 file imported twice grants once.
 """
@@ -16,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from booking import vouchers
+from booking import call_rules, vouchers
 from booking.models import ZERO, Child, Guardian, VoucherCall, Wallet
 from booking.validators import fiscal_code_matches_birth_date, normalise_fiscal_code, validate_fiscal_code
 from core.audit import log_action
@@ -86,6 +88,14 @@ def _check_row(line: int, raw: dict, calls: dict[str, VoucherCall]) -> Row | str
     call = calls.get(values["call"])
     if call is None:
         return _("call: nessun avviso con codice «%(code)s»") % {"code": values["call"]}
+    rules = call_rules.rules_for(call)
+    refusal = call_rules.value_refusal(rules, value)
+    if refusal:
+        return refusal
+    if birth_date > rules.age_on or call_rules.age_on(birth_date, rules.age_on) >= call_rules.ADULT_AGE:
+        return _("birth_date: il beneficiario deve avere tra 0 e 17 anni il %(day)s") % {
+            "day": rules.age_on.strftime("%d/%m/%Y")
+        }
     return Row(
         line=line,
         guardian_code=normalise_fiscal_code(values["guardian_fiscal_code"]),

@@ -47,6 +47,16 @@ class WalletExpired(VoucherError):
     default_message = _("Il voucher è scaduto e non può più essere usato.")
 
 
+class WalletRevoked(VoucherError):
+    code = "voucher.revoked"
+    default_message = _("Il voucher è stato revocato e non può più essere usato.")
+
+
+class NothingToRevoke(VoucherError):
+    code = "voucher.nothing_to_revoke"
+    default_message = _("Sul voucher non resta nulla da revocare.")
+
+
 class NotCorrectable(VoucherError):
     code = "voucher.not_correctable"
     default_message = _("Si possono stornare o rimborsare solo i pagamenti, e non oltre l'importo pagato.")
@@ -80,6 +90,17 @@ def _balance(wallet_id: int) -> Decimal:
 
 def _is_expired(wallet_id: int) -> bool:
     return LedgerEntry.objects.filter(wallet_id=wallet_id, kind=LedgerEntry.Kind.EXPIRY).exists()
+
+
+def _is_revoked(wallet_id: int) -> bool:
+    return LedgerEntry.objects.filter(wallet_id=wallet_id, kind=LedgerEntry.Kind.REVOCATION).exists()
+
+
+def _refuse_closed(wallet_id: int) -> None:
+    if _is_expired(wallet_id):
+        raise WalletExpired()
+    if _is_revoked(wallet_id):
+        raise WalletRevoked()
 
 
 def _replayed(wallet_id: int, key: str | None, kind: str, amount: Decimal) -> LedgerEntry | None:
@@ -129,8 +150,7 @@ def grant(wallet: Wallet, amount, *, actor=None, idempotency_key: str | None = N
         replay = _replayed(locked.pk, idempotency_key, LedgerEntry.Kind.GRANT, amount)
         if replay:
             return replay
-        if _is_expired(locked.pk):
-            raise WalletExpired()
+        _refuse_closed(locked.pk)
         return _append(locked, LedgerEntry.Kind.GRANT, amount, actor, key=idempotency_key, memo=memo)
 
 
@@ -144,8 +164,7 @@ def redeem(wallet: Wallet, amount, *, idempotency_key: str, actor=None, memo: st
         replay = _replayed(locked.pk, idempotency_key, LedgerEntry.Kind.REDEMPTION, amount)
         if replay:
             return replay
-        if _is_expired(locked.pk):
-            raise WalletExpired()
+        _refuse_closed(locked.pk)
         if not locked.is_within_window(timezone.localdate()):
             raise WalletNotValid()
         if amount > _balance(locked.pk):
@@ -171,8 +190,7 @@ def redeem_up_to(wallet: Wallet, amount, *, idempotency_key: str, actor=None, me
             if existing.kind != LedgerEntry.Kind.REDEMPTION or -existing.amount > amount:
                 raise IdempotencyConflict()
             return existing
-        if _is_expired(locked.pk):
-            raise WalletExpired()
+        _refuse_closed(locked.pk)
         if not locked.is_within_window(timezone.localdate()):
             raise WalletNotValid()
         share = min(_balance(locked.pk), amount)
@@ -203,6 +221,9 @@ def _correct(entry: LedgerEntry, kind: str, amount, actor, key: str | None, memo
         if _is_expired(locked.pk):
             # Money that comes back to an expired voucher expires again at once: the ledger shows both facts.
             _append(locked, LedgerEntry.Kind.EXPIRY, -amount, actor, memo=str(_("Scadenza dell'importo restituito")))
+        elif _is_revoked(locked.pk):
+            # Likewise on a revoked voucher: the money returned goes back to the call's budget at once.
+            _append(locked, LedgerEntry.Kind.REVOCATION, -amount, actor, memo=str(_("Revoca dell'importo restituito")))
         return appended
 
 
@@ -226,3 +247,28 @@ def expire(wallet: Wallet, *, actor=None, memo: str = "") -> LedgerEntry:
         if existing:
             return existing
         return _append(locked, LedgerEntry.Kind.EXPIRY, -_balance(locked.pk), actor, key="expiry", memo=memo)
+
+
+def revoke(wallet: Wallet, *, actor=None, memo: str = "", reason: str = "") -> LedgerEntry:
+    """Take back what is left on a wallet (EUR): the amount returns to its call's budget and the wallet closes.
+
+    Used by the voucher call's re-ranking (a voucher never used after the call's days, `reason="unused"`) and by a
+    family's renunciation (`reason="renounced"`). The entry is a "revocation" of minus the balance read under the
+    lock; revoking twice returns the first revocation. Raises WalletExpired on an expired wallet (its money went with
+    its validity) and NothingToRevoke when the balance is zero. Money refunded later to a revoked wallet is revoked
+    again at once (see `_correct`).
+    """
+    with transaction.atomic():
+        locked = _lock(wallet.pk)
+        existing = LedgerEntry.objects.filter(wallet=locked, idempotency_key="revocation").first()
+        if existing:
+            return existing
+        if _is_expired(locked.pk):
+            raise WalletExpired()
+        amount = _balance(locked.pk)
+        if amount <= ZERO:
+            raise NothingToRevoke()
+        entry = _append(locked, LedgerEntry.Kind.REVOCATION, -amount, actor, key="revocation", memo=memo)
+        if reason:
+            log_action(actor, "voucher.revoked", locked, {"entry": entry.pk, "reason": reason[:50]})
+        return entry
