@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from booking.models import CENT, ZERO, Child, Guardian, LedgerEntry, VoucherCall, Wallet, cents
-from core.audit import log_action
+from core.audit import log_action, log_actions
 from core.errors import DomainError
 
 
@@ -141,6 +141,62 @@ def create_wallet(
         )
         grant(wallet, value, actor=actor, idempotency_key="initial-grant", memo=str(_("Assegnazione iniziale")))
     return wallet
+
+
+def create_wallets(grants: list[tuple[Child, Guardian, Decimal]], *, call: VoucherCall, actor=None) -> list[Wallet]:
+    """Many new wallets of one call, each with its grant entry (a ranking's grants), all or none.
+
+    grants: [(child, holder, value in EUR), ...]. A constant number of queries whatever the number of wallets: new
+    rows cannot be contended, so no wallet lock is needed, and the unique (call, child) constraint refuses a second
+    wallet for a child (IntegrityError, nothing written). Each grant is in the audit trail like `grant`'s.
+    """
+    rows = [(child, holder, money(value)) for child, holder, value in grants]
+    memo = str(_("Assegnazione iniziale"))
+    with transaction.atomic():
+        wallets = Wallet.objects.bulk_create(
+            [
+                Wallet(
+                    child=child,
+                    holder=holder,
+                    call=call,
+                    value=value,
+                    valid_from=call.valid_from,
+                    valid_until=call.valid_until,
+                    created_by=actor,
+                )
+                for child, holder, value in rows
+            ],
+            batch_size=2000,
+        )
+        if wallets and wallets[0].pk is None:  # a backend that does not return ids from bulk inserts
+            by_child = dict(
+                Wallet.objects.filter(call=call, child__in=[c for c, _h, _v in rows]).values_list("child_id", "pk")
+            )
+            for wallet in wallets:
+                wallet.pk = by_child[wallet.child_id]
+        entries = LedgerEntry.objects.bulk_create(
+            [
+                LedgerEntry(
+                    wallet=wallet,
+                    kind=LedgerEntry.Kind.GRANT,
+                    amount=wallet.value,
+                    actor=actor,
+                    idempotency_key="initial-grant",
+                    memo=memo,
+                )
+                for wallet in wallets
+            ],
+            batch_size=2000,
+        )
+        log_actions(
+            actor,
+            f"voucher.ledger.{LedgerEntry.Kind.GRANT}",
+            [
+                (wallet, {"entry": entry.pk, "amount": str(wallet.value)})
+                for wallet, entry in zip(wallets, entries, strict=True)
+            ],
+        )
+    return wallets
 
 
 def grant(wallet: Wallet, amount, *, actor=None, idempotency_key: str | None = None, memo: str = "") -> LedgerEntry:

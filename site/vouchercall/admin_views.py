@@ -170,7 +170,7 @@ def call_ranking_action(request, pk: int, action: str):
             result = services.compute_ranking(call, action, actor=request.user)
             messages.success(
                 request,
-                _("Graduatoria calcolata: %(n)d domande finanziate su %(total)d.")
+                _("Graduatoria calcolata: %(n)d finanziate su %(total)d domande.")
                 % {"n": result.funded_count, "total": result.entries.count()},
             )
         elif action == "grant":

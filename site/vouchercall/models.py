@@ -48,6 +48,12 @@ class Call(ClusterableModel):
     opens_at = models.DateTimeField(_("apertura delle domande"), help_text=_("Ora di Roma."))
     closes_at = models.DateTimeField(_("chiusura delle domande"), help_text=_("Ora di Roma."))
     isee_ceiling = models.DecimalField(_("ISEE massimo (EUR)"), default=Decimal("27000.00"), **MONEY)
+    brackets_note = models.CharField(
+        _("nota sulla tabella delle fasce"),
+        max_length=255,
+        blank=True,
+        help_text=_("Mostrata alle famiglie sotto la tabella, ad esempio «Tabella di esempio»."),
+    )
     rule_version = models.CharField(
         _("versione della regola di graduatoria"),
         max_length=20,
@@ -75,7 +81,11 @@ class Call(ClusterableModel):
         FieldPanel("year"),
         FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")], heading=_("Finestra (ora di Roma)")),
         MultiFieldPanel(
-            [FieldPanel("isee_ceiling"), InlinePanel("brackets", label=_("Fascia ISEE"), min_num=1)],
+            [
+                FieldPanel("isee_ceiling"),
+                InlinePanel("brackets", label=_("Fascia ISEE"), min_num=1),
+                FieldPanel("brackets_note"),
+            ],
             heading=_("Requisiti e valore del voucher"),
         ),
         MultiFieldPanel(
@@ -229,12 +239,14 @@ class Application(models.Model):
 
 
 class ApplicationChild(models.Model):
-    """A child an application asks a voucher for. `active` is cleared when the application is withdrawn,
-    so the child may then be in another guardian's application; two active rows for a child in a call are refused."""
+    """A child an application asks a voucher for. `active` is cleared when the application is withdrawn, so the child
+    may then be in another guardian's application. The child is identified by codice fiscale: two parents who both
+    registered the same child (two `Child` rows) still cannot both apply for them (partial unique constraint)."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="children")
     call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="+")
     child = models.ForeignKey("booking.Child", on_delete=models.PROTECT, related_name="voucher_applications")
+    fiscal_code = models.CharField(_("codice fiscale"), max_length=16)
     active = models.BooleanField(default=True)
 
     class Meta:
@@ -242,7 +254,7 @@ class ApplicationChild(models.Model):
         verbose_name_plural = _("figlie e figli nella domanda")
         constraints = [
             models.UniqueConstraint(
-                fields=["call", "child"],
+                fields=["call", "fiscal_code"],
                 condition=Q(active=True),
                 name="vouchercall_child_in_one_application",
                 violation_error_message=_("Questa figlia o questo figlio è già in un'altra domanda per questo bando."),

@@ -20,7 +20,7 @@ from booking import vouchers
 from booking.emails import family_address, notify
 from booking.models import ZERO, Child, LedgerEntry, Wallet, cents
 from booking.validators import fiscal_code_matches_birth_date, validate_fiscal_code
-from core.audit import log_action
+from core.audit import log_action, log_actions
 from core.errors import DomainError
 from vouchercall import isee, ranking, rules
 from vouchercall.models import Appeal, Application, ApplicationChild, Call, Ranking, RankingEntry, RerankStep
@@ -110,15 +110,17 @@ def _set_children(application: Application, children: list[Child]) -> None:
     """The application's active children become exactly `children`; a child already in another active application
     of the call is refused by name (the partial unique constraint also holds under concurrent submissions)."""
     taken = (
-        ApplicationChild.objects.filter(call=application.call, child__in=children, active=True)
+        ApplicationChild.objects.filter(
+            call=application.call, fiscal_code__in=[child.fiscal_code for child in children], active=True
+        )
         .exclude(application=application)
-        .select_related("child")
         .first()
     )
     if taken is not None:
+        name = next(child.first_name for child in children if child.fiscal_code == taken.fiscal_code)
         raise VoucherCallError(
             _("%(name)s è già in un'altra domanda per questo bando: un figlio può essere in una sola domanda.")
-            % {"name": taken.child.first_name}
+            % {"name": name}
         )
     ApplicationChild.objects.filter(application=application).exclude(child__in=children).delete()
     present = set(ApplicationChild.objects.filter(application=application).values_list("child_id", flat=True))
@@ -126,7 +128,9 @@ def _set_children(application: Application, children: list[Child]) -> None:
         with transaction.atomic():
             ApplicationChild.objects.bulk_create(
                 [
-                    ApplicationChild(application=application, call=application.call, child=child)
+                    ApplicationChild(
+                        application=application, call=application.call, child=child, fiscal_code=child.fiscal_code
+                    )
                     for child in children
                     if child.pk not in present
                 ]
@@ -493,19 +497,52 @@ def _fund(entry: RankingEntry, call: Call, *, actor, step: RerankStep | None = N
 
 
 def grant_final(final: Ranking, *, actor) -> int:
-    """Grant the funded families of the final ranking: one wallet per funded child, once. Returns wallets created."""
+    """Grant the funded families of the final ranking: one wallet per funded child, once (children who already have a
+    wallet of the call are skipped, so a second run grants nothing), through `booking.vouchers.create_wallets`, and an
+    email to each family funded now. A constant number of queries. Returns how many wallets were created."""
     if final.kind != Ranking.Kind.FINAL:
         raise VoucherCallError(_("I voucher si assegnano dalla graduatoria definitiva."))
-    created = 0
     with transaction.atomic():
         locked = Ranking.objects.select_for_update().select_related("call__money_call").get(pk=final.pk)
-        entries = locked.entries.filter(funded=True, application__state__in=[AS.SENT, AS.TO_REGULARISE])
-        for entry in entries.select_related("application__guardian").order_by("position"):
-            created += _fund(entry, locked.call, actor=actor)
+        call = locked.call
+        entries = {
+            entry.application_id: entry
+            for entry in locked.entries.filter(
+                funded=True, application__state__in=[AS.SENT, AS.TO_REGULARISE]
+            ).select_related("application__guardian")
+        }
+        has_wallet = set(Wallet.objects.filter(call_id=call.money_call_id).values_list("child_id", flat=True))
+        links = (
+            ApplicationChild.objects.filter(application_id__in=list(entries), active=True)
+            .exclude(child_id__in=has_wallet)
+            .select_related("child")
+            .order_by("application_id", "child_id")
+        )
+        grants, funded = [], {}
+        for link in links:
+            entry = entries[link.application_id]
+            grants.append((link.child, entry.application.guardian, entry.value / entry.children_count))
+            funded[link.application_id] = funded.get(link.application_id, 0) + 1
+        vouchers.create_wallets(grants, call=call.money_call, actor=actor)
+        log_actions(
+            actor,
+            "vouchercall.application.funded",
+            [
+                (entries[pk].application, {"ranking": locked.pk, "position": entries[pk].position, "wallets": n})
+                for pk, n in funded.items()
+            ],
+        )
+        for pk in funded:
+            entry = entries[pk]
+            notify(
+                "vouchercall_funded",
+                family_address(entry.application.guardian),
+                {"application": entry.application, "entry": entry},
+            )
         if locked.granted_at is None:
             Ranking.objects.filter(pk=locked.pk).update(granted_at=timezone.now())
-        log_action(actor, "vouchercall.ranking.granted", locked, {"wallets": created})
-    return created
+        log_action(actor, "vouchercall.ranking.granted", locked, {"wallets": len(grants), "families": len(funded)})
+    return len(grants)
 
 
 def committed(call: Call) -> Decimal:
