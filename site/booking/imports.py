@@ -65,7 +65,7 @@ def _decode(data: bytes) -> str:
         raise ValueError(_("Il file non è in codifica UTF-8: salvalo come «CSV UTF-8».")) from exc
 
 
-def _check_row(line: int, raw: dict, calls: dict[str, VoucherCall]) -> Row | str:
+def _check_row(line: int, raw: dict, calls: dict[str, VoucherCall], rules: dict) -> Row | str:
     values = {name: (raw.get(name) or "").strip() for name in COLUMNS}
     missing = [name for name in COLUMNS if not values[name]]
     if missing:
@@ -88,13 +88,15 @@ def _check_row(line: int, raw: dict, calls: dict[str, VoucherCall]) -> Row | str
     call = calls.get(values["call"])
     if call is None:
         return _("call: nessun avviso con codice «%(code)s»") % {"code": values["call"]}
-    rules = call_rules.rules_for(call)
-    refusal = call_rules.value_refusal(rules, value)
+    if call.code not in rules:
+        rules[call.code] = call_rules.rules_for(call)
+    call_rule = rules[call.code]
+    refusal = call_rules.value_refusal(call_rule, value)
     if refusal:
         return refusal
-    if birth_date > rules.age_on or call_rules.age_on(birth_date, rules.age_on) >= call_rules.ADULT_AGE:
+    if birth_date > call_rule.age_on or call_rules.age_on(birth_date, call_rule.age_on) >= call_rules.ADULT_AGE:
         return _("birth_date: il beneficiario deve avere tra 0 e 17 anni il %(day)s") % {
-            "day": rules.age_on.strftime("%d/%m/%Y")
+            "day": call_rule.age_on.strftime("%d/%m/%Y")
         }
     return Row(
         line=line,
@@ -126,6 +128,7 @@ def parse(data: bytes) -> tuple[list[Row], ImportResult]:
         result.errors.append((1, _("intestazione: mancano le colonne %(names)s") % {"names": ", ".join(absent)}))
         return [], result
     calls = {call.code: call for call in VoucherCall.objects.all()}
+    rules: dict[str, call_rules.CallRules] = {}  # each call's rules, asked once per file
     rows: list[Row] = []
     seen: dict[tuple[int, str], int] = {}
     for raw in reader:
@@ -133,7 +136,7 @@ def parse(data: bytes) -> tuple[list[Row], ImportResult]:
         if len(rows) + len(result.errors) >= MAX_ROWS:
             result.errors.append((line, _("troppe righe: al massimo %(max)d per file") % {"max": MAX_ROWS}))
             break
-        checked = _check_row(line, raw, calls)
+        checked = _check_row(line, raw, calls, rules)
         if isinstance(checked, str):
             result.errors.append((line, checked))
             continue

@@ -165,8 +165,7 @@ def create_wallets(grants: list[tuple[Child, Guardian, Decimal]], *, call: Vouch
                     created_by=actor,
                 )
                 for child, holder, value in rows
-            ],
-            batch_size=2000,
+            ]
         )
         if wallets and wallets[0].pk is None:  # a backend that does not return ids from bulk inserts
             by_child = dict(
@@ -185,8 +184,7 @@ def create_wallets(grants: list[tuple[Child, Guardian, Decimal]], *, call: Vouch
                     memo=memo,
                 )
                 for wallet in wallets
-            ],
-            batch_size=2000,
+            ]
         )
         log_actions(
             actor,

@@ -366,9 +366,8 @@ def compute_ranking(call: Call, kind: str, *, actor, now=None) -> Ranking:
                     funded=line.funded,
                 )
                 for line in outcome.lines
-            ],
-            batch_size=5000,
-        )
+            ]
+        )  # no batch size: one INSERT on PostgreSQL (client-side binding), SQLite splits by its variable limit
         log_action(
             actor,
             f"vouchercall.ranking.{kind}",

@@ -171,7 +171,7 @@ def public_ranking(request, pk: int):
         "vouchercall/public_ranking.html",
         {
             "ranking": published,
-            "page": page,
+            "entries": page,
             "query": query,
             "query_string": urlencode({"protocollo": query}) if query else "",
             "rerank_funded": rerank_funded,

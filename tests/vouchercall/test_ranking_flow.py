@@ -153,3 +153,22 @@ def test_re_ranking_revokes_unused_vouchers_and_funds_the_next_family_through_th
     assert services.committed(call) <= call.money_call.budget
     assert any("revocato" in m.subject for m in mailoutbox)
     assert AuditEntry.objects.filter(action="vouchercall.rerank.step").exists()
+
+
+def test_ranking_and_granting_cost_the_same_queries_for_5_or_25_applications():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for size in (5, 25):
+        call = make_call(opens=OPENS, closes=CLOSES, budget="100000.00")
+        for i in range(size):
+            guardian, children = make_family(datetime.date(2012, 1, 1 + i % 28), datetime.date(2015, 1, 1 + i % 28))
+            apply(call, guardian, children, isee=f"{1000 + i * 700}.00", now=OPENS)
+        with CaptureQueriesContext(connection) as ranked:
+            services.compute_ranking(call, Ranking.Kind.PROVISIONAL, actor=None)
+        final = services.compute_ranking(call, Ranking.Kind.FINAL, actor=None, now=AFTER_APPEALS)
+        with CaptureQueriesContext(connection) as granted:
+            assert services.grant_final(final, actor=None) == size * 2
+        counts.append((len(ranked.captured_queries), len(granted.captured_queries)))
+    assert counts[0] == counts[1]

@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('booking', '0007_statelog_moved_to_audit_trail'),
+        ('booking', '0008_ledger_revocation'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
