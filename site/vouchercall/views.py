@@ -95,7 +95,11 @@ def apply(request, pk: int):
             form.add_error(None, str(error.message))
         else:
             return redirect("vouchercall:call", pk=call.pk)
-    return render(request, "vouchercall/apply.html", {"form": form, "call": call, "application": application})
+    return render(
+        request,
+        "vouchercall/apply.html",
+        {"form": form, "call": call, "application": application, "guardian": guardian},
+    )
 
 
 @require_POST

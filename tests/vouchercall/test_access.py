@@ -23,8 +23,8 @@ def test_a_family_sees_only_its_own_application(call, client):
     other = apply(call, isee="9876.00")
     client.force_login(mine.guardian.user)
     page = client.get(reverse("vouchercall:call", args=[call.pk])).content.decode()
-    assert mine.protocol in page and "4321.00" in page
-    assert other.protocol not in page and "9876.00" not in page
+    assert mine.protocol in page and "4321,00" in page
+    assert other.protocol not in page and "9876,00" not in page
     receipt = client.get(reverse("vouchercall:receipt", args=[call.pk]))
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(receipt.content)).pages)
     assert mine.protocol in text and other.protocol not in text
@@ -47,13 +47,13 @@ def test_isee_is_shown_to_the_office_only_and_every_read_is_logged(call, client,
     admin = django_user_model.objects.create_superuser("capo", "capo@comune.milano.it", "password-capo-77")
     client.force_login(admin)
     page = client.get(url).content.decode()
-    assert "Riservato all&#x27;Ufficio voucher" in page and "4321.00" not in page
+    assert "Riservato all'Ufficio voucher" in page and "4321,00" not in page
     assert not AuditEntry.objects.filter(action="sensitive.read").exists()
 
     client.force_login(office_user)
     for _ in range(2):
         page = client.get(url).content.decode()
-        assert "4321.00" in page and application.dsu_protocol in page
+        assert "4321,00" in page and application.dsu_protocol in page
     reads = AuditEntry.objects.filter(action="sensitive.read", actor=office_user, object_id=application.pk)
     assert reads.count() == 2
     assert reads.first().data["fields"] == ["dsu_protocol", "isee_date", "isee_type", "isee_value"]
@@ -61,7 +61,9 @@ def test_isee_is_shown_to_the_office_only_and_every_read_is_logged(call, client,
     assert edit.status_code == 200 and reads.count() == 3
 
     client.force_login(admin)
-    assert client.get(reverse("vouchercall_application:edit", args=[application.pk])).status_code == 403
+    # Wagtail answers a refused admin page with a redirect to the dashboard and a message.
+    assert client.get(reverse("vouchercall_application:edit", args=[application.pk])).status_code in (302, 403)
+    assert reads.count() == 3
 
 
 def test_the_office_excludes_with_a_reason_and_reopens_and_the_history_shows_both(call, client, office_user):

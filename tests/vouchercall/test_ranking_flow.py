@@ -27,12 +27,12 @@ PDF = (
 
 @pytest.fixture
 def call():
-    """Budget 1,000 EUR; four families: 400 (ISEE 1,000), 2 x 300 (ISEE 6,000, two minors), 300 (ISEE 6,000, four
+    """Budget 1,000 EUR; four families: 400 (ISEE 1,234), 2 x 300 (ISEE 6,000, two minors), 300 (ISEE 6,000, four
     minors), 200 (ISEE 18,000)."""
     call = make_call(opens=OPENS, closes=CLOSES, budget="1000.00", appeal_days=10, unused_return_days=30)
     families = {}
     for name, isee, births, minors in [
-        ("low", "1000.00", [datetime.date(2015, 1, 1)], 1),
+        ("low", "1234.00", [datetime.date(2015, 1, 1)], 1),
         ("two", "6000.00", [datetime.date(2012, 1, 1), datetime.date(2014, 1, 1)], 2),
         ("many", "6000.00", [datetime.date(2016, 1, 1)], 4),
         ("high", "18000.00", [datetime.date(2010, 1, 1)], 1),
@@ -53,9 +53,9 @@ def test_the_provisional_ranking_orders_funds_stores_its_hash_and_verifies(call)
         ("low", True, Decimal("400.00")),
         ("many", True, Decimal("300.00")),
         ("two", False, Decimal("600.00")),
-        ("high", True, Decimal("100.00")),
+        ("high", True, Decimal("200.00")),
     ]
-    assert ranking.funded_total == Decimal("800.00") and len(ranking.inputs_hash) == 64
+    assert ranking.funded_total == Decimal("900.00") and len(ranking.inputs_hash) == 64
     assert ranking.seed == call.__class__.objects.get(pk=call.pk).draw_seed != ""
     call_command("verify_ranking", ranking.pk)
     RankingEntry.objects.filter(ranking=ranking, position=3).update(funded=True)
@@ -108,7 +108,7 @@ def test_the_final_ranking_grants_one_wallet_per_funded_child_once_and_tells_the
         assert services.grant_final(final, actor=office_user) == 3
     assert services.grant_final(final, actor=office_user) == 0
     values = sorted(Wallet.objects.values_list("value", flat=True))
-    assert values == [Decimal("100.00"), Decimal("300.00"), Decimal("400.00")]
+    assert values == [Decimal("200.00"), Decimal("300.00"), Decimal("400.00")]
     assert sum(values) <= call.money_call.budget
     assert sorted(m.to[0] for m in mailoutbox if "finanziata" in m.subject) == sorted(
         call.families[name].guardian.email for name in ("low", "many", "high")
@@ -124,6 +124,7 @@ def test_the_public_ranking_names_nobody_and_the_family_sees_how_far_the_line_is
         assert application.guardian.last_name not in page
         assert application.guardian.fiscal_code not in page
         assert str(application.isee_value) not in page
+        assert str(application.isee_value).replace(".", ",") not in page
     standing = services.standing(two)
     assert (standing.position, standing.funded, standing.last_funded_position) == (3, False, 4)
     client.force_login(two.guardian.user)
@@ -142,9 +143,9 @@ def test_re_ranking_revokes_unused_vouchers_and_funds_the_next_family_through_th
     today = Wallet.objects.first().valid_from + datetime.timedelta(days=31)
     with django_capture_on_commit_callbacks(execute=True):
         step = services.rerank(call, actor=office_user, today=today)
-    # The renounced 400 and the unused 300 and 100 come back: 800 EUR free, the two-children family (600) is funded.
+    # The renounced 400 and the unused 300 and 200 come back: 1,000 EUR free, the two-children family (600) is funded.
     assert call.families["two"].protocol in step.funded_protocols
-    assert step.freed == Decimal("400.00")
+    assert step.freed == Decimal("500.00")
     assert Wallet.objects.filter(holder=call.families["two"].guardian).count() == 2
     revocations = LedgerEntry.objects.filter(kind=LedgerEntry.Kind.REVOCATION)
     assert revocations.count() == 3
