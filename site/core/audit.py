@@ -47,6 +47,8 @@ ACTION_LABELS = {
     "vouchercall.appeal.pending": _("Richiesta di riesame presentata"),
     "vouchercall.appeal.accepted": _("Richiesta di riesame accolta"),
     "vouchercall.appeal.rejected": _("Richiesta di riesame respinta"),
+    "vouchercall.call.created": _("Bando voucher creato"),
+    "vouchercall.call.updated": _("Bando voucher modificato"),
     "vouchercall.call.seed_drawn": _("Seme del sorteggio estratto"),
     "vouchercall.ranking.provisional": _("Graduatoria provvisoria calcolata"),
     "vouchercall.ranking.final": _("Graduatoria definitiva calcolata"),

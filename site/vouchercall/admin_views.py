@@ -12,7 +12,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.admin.views.generic import EditView, IndexView
+from wagtail.admin.views.generic import CreateView, EditView, IndexView
 
 from config.private_files import private_file_response
 from core.admin_views import render_history
@@ -40,6 +40,26 @@ class CallForm(WagtailAdminModelForm):
             if self.has_changed() and {"isee_ceiling", "opens_at"} & set(self.changed_data):
                 self.add_error(None, _("Le domande sono aperte: requisiti e apertura non si possono più cambiare."))
         return data
+
+
+class CallCreateView(CreateView):
+    def save_instance(self):
+        instance = super().save_instance()
+        log_action(self.request.user, "vouchercall.call.created", instance, {"money_call": instance.money_call_id})
+        return instance
+
+
+class CallEditView(EditView):
+    """Every change of a call's rules is in the audit trail, with the fields and whether the brackets changed."""
+
+    def save_instance(self):
+        changed = list(self.form.changed_data)
+        brackets = self.form.formsets.get("brackets")
+        if brackets is not None and brackets.has_changed():
+            changed.append("brackets")
+        instance = super().save_instance()
+        log_action(self.request.user, "vouchercall.call.updated", instance, {"fields": changed})
+        return instance
 
 
 class ApplicationIndexView(IndexView):

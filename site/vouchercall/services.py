@@ -329,6 +329,16 @@ def compute_ranking(call: Call, kind: str, *, actor, now=None) -> Ranking:
                 )
             if provisional.appeals.filter(state=Appeal.State.PENDING).exists():
                 raise VoucherCallError(_("Ci sono richieste di riesame ancora da decidere."))
+        # A declaration still «da regolarizzare» after its deadline leaves the call (the family was told the date).
+        overdue = Application.objects.filter(
+            call=call, state=AS.TO_REGULARISE, regularise_by__lt=timezone.localdate(now)
+        ).select_related("guardian")
+        for application in overdue:
+            reason = _("ISEE non regolarizzato entro il %(day)s.") % {
+                "day": application.regularise_by.strftime("%d/%m/%Y")
+            }
+            transition(application, AS.EXCLUDED, actor, reason, actor_label="graduatoria", exclusion_reason=reason)
+            notify("vouchercall_excluded", family_address(application.guardian), {"application": application})
         if not call.draw_seed:
             call.draw_seed = secrets.token_hex(16)
             Call.objects.filter(pk=call.pk).update(draw_seed=call.draw_seed)

@@ -2,6 +2,7 @@
 (`/graduatorie-voucher/…`). Family pages look everything up through the signed-in guardian: another family's
 application answers 404. The public ranking names nobody: position, protocol code, funded or not."""
 
+import re
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -165,7 +166,7 @@ def public_ranking(request, pk: int):
     """The published ranking, identifying nobody (D.Lgs. 33/2013 art. 26 c.4): position, protocol code, funded."""
     published = get_object_or_404(Ranking.objects.select_related("call__money_call"), pk=pk)
     entries = published.entries.order_by("position").values("position", "protocol", "funded", "funded_by_step__number")
-    query = request.GET.get("protocollo", "").strip().upper()[:20]
+    query = re.sub(r"[^A-Z0-9-]", "", request.GET.get("protocollo", "").upper())[:20]  # a protocol code, nothing else
     if query:
         entries = entries.filter(protocol=query)
     page = Paginator(entries, PUBLIC_PER_PAGE).get_page(request.GET.get("pagina"))

@@ -64,6 +64,8 @@ class CallViewSet(ModelViewSet):
         LinkColumn("pk", "vouchercall_call_ranking", label=_("Graduatorie")),
     ]
     edit_handler = ObjectList(Call.panels, base_form_class=admin_views.CallForm)
+    add_view_class = admin_views.CallCreateView
+    edit_view_class = admin_views.CallEditView
 
 
 class ApplicationViewSet(ModelViewSet):
