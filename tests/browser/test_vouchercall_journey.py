@@ -18,7 +18,7 @@ PASSWORD = "Voucher-2026-sicura"
 @pytest.fixture
 def call_site(live_server):
     from allauth.account.models import EmailAddress
-    from django.contrib.auth.models import Group
+    from django.contrib.auth.models import Group, Permission
 
     from tests.booking.factories import ChildFactory, GuardianFactory, UserFactory
     from tests.browser.content import fresh_home
@@ -31,8 +31,14 @@ def call_site(live_server):
     service = factories.service(provider, title="Laboratorio di teatro")
     provider_staff = factories.provider_user("ente1", provider)
     guardian = GuardianFactory(first_name="Laura", last_name="Esposito")
+    # Transactional tests flush the data migrations' rows: the group is rebuilt as migration 0002 builds it.
+    group, _created = Group.objects.get_or_create(name="Ufficio voucher")
+    group.permissions.add(
+        *Permission.objects.filter(content_type__app_label="vouchercall"),
+        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"),
+    )
     office = UserFactory(username="ufficio")
-    office.groups.add(Group.objects.get(name="Ufficio voucher"))
+    office.groups.add(group)
     for account in (guardian.user, office, provider_staff):
         account.set_password(PASSWORD)
         account.save()
