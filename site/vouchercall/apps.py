@@ -8,7 +8,9 @@ class VoucherCallConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from booking import call_rules
+        from booking import call_rules, privacy
+        from vouchercall.privacy import erase_applications
         from vouchercall.rules import import_rules
 
         call_rules.register(import_rules)
+        privacy.register_eraser(erase_applications)

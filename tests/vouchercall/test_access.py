@@ -93,3 +93,17 @@ def test_the_office_lists_applications_with_counts_per_state(call, client, offic
     client.force_login(office_user)
     page = client.get(reverse("vouchercall_application:index")).content.decode()
     assert "Inviata: <strong>1</strong>" in page and "Da regolarizzare: <strong>1</strong>" in page
+
+
+def test_a_familys_erasure_reaches_its_applications_but_keeps_the_ranking_inputs(call):
+    from booking.privacy import erase_family
+    from vouchercall.models import ApplicationChild
+
+    application = apply(call, isee="4321.00")
+    code = application.children.get().fiscal_code
+    counts = erase_family(application.guardian, actor=application.guardian.user)
+    application.refresh_from_db()
+    assert counts["voucher_applications"] == 1
+    assert not ApplicationChild.objects.filter(fiscal_code=code).exists()
+    assert application.dsu_protocol == "INPS-ISEE-0000-000000000-00"
+    assert (str(application.isee_value), application.protocol) == ("4321.00", "M018-2022-000001")
