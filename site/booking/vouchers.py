@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from booking.models import CENT, ZERO, Child, Guardian, LedgerEntry, VoucherCall, Wallet, cents
-from core.audit import log_action
+from core.audit import log_action, log_actions
 from core.errors import DomainError
 
 
@@ -45,6 +45,16 @@ class WalletNotValid(VoucherError):
 class WalletExpired(VoucherError):
     code = "voucher.expired"
     default_message = _("Il voucher è scaduto e non può più essere usato.")
+
+
+class WalletRevoked(VoucherError):
+    code = "voucher.revoked"
+    default_message = _("Il voucher è stato revocato e non può più essere usato.")
+
+
+class NothingToRevoke(VoucherError):
+    code = "voucher.nothing_to_revoke"
+    default_message = _("Sul voucher non resta nulla da revocare.")
 
 
 class NotCorrectable(VoucherError):
@@ -80,6 +90,17 @@ def _balance(wallet_id: int) -> Decimal:
 
 def _is_expired(wallet_id: int) -> bool:
     return LedgerEntry.objects.filter(wallet_id=wallet_id, kind=LedgerEntry.Kind.EXPIRY).exists()
+
+
+def _is_revoked(wallet_id: int) -> bool:
+    return LedgerEntry.objects.filter(wallet_id=wallet_id, kind=LedgerEntry.Kind.REVOCATION).exists()
+
+
+def _refuse_closed(wallet_id: int) -> None:
+    if _is_expired(wallet_id):
+        raise WalletExpired()
+    if _is_revoked(wallet_id):
+        raise WalletRevoked()
 
 
 def _replayed(wallet_id: int, key: str | None, kind: str, amount: Decimal) -> LedgerEntry | None:
@@ -122,6 +143,60 @@ def create_wallet(
     return wallet
 
 
+def create_wallets(grants: list[tuple[Child, Guardian, Decimal]], *, call: VoucherCall, actor=None) -> list[Wallet]:
+    """Many new wallets of one call, each with its grant entry (a ranking's grants), all or none.
+
+    grants: [(child, holder, value in EUR), ...]. A constant number of queries whatever the number of wallets: new
+    rows cannot be contended, so no wallet lock is needed, and the unique (call, child) constraint refuses a second
+    wallet for a child (IntegrityError, nothing written). Each grant is in the audit trail like `grant`'s.
+    """
+    rows = [(child, holder, money(value)) for child, holder, value in grants]
+    memo = str(_("Assegnazione iniziale"))
+    with transaction.atomic():
+        wallets = Wallet.objects.bulk_create(
+            [
+                Wallet(
+                    child=child,
+                    holder=holder,
+                    call=call,
+                    value=value,
+                    valid_from=call.valid_from,
+                    valid_until=call.valid_until,
+                    created_by=actor,
+                )
+                for child, holder, value in rows
+            ]
+        )
+        if wallets and wallets[0].pk is None:  # a backend that does not return ids from bulk inserts
+            by_child = dict(
+                Wallet.objects.filter(call=call, child__in=[c for c, _h, _v in rows]).values_list("child_id", "pk")
+            )
+            for wallet in wallets:
+                wallet.pk = by_child[wallet.child_id]
+        entries = LedgerEntry.objects.bulk_create(
+            [
+                LedgerEntry(
+                    wallet=wallet,
+                    kind=LedgerEntry.Kind.GRANT,
+                    amount=wallet.value,
+                    actor=actor,
+                    idempotency_key="initial-grant",
+                    memo=memo,
+                )
+                for wallet in wallets
+            ]
+        )
+        log_actions(
+            actor,
+            f"voucher.ledger.{LedgerEntry.Kind.GRANT}",
+            [
+                (wallet, {"entry": entry.pk, "amount": str(wallet.value)})
+                for wallet, entry in zip(wallets, entries, strict=True)
+            ],
+        )
+    return wallets
+
+
 def grant(wallet: Wallet, amount, *, actor=None, idempotency_key: str | None = None, memo: str = "") -> LedgerEntry:
     amount = money(amount)
     with transaction.atomic():
@@ -129,8 +204,7 @@ def grant(wallet: Wallet, amount, *, actor=None, idempotency_key: str | None = N
         replay = _replayed(locked.pk, idempotency_key, LedgerEntry.Kind.GRANT, amount)
         if replay:
             return replay
-        if _is_expired(locked.pk):
-            raise WalletExpired()
+        _refuse_closed(locked.pk)
         return _append(locked, LedgerEntry.Kind.GRANT, amount, actor, key=idempotency_key, memo=memo)
 
 
@@ -144,8 +218,7 @@ def redeem(wallet: Wallet, amount, *, idempotency_key: str, actor=None, memo: st
         replay = _replayed(locked.pk, idempotency_key, LedgerEntry.Kind.REDEMPTION, amount)
         if replay:
             return replay
-        if _is_expired(locked.pk):
-            raise WalletExpired()
+        _refuse_closed(locked.pk)
         if not locked.is_within_window(timezone.localdate()):
             raise WalletNotValid()
         if amount > _balance(locked.pk):
@@ -171,8 +244,7 @@ def redeem_up_to(wallet: Wallet, amount, *, idempotency_key: str, actor=None, me
             if existing.kind != LedgerEntry.Kind.REDEMPTION or -existing.amount > amount:
                 raise IdempotencyConflict()
             return existing
-        if _is_expired(locked.pk):
-            raise WalletExpired()
+        _refuse_closed(locked.pk)
         if not locked.is_within_window(timezone.localdate()):
             raise WalletNotValid()
         share = min(_balance(locked.pk), amount)
@@ -203,6 +275,9 @@ def _correct(entry: LedgerEntry, kind: str, amount, actor, key: str | None, memo
         if _is_expired(locked.pk):
             # Money that comes back to an expired voucher expires again at once: the ledger shows both facts.
             _append(locked, LedgerEntry.Kind.EXPIRY, -amount, actor, memo=str(_("Scadenza dell'importo restituito")))
+        elif _is_revoked(locked.pk):
+            # Likewise on a revoked voucher: the money returned goes back to the call's budget at once.
+            _append(locked, LedgerEntry.Kind.REVOCATION, -amount, actor, memo=str(_("Revoca dell'importo restituito")))
         return appended
 
 
@@ -226,3 +301,28 @@ def expire(wallet: Wallet, *, actor=None, memo: str = "") -> LedgerEntry:
         if existing:
             return existing
         return _append(locked, LedgerEntry.Kind.EXPIRY, -_balance(locked.pk), actor, key="expiry", memo=memo)
+
+
+def revoke(wallet: Wallet, *, actor=None, memo: str = "", reason: str = "") -> LedgerEntry:
+    """Take back what is left on a wallet (EUR): the amount returns to its call's budget and the wallet closes.
+
+    Used by the voucher call's re-ranking (a voucher never used after the call's days, `reason="unused"`) and by a
+    family's renunciation (`reason="renounced"`). The entry is a "revocation" of minus the balance read under the
+    lock; revoking twice returns the first revocation. Raises WalletExpired on an expired wallet (its money went with
+    its validity) and NothingToRevoke when the balance is zero. Money refunded later to a revoked wallet is revoked
+    again at once (see `_correct`).
+    """
+    with transaction.atomic():
+        locked = _lock(wallet.pk)
+        existing = LedgerEntry.objects.filter(wallet=locked, idempotency_key="revocation").first()
+        if existing:
+            return existing
+        if _is_expired(locked.pk):
+            raise WalletExpired()
+        amount = _balance(locked.pk)
+        if amount <= ZERO:
+            raise NothingToRevoke()
+        entry = _append(locked, LedgerEntry.Kind.REVOCATION, -amount, actor, key="revocation", memo=memo)
+        if reason:
+            log_action(actor, "voucher.revoked", locked, {"entry": entry.pk, "reason": reason[:50]})
+        return entry

@@ -139,6 +139,7 @@ class LedgerEntry(models.Model):
         REVERSAL = "reversal", _("Storno")
         REFUND = "refund", _("Rimborso")
         EXPIRY = "expiry", _("Scadenza")
+        REVOCATION = "revocation", _("Revoca")
 
     wallet = models.ForeignKey(Wallet, on_delete=models.PROTECT, related_name="entries", verbose_name=_("voucher"))
     kind = models.CharField(_("tipo"), max_length=20, choices=Kind.choices)
@@ -183,6 +184,7 @@ class LedgerEntry(models.Model):
                     | Q(kind="reversal", amount__gt=0)
                     | Q(kind="refund", amount__gt=0)
                     | Q(kind="expiry", amount__lte=0)
+                    | Q(kind="revocation", amount__lt=0)
                 ),
                 name="booking_ledgerentry_sign_matches_kind",
             ),

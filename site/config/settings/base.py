@@ -224,6 +224,22 @@ from .spid import *  # noqa: E402, F403
 BOOKING_PAYMENT_GATEWAY = os.environ.get("BOOKING_PAYMENT_GATEWAY", "booking.payments.FakeGateway")
 # --- end booking ------------------------------------------------------------------------------------------------
 
+# --- vouchercall: the families' voucher call (applications, ISEE, ranking, appeals, re-ranking) -----------------
+INSTALLED_APPS += ["vouchercall"]
+# The ISEE check: "local" (demo, tests) or "inps_pdnd" (INPS's ISEE e-service over PDND, see vouchercall/README.md).
+VOUCHERCALL_ISEE_SOURCE = os.environ.get("VOUCHERCALL_ISEE_SOURCE", "local")
+VOUCHERCALL_PDND = {
+    "token_url": os.environ.get("PDND_TOKEN_URL", ""),
+    "client_id": os.environ.get("PDND_CLIENT_ID", ""),
+    "kid": os.environ.get("PDND_KID", ""),
+    "purpose_id": os.environ.get("PDND_PURPOSE_ID", ""),
+    "private_key_path": os.environ.get("PDND_PRIVATE_KEY_PATH", ""),
+    "isee_url": os.environ.get("INPS_ISEE_URL", ""),
+    "benefit_code": os.environ.get("INPS_ISEE_BENEFIT_CODE", ""),
+    "timeout": float(os.environ.get("INPS_ISEE_TIMEOUT", "10")),
+}
+# --- end vouchercall ---------------------------------------------------------------------------------------------
+
 # --- email outbox (django-mailer): every message is queued in the database, sent after commit, retried by cron ---
 # EMAIL_URL chooses the real transport (MAILER_EMAIL_BACKEND); EMAIL_BACKEND only queues (theme.mail.OutboxBackend).
 # Cron: `manage.py send_mail` every minute and `manage.py retry_deferred` every 20 minutes (or `manage.py runmailer`).
