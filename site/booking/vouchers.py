@@ -103,6 +103,24 @@ def balance(wallet: Wallet) -> Decimal:
     return _balance(wallet.pk)
 
 
+def wallet_code(wallet: Wallet) -> str:
+    """The wallet's protocol code: what staff, exports and statements show instead of the child's name.
+
+    "V" + the call's id + the wallet's id, e.g. "V03-000128"; stable, unique, and revealing nothing about the
+    family (D.Lgs. 33/2013 art. 26 c.4: substitute codes, not initials). `find_by_code` reads it back.
+    """
+    return f"V{wallet.call_id:02d}-{wallet.pk:06d}"
+
+
+def find_by_code(code: str) -> Wallet | None:
+    """The wallet whose `wallet_code` is `code` (case and spaces ignored), or None for any other text."""
+    text = (code or "").strip().upper().replace(" ", "")
+    call_part, _sep, wallet_part = text.partition("-")
+    if not (call_part.startswith("V") and call_part[1:].isdigit() and wallet_part.isdigit()):
+        return None
+    return Wallet.objects.filter(pk=int(wallet_part), call_id=int(call_part[1:])).first()
+
+
 def create_wallet(
     *, child: Child, holder: Guardian, call: VoucherCall, value, valid_from=None, valid_until=None, actor=None
 ) -> Wallet:

@@ -192,6 +192,7 @@ INSTALLED_APPS += [
     "allauth.account",
     "allauth.socialaccount",
     "booking.spid_sp",
+    "settlement",
 ]
 MIDDLEWARE += ["allauth.account.middleware.AccountMiddleware"]
 AUTHENTICATION_BACKENDS = [

@@ -1,0 +1,36 @@
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from settlement import access, admin_views
+
+
+@hooks.register("register_admin_urls")
+def register_settlement_urls():
+    return [
+        path("rendiconti/", admin_views.statement_list, name="settlement_statements"),
+        path("rendiconti/<int:pk>/", admin_views.statement_detail, name="settlement_statement"),
+        path(
+            "rendiconti/<int:pk>/scarica.<fmt>",
+            admin_views.statement_export,
+            name="settlement_statement_export",
+        ),
+        path(
+            "rendiconti/elenco/<str:what>.<str:fmt>",
+            admin_views.list_export,
+            name="settlement_list_export",
+        ),
+        path("rendiconti/riconciliazione/", admin_views.reconciliation_report, name="settlement_reconciliation"),
+        path("rendiconti/dati-di-pagamento/", admin_views.payment_details, name="settlement_payment_details"),
+    ]
+
+
+class StatementsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return access.manages_statements(request.user) or bool(access.provider_ids(request.user))
+
+
+@hooks.register("register_admin_menu_item")
+def register_statements_menu_item():
+    return StatementsMenuItem(_("Rendiconti"), reverse("settlement_statements"), icon_name="doc-full", order=260)
