@@ -5,13 +5,13 @@ from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError, transaction
-from settlement import statements
-from settlement.models import Statement, StatementLine
 
 from booking import vouchers
 from booking.models import LedgerEntry
 from core.audit import history_for
 from core.errors import AppendOnlyError
+from settlement import statements
+from settlement.models import Statement, StatementLine
 from tests.settlement.conftest import paid_order, verify_details
 
 TODAY = datetime.date.today()
