@@ -229,6 +229,36 @@ def reverse(entry: LedgerEntry, *, actor=None, idempotency_key: str | None = Non
     return _correct(entry, LedgerEntry.Kind.REVERSAL, None, actor, idempotency_key or f"reversal:{entry.pk}", memo)
 
 
+class ReasonRequired(VoucherError):
+    code = "voucher.reason_required"
+    status = 400
+    default_message = _("Scrivi il motivo: resta nel registro del voucher e nella cronologia.")
+
+
+def reverse_with_reason(entry: LedgerEntry, *, actor, reason: str) -> LedgerEntry:
+    """The voucher office takes back a whole redemption (e.g. a payment made against the call's rules).
+
+    The reason (required, Italian free text, at most 255 characters in the ledger's memo) goes into the reversal
+    entry and into an audit entry `voucher.redemption.reversed` on the wallet (who, when, why). The money returns
+    to the wallet; if the redemption was already in a provider's paid statement, the reversal enters the next
+    statement as a negative line (settlement). Raises ReasonRequired, NotCorrectable (not a redemption, or
+    already reversed or refunded in part).
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReasonRequired()
+    with transaction.atomic():
+        reversal = _correct(entry, LedgerEntry.Kind.REVERSAL, None, actor, f"office-reversal:{entry.pk}", reason[:255])
+        log_action(
+            actor,
+            "voucher.redemption.reversed",
+            entry.wallet,
+            {"entry": entry.pk, "reversal": reversal.pk, "amount": str(reversal.amount)},
+            reason=reason,
+        )
+    return reversal
+
+
 def refund(
     entry: LedgerEntry, amount=None, *, actor=None, idempotency_key: str | None = None, memo: str = ""
 ) -> LedgerEntry:

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from settlement import access, admin_views
+from settlement import access, admin_views, voucher_office
 
 
 @hooks.register("register_admin_urls")
@@ -23,6 +23,8 @@ def register_settlement_urls():
         ),
         path("rendiconti/riconciliazione/", admin_views.reconciliation_report, name="settlement_reconciliation"),
         path("rendiconti/dati-di-pagamento/", admin_views.payment_details, name="settlement_payment_details"),
+        path("ufficio-voucher/", voucher_office.search, name="settlement_voucher_search"),
+        path("ufficio-voucher/<int:pk>/", voucher_office.wallet_detail, name="settlement_voucher_wallet"),
     ]
 
 
@@ -34,3 +36,13 @@ class StatementsMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def register_statements_menu_item():
     return StatementsMenuItem(_("Rendiconti"), reverse("settlement_statements"), icon_name="doc-full", order=260)
+
+
+class VoucherOfficeMenuItem(MenuItem):
+    def is_shown(self, request):
+        return access.manages_vouchers(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_voucher_office_menu_item():
+    return VoucherOfficeMenuItem(_("Ufficio voucher"), reverse("settlement_voucher_search"), icon_name="tag", order=270)

@@ -18,3 +18,11 @@ def wallet_code(wallet) -> str:
 def statement_state(code: str) -> str:
     """The Italian label of a statement state code ("sent_back" → «Rinviato all'ente»)."""
     return str(dict(Statement.State.choices).get(code, code))
+
+
+@register.filter
+def action_label(code: str) -> str:
+    """The Italian label of an audit action code (core.audit.action_label)."""
+    from core.audit import action_label as label
+
+    return label(code)
