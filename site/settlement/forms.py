@@ -10,6 +10,7 @@ from wagtail.admin.widgets import AdminDateInput, AdminPageChooser
 
 from catalog.models import ProviderPage
 from settlement.models import PaymentDetails, Statement
+from theme.input import parse_id
 
 
 def _last_month() -> tuple[datetime.date, datetime.date]:
@@ -18,10 +19,21 @@ def _last_month() -> tuple[datetime.date, datetime.date]:
     return end.replace(day=1), end
 
 
+class ProviderField(forms.ModelChoiceField):
+    """A provider page by id; an id no database key can hold is "not a valid choice", never a database error."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if parse_id(value) is None:
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
 class BuildStatementForm(forms.Form):
     """Provider (a chooser for the City, a short list for an operator) and the period, last month by default."""
 
-    provider = forms.ModelChoiceField(label=_("Ente"), queryset=ProviderPage.objects.none())
+    provider = ProviderField(label=_("Ente"), queryset=ProviderPage.objects.none())
     period_start = forms.DateField(label=_("Dal"), widget=AdminDateInput)
     period_end = forms.DateField(label=_("Al"), widget=AdminDateInput)
 
