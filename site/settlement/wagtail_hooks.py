@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from settlement import access, admin_views, voucher_office
+from settlement import access, admin_views, dashboard, voucher_office
 
 
 @hooks.register("register_admin_urls")
@@ -46,3 +46,8 @@ class VoucherOfficeMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def register_voucher_office_menu_item():
     return VoucherOfficeMenuItem(_("Ufficio voucher"), reverse("settlement_voucher_search"), icon_name="tag", order=270)
+
+
+@hooks.register("construct_homepage_panels")
+def add_provider_home_panel(request, panels):
+    panels[:0] = dashboard.panels_for(request.user)
