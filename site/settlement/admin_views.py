@@ -16,11 +16,19 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from booking.models import ServiceRequest
 from catalog.models import ProviderPage
 from core.audit import history_for, log_action
 from core.errors import DomainError
-from settlement import access, exports, reconciliation, statements
-from settlement.forms import BuildStatementForm, PaidForm, PaymentDetailsForm, ReasonForm, StatementFilterForm
+from settlement import access, dashboard, exports, reconciliation, statements
+from settlement.forms import (
+    BuildStatementForm,
+    CityRequestFilterForm,
+    PaidForm,
+    PaymentDetailsForm,
+    ReasonForm,
+    StatementFilterForm,
+)
 from settlement.models import PaymentDetails, Statement
 from theme.input import parse_id
 
@@ -274,3 +282,25 @@ def check_payment_details(details: PaymentDetails, *, actor, ok: bool, note: str
             to_state=status,
             reason=note.strip(),
         )
+
+
+def city_requests(request):
+    """The City: every provider's requests, counters per state, filters (provider search, category, state)."""
+    if not access.manages_statements(request.user):
+        raise PermissionDenied
+    form = CityRequestFilterForm(request.GET or None)
+    found, counters = dashboard.city_requests(form.cleaned_data if form.is_valid() else {})
+    query = request.GET.copy()
+    query.pop("p", None)
+    labels = dict(ServiceRequest.State.choices)
+    return TemplateResponse(
+        request,
+        "settlement/city_requests.html",
+        {
+            "form": form,
+            "requests": Paginator(found, PER_PAGE).get_page(request.GET.get("p")),
+            "counters": [(labels[state], counters[state]) for state in ServiceRequest.State.values],
+            "total": counters["total"],
+            "query": query.urlencode(),
+        },
+    )

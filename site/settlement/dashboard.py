@@ -86,3 +86,26 @@ class ProviderHomePanel(Component):
 def panels_for(user) -> list[Component]:
     ids = access.provider_ids(user)
     return [ProviderHomePanel(ids)] if ids else []
+
+
+def city_requests(data: dict):
+    """Every provider's requests filtered by provider text, category and state, and counters per state.
+
+    `data`: the cleaned CityRequestFilterForm (empty values are ignored). Returns (requests queryset, counters
+    {state: count} over the same filters except the state, one query).
+    """
+    found = ServiceRequest.objects.all()
+    if text := (data.get("ente") or "").strip():
+        found = found.filter(
+            Q(provider__title__icontains=text)
+            | Q(provider__legal_name__icontains=text)
+            | Q(provider__tax_code=text.upper())
+        )
+    if data.get("categoria"):
+        found = found.filter(service__category=data["categoria"])
+    counters = found.aggregate(
+        total=Count("pk"), **{state: Count("pk", filter=Q(state=state)) for state in ServiceRequest.State.values}
+    )
+    if data.get("stato"):
+        found = found.filter(state=data["stato"])
+    return found.select_related("provider", "service").order_by("-created_at", "-pk"), counters

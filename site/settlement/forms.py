@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from stdnum import iban as stdnum_iban
 from wagtail.admin.widgets import AdminDateInput, AdminPageChooser
 
+from booking.models import ServiceRequest
+from catalog.constants import Category
 from catalog.models import ProviderPage
 from settlement.models import PaymentDetails, Statement
 from theme.input import parse_id
@@ -80,4 +82,15 @@ class WalletSearchForm(forms.Form):
         label=_("Codice protocollo del voucher o codice fiscale"),
         max_length=40,
         help_text=_("Per esempio V03-000128, oppure il codice fiscale della figlia, del figlio o del genitore."),
+    )
+
+
+class CityRequestFilterForm(forms.Form):
+    """The City's filters on every provider's requests: provider by name or codice fiscale (a search box, not a
+    list of hundreds), category, state."""
+
+    ente = forms.CharField(label=_("Ente (nome o codice fiscale)"), required=False, max_length=100)
+    categoria = forms.ChoiceField(label=_("Categoria"), required=False, choices=[("", _("Tutte")), *Category.choices])
+    stato = forms.ChoiceField(
+        label=_("Stato"), required=False, choices=[("", _("Tutti")), *ServiceRequest.State.choices]
     )

@@ -23,6 +23,7 @@ def register_settlement_urls():
         ),
         path("rendiconti/riconciliazione/", admin_views.reconciliation_report, name="settlement_reconciliation"),
         path("rendiconti/dati-di-pagamento/", admin_views.payment_details, name="settlement_payment_details"),
+        path("richieste-enti/", admin_views.city_requests, name="settlement_city_requests"),
         path("ufficio-voucher/", voucher_office.search, name="settlement_voucher_search"),
         path("ufficio-voucher/<int:pk>/", voucher_office.wallet_detail, name="settlement_voucher_wallet"),
     ]
@@ -51,3 +52,15 @@ def register_voucher_office_menu_item():
 @hooks.register("construct_homepage_panels")
 def add_provider_home_panel(request, panels):
     panels[:0] = dashboard.panels_for(request.user)
+
+
+class CityRequestsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return access.manages_statements(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_city_requests_menu_item():
+    return CityRequestsMenuItem(
+        _("Richieste di tutti gli enti"), reverse("settlement_city_requests"), icon_name="mail", order=265
+    )

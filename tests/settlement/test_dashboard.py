@@ -36,3 +36,21 @@ def test_the_home_panel_counts_in_constant_queries(client, two_providers, django
     assert "Cosa ti aspetta" in home
     assert "4 richieste da rispondere" in home
     assert ServiceRequest.objects.filter(provider=p["two"]).count() == 0
+
+
+def test_the_city_sees_every_providers_requests_with_counters_and_filters(client, two_providers, office):
+    p = two_providers
+    make_request(p["service_one"])
+    make_request(p["service_two"])
+    client.force_login(office)
+    page = client.get("/admin/richieste-enti/")
+    assert page.context["total"] == 2
+    assert {r.provider_id for r in page.context["requests"]} == {p["one"].pk, p["two"].pk}
+    only_two = client.get("/admin/richieste-enti/", {"ente": "ente due"})
+    assert [r.provider_id for r in only_two.context["requests"]] == [p["two"].pk]
+    assert dict(only_two.context["counters"])["Inviata"] == 1
+    assert client.get("/admin/richieste-enti/", {"stato": "quoted"}).context["requests"].paginator.count == 0
+    by_category = client.get("/admin/richieste-enti/", {"categoria": p["service_one"].category})
+    assert by_category.context["total"] == 2
+    client.force_login(p["staff_one"])
+    assert client.get("/admin/richieste-enti/").status_code == 302
