@@ -6,8 +6,6 @@
 - Anyone else (a family) sees none.
 """
 
-from catalog.models import ProviderPage
-
 UFFICIO_VOUCHER = "Ufficio voucher"
 
 
@@ -15,7 +13,9 @@ def provider_ids(user) -> list[int]:
     """The provider pages this user works for (their own group, tied by key); none for anonymous users."""
     if not getattr(user, "is_authenticated", False):
         return []
-    return list(ProviderPage.objects.filter(group__user=user).values_list("pk", flat=True))
+    from settlement.models import provider_model
+
+    return list(provider_model().objects.filter(group__user=user).values_list("pk", flat=True))
 
 
 def manages_statements(user) -> bool:

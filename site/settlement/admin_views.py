@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from booking.models import ServiceRequest
-from catalog.models import ProviderPage
 from core.audit import history_for, log_action
 from core.errors import DomainError
 from settlement import access, dashboard, exports, reconciliation, statements
@@ -29,7 +28,7 @@ from settlement.forms import (
     ReasonForm,
     StatementFilterForm,
 )
-from settlement.models import PaymentDetails, Statement
+from settlement.models import PaymentDetails, Statement, provider_model
 from theme.input import parse_id
 
 PER_PAGE = 50
@@ -224,7 +223,7 @@ def payment_details(request):
     provider = None
     if providers:
         chosen = parse_id(request.GET.get("ente"))
-        provider = ProviderPage.objects.filter(pk=chosen if chosen in providers else providers[0]).first()
+        provider = provider_model().objects.filter(pk=chosen if chosen in providers else providers[0]).first()
         form = PaymentDetailsForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             submit_payment_details(provider, form, actor=request.user)
@@ -249,7 +248,7 @@ def payment_details(request):
     )
 
 
-def submit_payment_details(provider: ProviderPage, form: PaymentDetailsForm, *, actor) -> PaymentDetails:
+def submit_payment_details(provider, form: PaymentDetailsForm, *, actor) -> PaymentDetails:
     """A new pending version of the provider's payment data, logged; statements keep using the verified one."""
     with transaction.atomic():
         details = form.save(commit=False)

@@ -10,8 +10,7 @@ from wagtail.admin.widgets import AdminDateInput, AdminPageChooser
 
 from booking.models import ServiceRequest
 from catalog.constants import Category
-from catalog.models import ProviderPage
-from settlement.models import PaymentDetails, Statement
+from settlement.models import PaymentDetails, Statement, provider_model
 from theme.input import parse_id
 
 
@@ -35,7 +34,7 @@ class ProviderField(forms.ModelChoiceField):
 class BuildStatementForm(forms.Form):
     """Provider (a chooser for the City, a short list for an operator) and the period, last month by default."""
 
-    provider = ProviderField(label=_("Ente"), queryset=ProviderPage.objects.none())
+    provider = ProviderField(label=_("Ente"), queryset=None)
     period_start = forms.DateField(label=_("Dal"), widget=AdminDateInput)
     period_end = forms.DateField(label=_("Al"), widget=AdminDateInput)
 
@@ -43,11 +42,12 @@ class BuildStatementForm(forms.Form):
         super().__init__(*args, **kwargs)
         start, end = _last_month()
         self.fields["period_start"].initial, self.fields["period_end"].initial = start, end
+        pages = provider_model().objects
         if city:
-            self.fields["provider"].queryset = ProviderPage.objects.all()
-            self.fields["provider"].widget = AdminPageChooser(target_models=[ProviderPage])
+            self.fields["provider"].queryset = pages.all()
+            self.fields["provider"].widget = AdminPageChooser(target_models=["catalog.ProviderPage"])
         else:
-            self.fields["provider"].queryset = ProviderPage.objects.filter(pk__in=providers).order_by("title")
+            self.fields["provider"].queryset = pages.filter(pk__in=providers).order_by("title")
             if len(providers) == 1:
                 self.fields["provider"].initial = providers[0]
 

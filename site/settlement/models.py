@@ -98,6 +98,11 @@ class PaymentDetails(models.Model):
         )
 
 
+def provider_model():
+    """The provider page model, reached through the statement's key (programme apps never import catalog.models)."""
+    return Statement._meta.get_field("provider").related_model
+
+
 class Statement(models.Model):
     """A provider's statement for a period: its lines say what the City owes; states follow the City's workflow.
 

@@ -21,7 +21,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from booking.models import LedgerEntry, Order, Payment
-from catalog.models import ProviderPage
 from core.audit import log_action
 from core.errors import DomainError
 from settlement import access
@@ -99,7 +98,7 @@ def owed_entries(provider_id: int, period_end: datetime.date) -> list[tuple[Ledg
     return [(entry, paid_by_voucher[entry.original_id or entry.pk]) for entry in entries]
 
 
-def build(*, provider: ProviderPage, period_start: datetime.date, period_end: datetime.date, actor) -> Statement:
+def build(*, provider, period_start: datetime.date, period_end: datetime.date, actor) -> Statement:
     """A new draft statement for the provider and period, with every owed entry as a line, or an error.
 
     A period may end today: what is paid later today goes to the next statement (earlier unstated entries are
