@@ -47,6 +47,11 @@ class WalletExpired(VoucherError):
     default_message = _("Il voucher è scaduto e non può più essere usato.")
 
 
+class WalletSuspended(VoucherError):
+    code = "voucher.suspended"
+    default_message = _("Il voucher è sospeso dal Comune: per informazioni contatta l'Ufficio voucher.")
+
+
 class NotCorrectable(VoucherError):
     code = "voucher.not_correctable"
     default_message = _("Si possono stornare o rimborsare solo i pagamenti, e non oltre l'importo pagato.")
@@ -153,7 +158,11 @@ def grant(wallet: Wallet, amount, *, actor=None, idempotency_key: str | None = N
 
 
 def redeem(wallet: Wallet, amount, *, idempotency_key: str, actor=None, memo: str = "") -> LedgerEntry:
-    """Spend `amount` from the wallet; the same key spends once and returns the first entry."""
+    """Spend `amount` from the wallet; the same key spends once and returns the first entry.
+
+    Raises InvalidAmount, WalletExpired, WalletSuspended (the voucher office suspended it), WalletNotValid (outside
+    its validity window), InsufficientBalance.
+    """
     amount = money(amount)
     if not idempotency_key:
         raise ValueError("redeem() needs an idempotency_key")
@@ -164,6 +173,8 @@ def redeem(wallet: Wallet, amount, *, idempotency_key: str, actor=None, memo: st
             return replay
         if _is_expired(locked.pk):
             raise WalletExpired()
+        if locked.suspended_at is not None:
+            raise WalletSuspended()
         if not locked.is_within_window(timezone.localdate()):
             raise WalletNotValid()
         if amount > _balance(locked.pk):
@@ -177,7 +188,7 @@ def redeem_up_to(wallet: Wallet, amount, *, idempotency_key: str, actor=None, me
     The balance is read after the lock is taken, so two payments at once each take what is really left (the
     second pays the rest by other means) instead of one being refused for a balance read before the lock.
     Returns the redemption entry (its amount is minus what was taken), or None when the balance is zero.
-    The same key returns the first entry. Raises WalletExpired or WalletNotValid like `redeem`.
+    The same key returns the first entry. Raises WalletExpired, WalletSuspended or WalletNotValid like `redeem`.
     """
     amount = money(amount)
     if not idempotency_key:
@@ -191,6 +202,8 @@ def redeem_up_to(wallet: Wallet, amount, *, idempotency_key: str, actor=None, me
             return existing
         if _is_expired(locked.pk):
             raise WalletExpired()
+        if locked.suspended_at is not None:
+            raise WalletSuspended()
         if not locked.is_within_window(timezone.localdate()):
             raise WalletNotValid()
         share = min(_balance(locked.pk), amount)
@@ -274,3 +287,63 @@ def expire(wallet: Wallet, *, actor=None, memo: str = "") -> LedgerEntry:
         if existing:
             return existing
         return _append(locked, LedgerEntry.Kind.EXPIRY, -_balance(locked.pk), actor, key="expiry", memo=memo)
+
+
+def suspend(wallet: Wallet, *, actor, reason: str) -> Wallet:
+    """The voucher office stops a wallet from paying (a check on the family's eligibility, a suspected misuse).
+
+    Nothing moves in the ledger: redemptions are refused (WalletSuspended) until `restore`; grants, refunds and
+    reversals still land. The reason is required; the move is in the audit trail (`voucher.wallet.suspended`,
+    active → suspended). Raises ReasonRequired, VoucherError (already suspended).
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReasonRequired()
+    with transaction.atomic():
+        locked = _lock(wallet.pk)
+        if locked.suspended_at is not None:
+            raise VoucherError(_("Il voucher è già sospeso."), code="voucher.already_suspended")
+        now = timezone.now()
+        Wallet.objects.filter(pk=locked.pk).update(suspended_at=now, suspension_reason=reason[:255])
+        log_action(actor, "voucher.wallet.suspended", locked, from_state="active", to_state="suspended", reason=reason)
+    wallet.suspended_at, wallet.suspension_reason = now, reason[:255]
+    return wallet
+
+
+def restore(wallet: Wallet, *, actor, reason: str) -> Wallet:
+    """Lift a suspension: the wallet pays again. Reason required, logged (`voucher.wallet.restored`).
+
+    Raises ReasonRequired, VoucherError (not suspended).
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReasonRequired()
+    with transaction.atomic():
+        locked = _lock(wallet.pk)
+        if locked.suspended_at is None:
+            raise VoucherError(_("Il voucher non è sospeso."), code="voucher.not_suspended")
+        Wallet.objects.filter(pk=locked.pk).update(suspended_at=None, suspension_reason="")
+        log_action(actor, "voucher.wallet.restored", locked, from_state="suspended", to_state="active", reason=reason)
+    wallet.suspended_at, wallet.suspension_reason = None, ""
+    return wallet
+
+
+def revoke(wallet: Wallet, amount=None, *, actor, reason: str) -> LedgerEntry:
+    """The City takes back unspent money (the family lost the right to it, e.g. after an eligibility check).
+
+    amount: EUR, at most the balance read under the lock; None revokes the whole balance. A revocation entry
+    (negative) with the reason as memo, and `voucher.wallet.revoked` in the audit trail with the reason.
+    Raises ReasonRequired, InvalidAmount, InsufficientBalance (more than the balance, or nothing left).
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReasonRequired()
+    with transaction.atomic():
+        locked = _lock(wallet.pk)
+        left = _balance(locked.pk)
+        amount = left if amount is None else money(amount)
+        if amount <= ZERO or amount > left:
+            raise InsufficientBalance()
+        entry = _append(locked, LedgerEntry.Kind.REVOCATION, -amount, actor, memo=reason[:255])
+        log_action(actor, "voucher.wallet.revoked", locked, {"entry": entry.pk, "amount": str(-amount)}, reason=reason)
+    return entry

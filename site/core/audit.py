@@ -38,6 +38,8 @@ ACTION_LABELS = {
     "voucher.redemption.reversed": _("Voucher: pagamento stornato dall'Ufficio voucher"),
     "voucher.wallet.suspended": _("Voucher sospeso"),
     "voucher.wallet.restored": _("Voucher riattivato"),
+    "voucher.wallet.revoked": _("Voucher: importo revocato"),
+    "voucher.ledger.revocation": _("Voucher: revoca"),
     "catalog.application.submitted": _("Domanda all'Elenco inviata"),
     "catalog.application.approved": _("Domanda all'Elenco ammessa"),
     "catalog.application.rejected": _("Domanda all'Elenco respinta"),

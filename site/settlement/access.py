@@ -6,16 +6,17 @@
 - Anyone else (a family) sees none.
 """
 
+from catalog.facts import providers_for_user
+
 UFFICIO_VOUCHER = "Ufficio voucher"
 
 
 def provider_ids(user) -> list[int]:
-    """The provider pages this user works for (their own group, tied by key); none for anonymous users."""
+    """The provider pages this user works for (`catalog.facts.providers_for_user`: their own group, tied by key;
+    every provider for a superuser); none for anonymous users."""
     if not getattr(user, "is_authenticated", False):
         return []
-    from settlement.models import provider_model
-
-    return list(provider_model().objects.filter(group__user=user).values_list("pk", flat=True))
+    return [provider.id for provider in providers_for_user(user)]
 
 
 def manages_statements(user) -> bool:

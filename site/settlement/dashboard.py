@@ -1,7 +1,7 @@
 """What awaits a provider, on its Wagtail admin home: a fixed number of queries whatever the volumes.
 
 - requests to answer, soonest deadline first, with the working days left before the service's maximum wait
-  (`booking.marketplace.add_working_days`, the rule `expire_bookings` applies);
+  (`booking.quotes.add_working_days`, the rule `expire_bookings` applies);
 - paid orders to mark completed;
 - the current statement (the latest one not discarded) and its total.
 """
@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.components import Component
 
-from booking.marketplace import add_working_days
 from booking.models import Order, ServiceRequest
+from booking.quotes import add_working_days
 from settlement import access
 from settlement.models import Statement
 

@@ -23,7 +23,7 @@ from settlement.models import Statement, StatementLine
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
 SPENDING = [LedgerEntry.Kind.REDEMPTION, LedgerEntry.Kind.REVERSAL, LedgerEntry.Kind.REFUND]
-REVOCATION = "revocation"
+REVOCATION = LedgerEntry.Kind.REVOCATION
 
 
 def _q(amount) -> Decimal:

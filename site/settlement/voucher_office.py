@@ -1,4 +1,5 @@
-"""«Ufficio voucher»: find a wallet, read its ledger and orders, reverse a redemption with a reason.
+"""«Ufficio voucher»: find a wallet, read its ledger and orders, suspend and restore it, revoke its balance,
+reverse a redemption; every action with a reason.
 
 Only users with `settlement.manage_vouchers` (the «Ufficio voucher» group; staff, not superusers) get here.
 Every page that shows a codice fiscale logs the read (`core.audit.log_sensitive_read(s)`, one entry per person
@@ -73,6 +74,15 @@ def wallet_detail(request, pk: int):
                     )
                     vouchers.reverse_with_reason(entry, actor=request.user, reason=reason)
                     messages.success(request, _("Pagamento stornato: l'importo è tornato sul voucher."))
+                elif action == "suspend":
+                    vouchers.suspend(wallet, actor=request.user, reason=reason)
+                    messages.success(request, _("Voucher sospeso: non può pagare finché non lo riattivi."))
+                elif action == "restore":
+                    vouchers.restore(wallet, actor=request.user, reason=reason)
+                    messages.success(request, _("Voucher riattivato."))
+                elif action == "revoke":
+                    vouchers.revoke(wallet, actor=request.user, reason=reason)
+                    messages.success(request, _("Saldo revocato."))
                 else:
                     raise PermissionDenied
             except DomainError as error:

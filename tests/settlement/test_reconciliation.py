@@ -1,9 +1,9 @@
 """granted - spent - revoked - expired = outstanding, per call, after any sequence of money movements.
 
 Hypothesis draws sequences of grants (new wallets and top-ups), payments (orders paid with the voucher and
-completed or left paid), cancellations (the voucher part refunded), reversals by the voucher office, expiries and
-statements; after each sequence the report must balance and explain every spent euro (no movement without an
-order, statements + not yet stated = spent).
+completed or left paid), cancellations (the voucher part refunded), reversals by the voucher office, revocations,
+suspensions and restorations, expiries and statements; after each sequence the report must balance and explain
+every spent euro (no movement without an order, statements + not yet stated = spent).
 """
 
 import datetime
@@ -23,7 +23,10 @@ from tests.booking.factories import ChildFactory, VoucherCallFactory, accepted_o
 from tests.settlement.conftest import paid_order, verify_details
 
 TODAY = datetime.date.today()
-OPERATIONS = ["wallet", "top_up", "pay", "pay_and_complete", "cancel", "reverse", "expire", "statement", "settle"]
+OPERATIONS = [
+    "wallet", "top_up", "pay", "pay_and_complete", "cancel", "reverse", "revoke", "suspend", "restore", "expire",
+    "statement", "settle",
+]  # fmt: skip
 steps = st.lists(
     st.tuples(st.sampled_from(OPERATIONS), st.integers(min_value=1, max_value=400)), min_size=1, max_size=8
 )
@@ -57,6 +60,12 @@ def apply(world, operation: str, number: int) -> None:
         open_ones = list(LedgerEntry.objects.filter(kind="redemption", corrections__isnull=True).order_by("pk"))
         if open_ones:
             vouchers.reverse(open_ones[number % len(open_ones)], actor=office, memo="Storno d'ufficio")
+    elif operation == "revoke":
+        vouchers.revoke(wallets[number % len(wallets)], Decimal(number) / 8, actor=office, reason="Revoca parziale")
+    elif operation == "suspend":
+        vouchers.suspend(wallets[number % len(wallets)], actor=office, reason="Verifica")
+    elif operation == "restore":
+        vouchers.restore(wallets[number % len(wallets)], actor=office, reason="Verifica conclusa")
     elif operation == "expire":
         vouchers.expire(wallets[number % len(wallets)], actor=office)
     elif operation == "statement":
@@ -69,7 +78,7 @@ def apply(world, operation: str, number: int) -> None:
 
 
 @settings(
-    max_examples=12,
+    max_examples=15,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

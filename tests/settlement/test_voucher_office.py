@@ -70,3 +70,47 @@ def test_providers_and_families_cannot_use_the_office(client, two_providers, fam
         for url in ("/admin/ufficio-voucher/", f"/admin/ufficio-voucher/{wallet.pk}/"):
             assert client.get(url).status_code in (302, 403)
     assert not AuditEntry.objects.filter(action="sensitive.read", data__via__startswith="settlement_").exists()
+
+
+def test_the_office_suspends_and_restores_a_wallet_with_a_reason(client, office, two_providers):
+    from booking import marketplace
+    from tests.booking.factories import ChildFactory, accepted_order, make_wallet
+
+    child = ChildFactory()
+    wallet = make_wallet("50.00", child=child)
+    client.force_login(office)
+    url = f"/admin/ufficio-voucher/{wallet.pk}/"
+    client.post(url, {"action": "suspend", "reason": "Verifica ISEE in corso"})
+    wallet.refresh_from_db()
+    assert wallet.suspended_at is not None and wallet.suspension_reason == "Verifica ISEE in corso"
+    with pytest.raises(vouchers.WalletSuspended):
+        vouchers.redeem(wallet, Decimal("10.00"), idempotency_key="try", actor=child.guardian.user)
+    # While suspended, an order is paid in full by other means: the voucher is not touched.
+    order = accepted_order(two_providers["service_one"], two_providers["staff_one"], price="20.00", child=child)
+    marketplace.pay(order, method="card", attempt_key="k", actor=child.guardian.user)
+    assert wallet.balance == Decimal("50.00")
+    client.post(url, {"action": "restore", "reason": "Verifica conclusa"})
+    wallet.refresh_from_db()
+    assert wallet.suspended_at is None
+    trail = AuditEntry.objects.filter(action__startswith="voucher.wallet.").order_by("pk")
+    assert [(e.from_state, e.to_state, e.reason) for e in trail] == [
+        ("active", "suspended", "Verifica ISEE in corso"),
+        ("suspended", "active", "Verifica conclusa"),
+    ]
+
+
+def test_the_office_revokes_the_balance_and_the_report_counts_it(client, office, db):
+    from settlement.reconciliation import reconcile
+    from tests.booking.factories import make_wallet
+
+    wallet = make_wallet("80.00")
+    client.force_login(office)
+    client.post(f"/admin/ufficio-voucher/{wallet.pk}/", {"action": "revoke", "reason": "Requisiti non posseduti"})
+    assert wallet.balance == Decimal("0.00")
+    row = reconcile([wallet.call])[0]
+    assert (row.granted, row.revoked, row.outstanding, row.balanced) == (
+        Decimal("80.00"),
+        Decimal("80.00"),
+        Decimal("0.00"),
+        True,
+    )
