@@ -57,6 +57,11 @@ class NothingToRevoke(VoucherError):
     default_message = _("Sul voucher non resta nulla da revocare.")
 
 
+class WalletSuspended(VoucherError):
+    code = "voucher.suspended"
+    default_message = _("Il voucher è sospeso dal Comune: per informazioni contatta l'Ufficio voucher.")
+
+
 class NotCorrectable(VoucherError):
     code = "voucher.not_correctable"
     default_message = _("Si possono stornare o rimborsare solo i pagamenti, e non oltre l'importo pagato.")
@@ -122,6 +127,24 @@ def _append(wallet: Wallet, kind: str, amount: Decimal, actor, *, key=None, orig
 
 def balance(wallet: Wallet) -> Decimal:
     return _balance(wallet.pk)
+
+
+def wallet_code(wallet: Wallet) -> str:
+    """The wallet's protocol code: what staff, exports and statements show instead of the child's name.
+
+    "V" + the call's id + the wallet's id, e.g. "V03-000128"; stable, unique, and revealing nothing about the
+    family (D.Lgs. 33/2013 art. 26 c.4: substitute codes, not initials). `find_by_code` reads it back.
+    """
+    return f"V{wallet.call_id:02d}-{wallet.pk:06d}"
+
+
+def find_by_code(code: str) -> Wallet | None:
+    """The wallet whose `wallet_code` is `code` (case and spaces ignored), or None for any other text."""
+    text = (code or "").strip().upper().replace(" ", "")
+    call_part, _sep, wallet_part = text.partition("-")
+    if not (call_part.startswith("V") and call_part[1:].isdigit() and wallet_part.isdigit()):
+        return None
+    return Wallet.objects.filter(pk=int(wallet_part), call_id=int(call_part[1:])).first()
 
 
 def create_wallet(
@@ -209,7 +232,11 @@ def grant(wallet: Wallet, amount, *, actor=None, idempotency_key: str | None = N
 
 
 def redeem(wallet: Wallet, amount, *, idempotency_key: str, actor=None, memo: str = "") -> LedgerEntry:
-    """Spend `amount` from the wallet; the same key spends once and returns the first entry."""
+    """Spend `amount` from the wallet; the same key spends once and returns the first entry.
+
+    Raises InvalidAmount, WalletExpired, WalletSuspended (the voucher office suspended it), WalletNotValid (outside
+    its validity window), InsufficientBalance.
+    """
     amount = money(amount)
     if not idempotency_key:
         raise ValueError("redeem() needs an idempotency_key")
@@ -219,6 +246,8 @@ def redeem(wallet: Wallet, amount, *, idempotency_key: str, actor=None, memo: st
         if replay:
             return replay
         _refuse_closed(locked.pk)
+        if locked.suspended_at is not None:
+            raise WalletSuspended()
         if not locked.is_within_window(timezone.localdate()):
             raise WalletNotValid()
         if amount > _balance(locked.pk):
@@ -232,7 +261,7 @@ def redeem_up_to(wallet: Wallet, amount, *, idempotency_key: str, actor=None, me
     The balance is read after the lock is taken, so two payments at once each take what is really left (the
     second pays the rest by other means) instead of one being refused for a balance read before the lock.
     Returns the redemption entry (its amount is minus what was taken), or None when the balance is zero.
-    The same key returns the first entry. Raises WalletExpired or WalletNotValid like `redeem`.
+    The same key returns the first entry. Raises WalletExpired, WalletSuspended or WalletNotValid like `redeem`.
     """
     amount = money(amount)
     if not idempotency_key:
@@ -245,6 +274,8 @@ def redeem_up_to(wallet: Wallet, amount, *, idempotency_key: str, actor=None, me
                 raise IdempotencyConflict()
             return existing
         _refuse_closed(locked.pk)
+        if locked.suspended_at is not None:
+            raise WalletSuspended()
         if not locked.is_within_window(timezone.localdate()):
             raise WalletNotValid()
         share = min(_balance(locked.pk), amount)
@@ -284,6 +315,36 @@ def _correct(entry: LedgerEntry, kind: str, amount, actor, key: str | None, memo
 def reverse(entry: LedgerEntry, *, actor=None, idempotency_key: str | None = None, memo: str = "") -> LedgerEntry:
     """Undo a whole redemption whose payment did not go through."""
     return _correct(entry, LedgerEntry.Kind.REVERSAL, None, actor, idempotency_key or f"reversal:{entry.pk}", memo)
+
+
+class ReasonRequired(VoucherError):
+    code = "voucher.reason_required"
+    status = 400
+    default_message = _("Scrivi il motivo: resta nel registro del voucher e nella cronologia.")
+
+
+def reverse_with_reason(entry: LedgerEntry, *, actor, reason: str) -> LedgerEntry:
+    """The voucher office takes back a whole redemption (e.g. a payment made against the call's rules).
+
+    The reason (required, Italian free text, at most 255 characters in the ledger's memo) goes into the reversal
+    entry and into an audit entry `voucher.redemption.reversed` on the wallet (who, when, why). The money returns
+    to the wallet; if the redemption was already in a provider's paid statement, the reversal enters the next
+    statement as a negative line (settlement). Raises ReasonRequired, NotCorrectable (not a redemption, or
+    already reversed or refunded in part).
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReasonRequired()
+    with transaction.atomic():
+        reversal = _correct(entry, LedgerEntry.Kind.REVERSAL, None, actor, f"office-reversal:{entry.pk}", reason[:255])
+        log_action(
+            actor,
+            "voucher.redemption.reversed",
+            entry.wallet,
+            {"entry": entry.pk, "reversal": reversal.pk, "amount": str(reversal.amount)},
+            reason=reason,
+        )
+    return reversal
 
 
 def refund(
@@ -326,3 +387,64 @@ def revoke(wallet: Wallet, *, actor=None, memo: str = "", reason: str = "") -> L
         if reason:
             log_action(actor, "voucher.revoked", locked, {"entry": entry.pk, "reason": reason[:50]})
         return entry
+
+
+def suspend(wallet: Wallet, *, actor, reason: str) -> Wallet:
+    """The voucher office stops a wallet from paying (a check on the family's eligibility, a suspected misuse).
+
+    Nothing moves in the ledger: redemptions are refused (WalletSuspended) until `restore`; grants, refunds and
+    reversals still land. The reason is required; the move is in the audit trail (`voucher.wallet.suspended`,
+    active → suspended). Raises ReasonRequired, VoucherError (already suspended).
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReasonRequired()
+    with transaction.atomic():
+        locked = _lock(wallet.pk)
+        if locked.suspended_at is not None:
+            raise VoucherError(_("Il voucher è già sospeso."), code="voucher.already_suspended")
+        now = timezone.now()
+        Wallet.objects.filter(pk=locked.pk).update(suspended_at=now, suspension_reason=reason[:255])
+        log_action(actor, "voucher.wallet.suspended", locked, from_state="active", to_state="suspended", reason=reason)
+    wallet.suspended_at, wallet.suspension_reason = now, reason[:255]
+    return wallet
+
+
+def restore(wallet: Wallet, *, actor, reason: str) -> Wallet:
+    """Lift a suspension: the wallet pays again. Reason required, logged (`voucher.wallet.restored`).
+
+    Raises ReasonRequired, VoucherError (not suspended).
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReasonRequired()
+    with transaction.atomic():
+        locked = _lock(wallet.pk)
+        if locked.suspended_at is None:
+            raise VoucherError(_("Il voucher non è sospeso."), code="voucher.not_suspended")
+        Wallet.objects.filter(pk=locked.pk).update(suspended_at=None, suspension_reason="")
+        log_action(actor, "voucher.wallet.restored", locked, from_state="suspended", to_state="active", reason=reason)
+    wallet.suspended_at, wallet.suspension_reason = None, ""
+    return wallet
+
+
+def revoke_amount(wallet: Wallet, amount=None, *, actor, reason: str) -> LedgerEntry:
+    """The voucher office takes back unspent money (the family lost the right to it, e.g. after an eligibility
+    check); unlike `revoke`, the wallet stays open for what is left.
+
+    amount: EUR, at most the balance read under the lock; None revokes the whole balance. A revocation entry
+    (negative) with the reason as memo, and `voucher.wallet.revoked` in the audit trail with the reason.
+    Raises ReasonRequired, InvalidAmount, InsufficientBalance (more than the balance, or nothing left).
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReasonRequired()
+    with transaction.atomic():
+        locked = _lock(wallet.pk)
+        left = _balance(locked.pk)
+        amount = left if amount is None else money(amount)
+        if amount <= ZERO or amount > left:
+            raise InsufficientBalance()
+        entry = _append(locked, LedgerEntry.Kind.REVOCATION, -amount, actor, memo=reason[:255])
+        log_action(actor, "voucher.wallet.revoked", locked, {"entry": entry.pk, "amount": str(-amount)}, reason=reason)
+    return entry

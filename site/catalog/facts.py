@@ -165,6 +165,18 @@ def provider_facts(provider_id: int) -> ProviderFacts:
     return _provider_facts(ProviderPage.objects.only("title", "contact_email").get(pk=provider_id))
 
 
+def provider_operator_emails(provider_id: int) -> list[str]:
+    """The email addresses of the provider's operators: active users of its own staff group (tied by key) who have
+    one, sorted. These, not the sheet's address for citizens, receive the booking's notifications. One query."""
+    return sorted(
+        set(
+            ProviderPage.objects.filter(pk=provider_id, group__user__is_active=True)
+            .exclude(group__user__email="")
+            .values_list("group__user__email", flat=True)
+        )
+    )
+
+
 def providers_for_user(user) -> list[ProviderFacts]:
     """The providers this user works for, by name: those whose own staff group (`ProviderPage.group`, tied by
     key, never by name) the user belongs to. A superuser works for every provider; an anonymous user for none.

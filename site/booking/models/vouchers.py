@@ -84,6 +84,9 @@ class Wallet(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Set and cleared only by booking.vouchers.suspend / restore (logged): a suspended wallet pays nothing.
+    suspended_at = models.DateTimeField(_("sospeso il"), null=True, blank=True, editable=False)
+    suspension_reason = models.CharField(_("motivo della sospensione"), max_length=255, blank=True, editable=False)
 
     objects = WalletQuerySet.as_manager()
 

@@ -194,6 +194,7 @@ INSTALLED_APPS += [
     "allauth.account",
     "allauth.socialaccount",
     "booking.spid_sp",
+    "settlement",
     "monitoring",
 ]
 MIDDLEWARE += ["allauth.account.middleware.AccountMiddleware"]
