@@ -18,10 +18,10 @@ from challenges.models import ChallengePage
 from home.constants import Municipio
 from home.models import WellbeingDimension
 from monitoring.charts import municipi_map
-from monitoring.figures import AGE_BANDS, facts, periods
+from monitoring.figures import AGE_BANDS, ISEE_ABOVE, ISEE_BANDS, facts, periods
 from monitoring.models import ALL_PERIODS, Cut, Metric, ResidentChildren, Scope
 
-CUT_CHOICES = [Cut.MUNICIPIO, Cut.AGE_BAND, Cut.CATEGORY, Cut.MONTH]
+CUT_CHOICES = [Cut.MUNICIPIO, Cut.AGE_BAND, Cut.CATEGORY, Cut.MONTH, Cut.ISEE_BAND]
 
 
 def cut_labels(cut: str, keys: set[str]) -> list[tuple[str, str]]:
@@ -32,7 +32,19 @@ def cut_labels(cut: str, keys: set[str]) -> list[tuple[str, str]]:
         return [(code, f"{low}-{high} anni") for code, low, high in AGE_BANDS]
     if cut == Cut.CATEGORY:
         return [(c.value, str(c.label)) for c in Category]
+    if cut == Cut.ISEE_BAND:
+        return isee_band_labels()
     return [(key, key) for key in sorted(keys)]
+
+
+def isee_band_labels() -> list[tuple[str, str]]:
+    """The ISEE bands as (code, "fino a 5.000 €" ...), lowest first."""
+    labels, lower = [], 0
+    for code, upper in ISEE_BANDS:
+        labels.append((code, f"{lower:,}-{upper:,} €".replace(",", ".")))
+        lower = upper
+    labels.append((ISEE_ABOVE, f"oltre {lower:,} €".replace(",", ".")))
+    return labels
 
 
 def scope_rows() -> list[tuple[str, int, str]]:
@@ -136,17 +148,28 @@ def _shares(values: dict[str, Decimal]) -> dict[str, Decimal]:
 
 
 def equity_context(period: str, call_id: int | None) -> dict:
-    """Equity by municipio: each municipio's share of voucher spending, of children reached and of
-    vouchers granted (the beneficiaries), against its share of resident children where the City loaded
-    them. Shares are percentages (0-100) of the city's total."""
+    """Equity by municipio: each municipio's share of voucher spending, of children reached, of vouchers
+    granted and of applications to the voucher call, against its share of resident children where the City
+    loaded them; and by ISEE band: the shares of applications, vouchers granted and voucher spending.
+    Shares are percentages (0-100) of the city's total."""
     rows = facts(period, call_id)
-    spent, reached, granted = defaultdict(Decimal), defaultdict(Decimal), defaultdict(Decimal)
+    spent, reached, granted, applied = (defaultdict(Decimal) for _ in range(4))
+    isee = {
+        metric: defaultdict(Decimal) for metric in (Metric.VOUCHER_SPENT, Metric.VOUCHER_GRANTED, Metric.APPLICATIONS)
+    }
     for fact in rows:
-        if fact.cut != Cut.MUNICIPIO or fact.scope != Scope.TOTAL:
+        if fact.scope != Scope.TOTAL:
             continue
-        target = {Metric.VOUCHER_SPENT: spent, Metric.CHILDREN: reached, Metric.VOUCHER_GRANTED: granted}.get(
-            fact.metric
-        )
+        if fact.cut == Cut.ISEE_BAND and fact.metric in isee:
+            isee[fact.metric][fact.cut_key] = fact.value
+        if fact.cut != Cut.MUNICIPIO:
+            continue
+        target = {
+            Metric.VOUCHER_SPENT: spent,
+            Metric.CHILDREN: reached,
+            Metric.VOUCHER_GRANTED: granted,
+            Metric.APPLICATIONS: applied,
+        }.get(fact.metric)
         if target is not None:
             target[fact.cut_key] = fact.value
     residents = defaultdict(Decimal)
@@ -162,8 +185,19 @@ def equity_context(period: str, call_id: int | None) -> dict:
         "spent": _shares(spent),
         "reached": _shares(reached),
         "granted": _shares(granted),
+        "applied": _shares(applied),
         "residents": _shares(residents),
     }
+    isee_shares = {metric: _shares(values) for metric, values in isee.items()}
+    isee_table = [
+        {
+            "label": label,
+            "applied": isee_shares[Metric.APPLICATIONS].get(code, Decimal(0)),
+            "granted": isee_shares[Metric.VOUCHER_GRANTED].get(code, Decimal(0)),
+            "spent": isee_shares[Metric.VOUCHER_SPENT].get(code, Decimal(0)),
+        }
+        for code, label in isee_band_labels()
+    ]
     names = {m.value: str(m.label) for m in Municipio}
     table = [
         {
@@ -172,6 +206,7 @@ def equity_context(period: str, call_id: int | None) -> dict:
             "spent": shares["spent"].get(str(number), Decimal(0)),
             "reached": shares["reached"].get(str(number), Decimal(0)),
             "granted": shares["granted"].get(str(number), Decimal(0)),
+            "applied": shares["applied"].get(str(number), Decimal(0)),
             "residents": shares["residents"].get(str(number)) if residents else None,
         }
         for number, name in names.items()
@@ -180,6 +215,7 @@ def equity_context(period: str, call_id: int | None) -> dict:
         row["gap"] = row["spent"] - row["residents"] if row["residents"] is not None else None
     return {
         "equity": table,
+        "isee": isee_table,
         "residents_year": latest,
         "residents_synthetic": synthetic,
         "map": municipi_map(

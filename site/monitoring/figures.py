@@ -1,8 +1,9 @@
 """`refresh()` writes the monitoring's figures; `facts()` reads them back for a period and a call.
 
 Each figure is an aggregate over one *source* (requests, orders, children reached, voucher grants and
-voucher spending, services in the catalogue), for one *scope* (the project, a challenge, a wellbeing
-dimension) and one *cut* (none, municipio, age band, category, month), in a calendar year (Europe/Rome)
+voucher spending, services in the catalogue, applications to the voucher call), for one *scope* (the
+project, a challenge, a wellbeing dimension) and one *cut* (none, municipio, age band, category, month,
+ISEE band: the family's ISEE in the call that funded the voucher), in a calendar year (Europe/Rome)
 or over all years. A service counts for a challenge when its sheet names it, and for a dimension when
 one of its challenges touches it (WISH MI's model: the six challenges each address some of the seven
 dimensions). The refresh runs grouped queries only (a few per source and cut, never one per row), so its
@@ -26,10 +27,38 @@ from booking.models import LedgerEntry, Order, Payment, ServiceRequest
 from catalog import facts as catalogue
 from challenges.models import ChallengePage
 from monitoring.models import ALL_PERIODS, Cut, Fact, Metric, Refresh, Scope, ServiceScope
+from vouchercall.models import Application
 
 # Age bands of the monitoring (years completed, inclusive): the school stages of the Italian system,
 # infanzia 0-5, primaria 6-10, secondaria di primo grado 11-13, secondaria di secondo grado 14-17.
 AGE_BANDS = [("0-5", 0, 5), ("6-10", 6, 10), ("11-13", 11, 13), ("14-17", 14, 17)]
+
+
+# ISEE bands of the monitoring (EUR, upper bound included): the 2022 call's ceiling was 27,000 EUR.
+ISEE_BANDS = [
+    ("0-5000", 5000),
+    ("5000-10000", 10000),
+    ("10000-15000", 15000),
+    ("15000-20000", 20000),
+    ("20000-27000", 27000),
+]
+ISEE_ABOVE = "oltre-27000"
+
+
+def isee_band_of(value) -> str:
+    """The band code of an ISEE value in EUR ("0-5000" ... "20000-27000", or "oltre-27000")."""
+    for code, upper in ISEE_BANDS:
+        if value <= upper:
+            return code
+    return ISEE_ABOVE
+
+
+def _isee_band_annotation(path: str):
+    return Case(
+        *[When(**{f"{path}__lte": upper}, then=Value(code)) for code, upper in ISEE_BANDS],
+        default=Value(ISEE_ABOVE),
+        output_field=CharField(),
+    )
 
 
 def age_band_of(age: int) -> str | None:
@@ -59,6 +88,8 @@ class Source:
     birth: str | None
     call: str | None = None
     cuts: tuple = field(default=(Cut.ALL, Cut.MUNICIPIO, Cut.AGE_BAND, Cut.CATEGORY, Cut.MONTH))
+    #: The path to the family's ISEE (EUR) in the voucher call that funded it, or None.
+    isee: str | None = None
 
 
 def _path(prefix: str | None, rest: str) -> str:
@@ -107,6 +138,8 @@ def sources() -> list[Source]:
             municipio="order__guardian__municipio",
             birth="order__quote__request__child__birth_date",
             call="ledger_entry__wallet__call",
+            isee="ledger_entry__wallet__child__voucher_applications__application__isee_value",
+            cuts=(Cut.ALL, Cut.MUNICIPIO, Cut.AGE_BAND, Cut.CATEGORY, Cut.MONTH, Cut.ISEE_BAND),
         ),
         Source(
             Metric.VOUCHER_GRANTED,
@@ -117,7 +150,20 @@ def sources() -> list[Source]:
             municipio="wallet__holder__municipio",
             birth="wallet__child__birth_date",
             call="wallet__call",
-            cuts=(Cut.ALL, Cut.MUNICIPIO, Cut.AGE_BAND, Cut.MONTH),
+            isee="wallet__child__voucher_applications__application__isee_value",
+            cuts=(Cut.ALL, Cut.MUNICIPIO, Cut.AGE_BAND, Cut.MONTH, Cut.ISEE_BAND),
+        ),
+        Source(
+            Metric.APPLICATIONS,
+            Application.objects.exclude(state=Application.State.WITHDRAWN),
+            Count("pk", distinct=True),
+            date="sent_at",
+            service=None,
+            municipio="guardian__municipio",
+            birth=None,
+            call="call__money_call",
+            isee="isee_value",
+            cuts=(Cut.ALL, Cut.MUNICIPIO, Cut.MONTH, Cut.ISEE_BAND),
         ),
         Source(
             Metric.SERVICES,
@@ -172,6 +218,13 @@ def _cut_rows(source: Source, cut: str, by_year: bool, by_call: bool) -> list[di
         keys.append("_cut")
     elif cut == Cut.MONTH:
         qs = qs.annotate(_cut=TruncMonth(source.date))
+        keys.append("_cut")
+    elif cut == Cut.ISEE_BAND:
+        if source.isee != "isee_value":
+            # The ISEE of the application that funded this wallet: the same call, never another one's.
+            wallet = source.isee.split("__child__")[0]
+            qs = qs.filter(**{f"{wallet}__child__voucher_applications__call__money_call": F(f"{wallet}__call")})
+        qs = qs.annotate(_cut=_isee_band_annotation(source.isee))
         keys.append("_cut")
     elif cut == Cut.AGE_BAND:
         parts, annotate_band = _age_band_annotation(source.date, source.birth)

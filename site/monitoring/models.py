@@ -22,10 +22,11 @@ class Metric(models.TextChoices):
     CHILDREN = "children", _("Bambini e ragazzi raggiunti")
     VOUCHER_GRANTED = "voucher_granted", _("Voucher assegnati (EUR)")
     VOUCHER_SPENT = "voucher_spent", _("Voucher spesi (EUR)")
+    APPLICATIONS = "applications", _("Domande di voucher")
 
 
 # Metrics that count people or their acts: a public cell under 3 is shown as "<3" (monitoring.suppression).
-PEOPLE = {Metric.REQUESTS, Metric.ORDERS, Metric.CHILDREN}
+PEOPLE = {Metric.REQUESTS, Metric.ORDERS, Metric.CHILDREN, Metric.APPLICATIONS}
 # Money metrics whose public cells follow the suppression of the children they reached.
 MONEY = {Metric.VOUCHER_GRANTED, Metric.VOUCHER_SPENT}
 
@@ -46,6 +47,7 @@ class Cut(models.TextChoices):
     AGE_BAND = "age_band", _("Fascia d'età")
     CATEGORY = "category", _("Categoria")
     MONTH = "month", _("Mese")
+    ISEE_BAND = "isee_band", _("Fascia ISEE")
 
 
 ALL_PERIODS = "all"

@@ -2,6 +2,7 @@
 
 import datetime
 from collections import Counter
+from decimal import Decimal
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -160,3 +161,36 @@ def test_a_published_decision_refreshes_the_figures_when_its_transaction_commits
     with django_capture_on_commit_callbacks(execute=True):
         figures_changed.send(sender="vouchercall")
     assert figure(facts(), Metric.REQUESTS) == 1
+
+
+def test_applications_and_vouchers_by_isee_band_match_the_applications(world):
+    from booking import vouchers
+    from monitoring.figures import isee_band_of
+    from tests.vouchercall.factories import apply, make_call, make_family
+
+    call = make_call()
+    expected = Counter()
+    granted = Counter()
+    for n, isee in enumerate(["3000.00", "4000.00", "12000.00", "26000.00"]):
+        guardian, children = make_family(datetime.date(2014, 1, 1 + n), municipio=1 + n)
+        apply(call, guardian, children, isee=isee)
+        expected[isee_band_of(Decimal(isee))] += 1
+        if n % 2 == 0:  # funded: a wallet under the call the family applied to
+            vouchers.create_wallet(child=children[0], holder=guardian, call=call.money_call, value=Decimal("200.00"))
+            granted[isee_band_of(Decimal(isee))] += 200
+    refresh()
+    rows = facts()
+    got = {
+        f.cut_key: int(f.value)
+        for f in rows
+        if (f.metric, f.scope, f.cut) == (Metric.APPLICATIONS, Scope.TOTAL, Cut.ISEE_BAND)
+    }
+    assert got == dict(expected)
+    money = {
+        f.cut_key: int(f.value)
+        for f in rows
+        if (f.metric, f.scope, f.cut) == (Metric.VOUCHER_GRANTED, Scope.TOTAL, Cut.ISEE_BAND)
+    }
+    assert money == dict(granted)
+    assert figure(rows, Metric.APPLICATIONS, cut=Cut.MUNICIPIO, cut_key="2") == 1
+    assert figure(facts(call_id=call.money_call_id), Metric.APPLICATIONS) == 4
