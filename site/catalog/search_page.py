@@ -14,7 +14,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from core.vocabularies import MAX_AGE, Category, Municipio
+from core.vocabularies import COST, MAX_AGE
 from search.api import FACETS, SearchQuery, SearchQueryError, facet_label, get_backend
 from search.api_views import clean_params
 from search.documents import ServiceDocument
@@ -158,7 +158,7 @@ def _suggestions(state: SearchState, backend) -> list[dict]:
 
 def _card(doc: ServiceDocument) -> dict[str, Any]:
     if doc.free:
-        price = _("Gratuito")
+        price = COST[True]
     elif doc.price is not None:
         price = "€ " + f"{doc.price:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
     else:
@@ -170,10 +170,8 @@ def _card(doc: ServiceDocument) -> dict[str, Any]:
         ages = _("Età: %(min)s-%(max)s anni") % bounds
     return {
         "doc": doc,
-        "category": Category(doc.category).label,
         "price": price,
         "ages": ages,
-        "municipi": ", ".join(str(Municipio(n).label) for n in doc.municipi),
     }
 
 

@@ -194,3 +194,47 @@ VOUCHER = {True: _("Accetta il voucher"), False: _("Senza voucher")}
 def labels(choices: type[models.Choices]) -> dict:
     """{code: label} of a vocabulary, in its order (what search facets and JSON answers read)."""
     return {member.value: member.label for member in choices}
+
+
+#: Every vocabulary by the name templates and tests use for it ({% term "municipio" 5 %}).
+VOCABULARIES: dict[str, type[models.Choices] | dict] = {
+    "category": Category,
+    "municipio": Municipio,
+    "descriptor": Descriptor,
+    "dimension": Dimension,
+    "delivery": DeliveryMode,
+    "weekday": Weekday,
+    "age_band": AgeBand,
+    "price_unit": PriceUnit,
+    "cost": COST,
+    "voucher": VOUCHER,
+}
+
+
+def vocabulary_labels(name: str) -> dict:
+    """{code: label} of the vocabulary called `name` (KeyError for an unknown name)."""
+    vocabulary = VOCABULARIES[name]
+    return dict(vocabulary) if isinstance(vocabulary, dict) else labels(vocabulary)
+
+
+def label_of(name: str, code) -> str | None:
+    """The label of `code` in the vocabulary called `name`, or None when the code is not in it.
+
+    Codes may come as text (from a template or a query string): "5" finds Municipio 5, "True" the yes label.
+    """
+    by_code = vocabulary_labels(name)
+    for candidate, label in by_code.items():
+        if candidate == code or str(candidate) == str(code):
+            return str(label)
+    return None
+
+
+def long_label_of(name: str, code) -> str | None:
+    """The long label of `code` (`long_label`, e.g. a municipio with its areas), else its label; None if unknown."""
+    vocabulary = VOCABULARIES[name]
+    if isinstance(vocabulary, dict):
+        return label_of(name, code)
+    for member in vocabulary:
+        if member.value == code or str(member.value) == str(code):
+            return str(getattr(member, "long_label", member.label))
+    return None
