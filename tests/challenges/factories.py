@@ -1,6 +1,7 @@
 """Builders for the challenges (Sfide) pages (never load_demo)."""
 
 from challenges.models import ChallengeIndexPage, ChallengePage
+from core.vocabularies import AgeBand
 
 
 def challenge_index(home) -> ChallengeIndexPage:
@@ -12,7 +13,7 @@ def challenge(index, number, dimensions=(), live=True, **fields) -> ChallengePag
         title=fields.pop("title", f"Sfida numero {number}"),
         slug=f"sfida-{number}",
         number=number,
-        age_band=fields.pop("age_band", ChallengePage.AgeBand.ALL),
+        age_band=fields.pop("age_band", AgeBand.ALL),
         description=fields.pop("description", f"Descrizione della sfida {number}."),
         live=live,
         **fields,

@@ -3,6 +3,7 @@
 import factory
 import wagtail_factories
 
+from core.vocabularies import Category
 from home.models import ContentPage, HomeCategory, HomeStep, WellbeingDimension, WellbeingDimensionsPage
 
 
@@ -11,9 +12,7 @@ class WellbeingDimensionFactory(factory.django.DjangoModelFactory):
         model = WellbeingDimension
 
     number = factory.Sequence(lambda n: n + 1)
-    name = factory.Sequence(lambda n: f"Dimensione del benessere {n + 1}")
     description = "Che cosa significa per bambine, bambini e ragazzi."
-    colour = "#0b3d91"
     icon = "it-user"
 
 
@@ -24,11 +23,10 @@ class ImageFactory(wagtail_factories.ImageFactory):
 
 
 def steps_and_categories(home, count: int) -> None:
-    """`count` steps of «Come funziona» and `count` catalogue categories on the home page."""
+    """`count` steps of «Come funziona» and `count` catalogue categories on the home page (codes repeat past 5)."""
     home.steps = [HomeStep(text=f"<p>Passo {n}</p>") for n in range(count)]
-    home.categories = [
-        HomeCategory(code=f"c{n}", name=f"Categoria {n}", description=f"Descrizione {n}.") for n in range(count)
-    ]
+    categories = list(Category)
+    home.categories = [HomeCategory(code=categories[n % len(categories)]) for n in range(count)]
     home.save()
 
 
