@@ -8,9 +8,10 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import StreamField
 from wagtail.search import index
 
+from core.blocks import BodyBlock
+from core.pages import BasePage
 from core.vocabularies import AgeBand
-from home.blocks import BodyBlock
-from home.models import BasePage, WellbeingDimensionsPage
+from home.models import WellbeingDimensionsPage
 
 
 def dimensions_page():
