@@ -6,14 +6,6 @@ The shared vocabularies (categories, descriptors, price units...) are in `core.v
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.vocabularies import DESCRIPTOR_MAX, Category, Descriptor, PriceUnit
-
-__all__ = ["DESCRIPTOR_MAX", "Category", "PriceUnit"]
-
-
-# Shared vocabularies live in core.vocabularies; these names stay until every importer reads them there.
-CATEGORY_DESCRIPTIONS = {category: category.description for category in Category}
-
 
 class Sharing(models.TextChoices):
     INDIVIDUAL = "individual", _("Singola")
@@ -39,9 +31,6 @@ class DocumentKind(models.TextChoices):
 class OfficeKind(models.TextChoices):
     MAIN = "main", _("Sede principale")
     SECONDARY = "secondary", _("Sede secondaria")
-
-
-DESCRIPTORS = [(descriptor.field, descriptor.label) for descriptor in Descriptor]
 
 
 class ApplicationStatus(models.TextChoices):

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from catalog.constants import EDITORS_GROUP, Category, LegalForm, PriceUnit, Sharing
+from catalog.constants import EDITORS_GROUP, LegalForm, Sharing
 from catalog.models import (
     CatalogIndexPage,
     CategoryPage,
@@ -23,6 +23,7 @@ from catalog.models import (
     ServiceSession,
 )
 from catalog.workflow import grant_provider_permissions
+from core.vocabularies import Category, PriceUnit
 
 
 def vat(number: int) -> str:
