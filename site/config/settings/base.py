@@ -141,6 +141,8 @@ STORAGES = {
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private"))
+# Open data files written by `manage.py publish_open_data` and served at /dati-aperti/ (monitoring).
+OPEN_DATA_ROOT = Path(os.environ.get("OPEN_DATA_ROOT", MEDIA_ROOT / "dati-aperti"))
 
 _email = email_settings(os.environ.get("EMAIL_URL", "console://"))
 # The real transport; EMAIL_BACKEND below only queues (the outbox block).
@@ -192,6 +194,7 @@ INSTALLED_APPS += [
     "allauth.account",
     "allauth.socialaccount",
     "booking.spid_sp",
+    "monitoring",
 ]
 MIDDLEWARE += ["allauth.account.middleware.AccountMiddleware"]
 AUTHENTICATION_BACKENDS = [
