@@ -13,9 +13,8 @@ from django.utils.http import urlencode
 
 from booking.models import VoucherCall
 from catalog import facts as catalogue
-from catalog.constants import Category
 from challenges.models import ChallengePage
-from home.constants import Municipio
+from core.vocabularies import Category, Municipio
 from home.models import WellbeingDimension
 from monitoring.charts import municipi_map
 from monitoring.figures import AGE_BANDS, facts, periods
