@@ -42,8 +42,8 @@ def scope_rows() -> list[tuple[str, int, str]]:
         for number, title in ChallengePage.objects.order_by("number").values_list("number", "title")
     ]
     rows += [
-        (Scope.DIMENSION, number, f"Dimensione {number}: {name}")
-        for number, name in WellbeingDimension.objects.order_by("number").values_list("number", "name")
+        (Scope.DIMENSION, dimension.number, f"Dimensione {dimension.number}: {dimension.name}")
+        for dimension in WellbeingDimension.objects.order_by("number")
     ]
     return rows
 
