@@ -13,6 +13,7 @@ unknown code renders nothing (a stored code the vocabulary dropped shows no inve
 
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from core.vocabularies import label_of, long_label_of
 
@@ -34,7 +35,7 @@ def term(vocabulary: str, code, css_class: str = "", long: bool = False):
         format_html(' class="{}"', css_class) if css_class else "",
         vocabulary,
         code,
-        format_html(' data-form="long"') if long else "",
+        mark_safe(' data-form="long"') if long else "",
         label,
     )
 
