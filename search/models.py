@@ -14,20 +14,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from search import analysis
-from search.documents import DAYS, DELIVERY, MUNICIPI, WELLBEING, ServiceDocument
+from search.documents import ServiceDocument
+from search.facets import FACETS
 
-#: Bit of each value in the mask columns.
-MUNICIPIO_BITS = {n: 1 << (n - 1) for n in MUNICIPI}
-DELIVERY_BITS = {code: 1 << i for i, code in enumerate(DELIVERY)}
-DAY_BITS = {d: 1 << d for d in DAYS}
-WELLBEING_BITS = {code: 1 << i for i, code in enumerate(WELLBEING)}
-
-
-def to_mask(values, bits: dict) -> int:
-    mask = 0
-    for value in values:
-        mask |= bits[value]
-    return mask
+#: Bit of each value in the mask columns (declared by the facets: 1 << the value's position).
+MUNICIPIO_BITS = FACETS["municipio"].bits
+DELIVERY_BITS = FACETS["delivery"].bits
+DAY_BITS = FACETS["day"].bits
 
 
 def from_mask(mask: int, bits: dict) -> tuple:
@@ -96,17 +89,10 @@ class CatalogueEntry(models.Model):
             provider_id=doc.provider_id,
             provider_name=doc.provider_name,
             provider_url=doc.provider_url,
-            category=doc.category,
-            municipi_mask=to_mask(doc.municipi, MUNICIPIO_BITS),
             age_min=doc.age_min,
             age_max=doc.age_max,
             price=doc.price,
             sort_price=doc.sort_price,
-            free=doc.free,
-            voucher=doc.voucher,
-            delivery_mask=to_mask(doc.delivery, DELIVERY_BITS),
-            days_mask=to_mask(doc.days, DAY_BITS),
-            wellbeing_mask=to_mask(doc.wellbeing_codes(), WELLBEING_BITS),
             wellbeing=dict(doc.wellbeing),
             rating_average=doc.rating_average,
             rating_count=doc.rating_count,
@@ -119,6 +105,8 @@ class CatalogueEntry(models.Model):
             title_ac=padded(analysis.autocomplete_words(doc.title)),
             provider_ac=padded(analysis.autocomplete_words(doc.provider_name)),
             title_sort=analysis.fold(doc.title)[:255],
+            # Every facet's column: the value, or the values' bitmask (search.facets).
+            **{facet.column: facet.stored(doc) for facet in FACETS.values()},
         )
 
     def to_document(self) -> ServiceDocument:

@@ -24,26 +24,12 @@ from django.db.models.lookups import GreaterThan
 from search import analysis
 from search.api import FACETS, Drift, SearchBackend, SearchQuery, SearchResult, Suggestion, build_facets
 from search.documents import ServiceDocument
-from search.models import (
-    DAY_BITS,
-    DELIVERY_BITS,
-    MUNICIPIO_BITS,
-    WELLBEING_BITS,
-    CatalogueEntry,
-    CatalogueTerm,
-    to_mask,
-)
+from search.facets import FACETS as DECLARED
+from search.facets import Filtering, to_mask
+from search.models import CatalogueEntry, CatalogueTerm
 
 BATCH = 1000
 NOTHING = Q(pk__in=[])
-_MASK_FACETS = {
-    "municipio": ("municipi_mask", MUNICIPIO_BITS),
-    "delivery": ("delivery_mask", DELIVERY_BITS),
-    "day": ("days_mask", DAY_BITS),
-    "wellbeing": ("wellbeing_mask", WELLBEING_BITS),
-}
-_FIELD_FACETS = {"category": "category", "free": "free", "voucher": "voucher"}
-_FACET_COLUMNS = [*_FIELD_FACETS.values(), *(column for column, _ in _MASK_FACETS.values())]
 _ORDERINGS: dict[str, list[Any]] = {
     "price": [F("sort_price").asc(nulls_last=True), "id"],
     "-price": [F("sort_price").desc(nulls_last=True), "id"],
@@ -88,19 +74,19 @@ def _all(conditions: Iterable[Q]) -> Q:
 def value_condition(facet: str, values: Iterable[Any]) -> Q:
     """Rows having any of `values` for `facet` (OR within a facet)."""
     values = list(values)
-    if facet in _MASK_FACETS:
-        column, bits = _MASK_FACETS[facet]
-        return Q(GreaterThan(F(column).bitand(to_mask(values, bits)), 0))
-    return Q(**{f"{_FIELD_FACETS[facet]}__in": values})
+    declared = DECLARED[facet]
+    if declared.filtering is Filtering.MULTI:
+        return Q(GreaterThan(F(declared.column).bitand(to_mask(values, declared.bits)), 0))
+    return Q(**{f"{declared.column}__in": values})
 
 
 def _condition_sql(facet: str, values: Iterable[Any]) -> tuple[str, list[Any]]:
-    """`value_condition` as SQL over the columns of `_FACET_COLUMNS`."""
+    """`value_condition` as SQL over the facets' columns (`search.facets`: a bitmask for MULTI facets)."""
     values = sorted(values)
-    if facet in _MASK_FACETS:
-        column, bits = _MASK_FACETS[facet]
-        return f"({column} & %s) > 0", [to_mask(values, bits)]
-    return f"{_FIELD_FACETS[facet]} IN ({', '.join(['%s'] * len(values))})", values
+    declared = DECLARED[facet]
+    if declared.filtering is Filtering.MULTI:
+        return f"({declared.column} & %s) > 0", [to_mask(values, declared.bits)]
+    return f"{declared.column} IN ({', '.join(['%s'] * len(values))})", values
 
 
 class Vocabulary:
@@ -249,7 +235,8 @@ class DatabaseBackend(SearchBackend):
             for value in values:
                 count_where([*others, _condition_sql(facet, [value])])
         try:
-            base_sql, base_params = rows.values(*_FACET_COLUMNS).query.sql_with_params()
+            columns_used = sorted({facet.column for facet in DECLARED.values()})
+            base_sql, base_params = rows.values(*columns_used).query.sql_with_params()
         except EmptyResultSet:
             return 0, {}
         with connection.cursor() as cursor:

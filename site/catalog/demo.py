@@ -26,7 +26,7 @@ from wagtail.models import Page, WorkflowState
 from wagtail.search.backends import get_search_backend
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
-from catalog.constants import CATEGORY_DESCRIPTIONS, EDITORS_GROUP, Category, LegalForm, PriceUnit, Sharing
+from catalog.constants import EDITORS_GROUP, LegalForm, Sharing
 from catalog.models import (
     CatalogIndexPage,
     CategoryPage,
@@ -44,6 +44,7 @@ from catalog.models import (
     ServiceTag,
 )
 from catalog.workflow import ensure_moderation_workflow, grant_provider_permissions
+from core.vocabularies import Category, PriceUnit
 
 SEED = 18
 PROVIDERS = 60
@@ -109,9 +110,7 @@ def _catalog_pages(home) -> CatalogIndexPage:
         if code not in existing:
             _publish(
                 catalog,
-                CategoryPage(
-                    title=str(code.label), slug=code.value, category=code, description=CATEGORY_DESCRIPTIONS[code]
-                ),
+                CategoryPage(title=str(code.label), slug=code.value, category=code, description=code.description),
             )
     if not ProviderIndexPage.objects.child_of(catalog).exists():
         _publish(

@@ -15,9 +15,9 @@ from decimal import Decimal
 from django.db.models import Prefetch, Q
 
 from catalog import search_sync
-from catalog.constants import DESCRIPTORS
 from catalog.models import CatalogIndexPage, ProviderPage, ServicePage, ServiceSession
 from catalog.search_sync import RatingSource
+from core.vocabularies import Descriptor
 
 
 class ServiceNotFound(LookupError):
@@ -226,7 +226,7 @@ class ServiceCard:
 
 def descriptor_scores(service_ids: Iterable[int]) -> dict[int, tuple[ServiceCard, dict[str, int]]]:
     """{service id: (its card, {descriptor field: score 0-5})} for these services: one query."""
-    fields = [field for field, _label in DESCRIPTORS]
+    fields = [descriptor.field for descriptor in Descriptor]
     pages = ServicePage.objects.filter(pk__in=list(service_ids)).only("title", "url_path", "summary", *fields)
     return {
         page.pk: (
@@ -240,11 +240,11 @@ def descriptor_scores(service_ids: Iterable[int]) -> dict[int, tuple[ServiceCard
 def services_strong_in(
     descriptor: str, *, minimum: int, age: int, municipio: int | None, exclude: Iterable[int], limit: int
 ) -> list[ServiceCard]:
-    """Live services rating `descriptor` (a DESCRIPTORS field) at least `minimum`, open to a child of `age`,
+    """Live services rating `descriptor` (a `Descriptor.field`) at least `minimum`, open to a child of `age`,
     serving `municipio` (or online), not among `exclude`: the best first, at most `limit`. One query.
 
     Raises ValueError for a field that is not a descriptor."""
-    if descriptor not in {field for field, _label in DESCRIPTORS}:
+    if descriptor not in {d.field for d in Descriptor}:
         raise ValueError(descriptor)
     reach = Q(online=True)
     if municipio:

@@ -14,6 +14,7 @@ from wagtail.search import index
 
 from core.blocks import BodyBlock
 from core.pages import BasePage
+from core.vocabularies import Category, Dimension, label_of
 
 
 class HomePage(BasePage):
@@ -147,14 +148,17 @@ class HomeStep(Orderable):
 
 
 class HomeCategory(Orderable):
-    """A catalogue category as the home page presents it."""
+    """A catalogue category the home page presents: editors choose which and in what order; its name and
+    description are the vocabulary's (`core.vocabularies.Category`)."""
 
     page = ParentalKey(HomePage, on_delete=models.CASCADE, related_name="categories")
-    code = models.SlugField(_("codice"), max_length=20)
-    name = models.CharField(_("nome"), max_length=60)
-    description = models.TextField(_("descrizione"))
+    code = models.SlugField(_("categoria"), max_length=20, choices=Category.choices)
 
-    panels = [FieldPanel("code"), FieldPanel("name"), FieldPanel("description")]
+    panels = [FieldPanel("code")]
+
+    @property
+    def description(self) -> str:
+        return Category(self.code).description if self.code in Category.values else ""
 
 
 class ContentPage(BasePage):
@@ -180,25 +184,19 @@ class ContentPage(BasePage):
 
 
 class WellbeingDimension(index.Indexed, models.Model):
-    """One of the seven dimensions of wellbeing of the strategic framework."""
+    """One of the seven dimensions of wellbeing of the strategic framework.
 
-    number = models.PositiveSmallIntegerField(_("numero"), unique=True)
-    name = models.CharField(_("nome"), max_length=120)
+    Its name and colour are the vocabulary's (`core.vocabularies.Dimension`, the colour also the CSS token
+    `--m018-dim-N`); editors write its description and choose its icon.
+    """
+
+    number = models.PositiveSmallIntegerField(_("dimensione"), unique=True, choices=Dimension.choices)
     description = models.TextField(_("descrizione"), blank=True)
-    colour = models.CharField(
-        _("colore"), max_length=7, help_text=_("Colore esadecimale, per esempio #0066CC (contrasto AA col bianco).")
-    )
     icon = models.CharField(
         _("icona"), max_length=40, help_text=_("Nome di un'icona di Bootstrap Italia, per esempio it-user.")
     )
 
-    panels = [
-        FieldPanel("number"),
-        FieldPanel("name"),
-        FieldPanel("description"),
-        FieldPanel("colour"),
-        FieldPanel("icon"),
-    ]
+    panels = [FieldPanel("number"), FieldPanel("description"), FieldPanel("icon")]
     search_fields = [index.SearchField("name"), index.SearchField("description")]
 
     class Meta:
@@ -208,6 +206,16 @@ class WellbeingDimension(index.Indexed, models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}. {self.name}"
+
+    @property
+    def name(self) -> str:
+        """The dimension's name from the vocabulary ("" for a number outside 1-7)."""
+        return label_of("dimension", self.number) or ""
+
+    @property
+    def colour(self) -> str:
+        """#rrggbb from the vocabulary (the site's blue for a number outside 1-7)."""
+        return Dimension(self.number).colour if self.number in Dimension.values else "#0066cc"
 
 
 class WellbeingDimensionsPage(BasePage):

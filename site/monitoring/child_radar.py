@@ -13,8 +13,8 @@ from django.utils import timezone
 from booking.marketplace import age_on
 from booking.models import Order
 from catalog import facts as catalogue
-from catalog.constants import DESCRIPTOR_MAX, DESCRIPTORS
 from catalog.radar import radar_chart
+from core.vocabularies import DESCRIPTOR_MAX, Descriptor
 
 COVERED = 3
 SUGGESTED = 4
@@ -31,7 +31,7 @@ def child_radar(child) -> dict:
     scores = catalogue.descriptor_scores(booked)
     age = age_on(child.birth_date, timezone.localdate())
     descriptors = []
-    for field, label in DESCRIPTORS:
+    for field, label in ((descriptor.field, descriptor.label) for descriptor in Descriptor):
         score = max((ratings[field] for _card, ratings in scores.values()), default=0)
         suggestions = []
         if score < COVERED:

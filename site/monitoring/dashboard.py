@@ -13,9 +13,8 @@ from django.utils.http import urlencode
 
 from booking.models import VoucherCall
 from catalog import facts as catalogue
-from catalog.constants import Category
 from challenges.models import ChallengePage
-from home.constants import Municipio
+from core.vocabularies import Category, Municipio
 from home.models import WellbeingDimension
 from monitoring.charts import municipi_map
 from monitoring.figures import AGE_BANDS, ISEE_ABOVE, ISEE_BANDS, facts, periods
@@ -55,8 +54,8 @@ def scope_rows() -> list[tuple[str, int, str]]:
         for number, title in ChallengePage.objects.order_by("number").values_list("number", "title")
     ]
     rows += [
-        (Scope.DIMENSION, number, f"Dimensione {number}: {name}")
-        for number, name in WellbeingDimension.objects.order_by("number").values_list("number", "name")
+        (Scope.DIMENSION, dimension.number, f"Dimensione {dimension.number}: {dimension.name}")
+        for dimension in WellbeingDimension.objects.order_by("number")
     ]
     return rows
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 
 from core.pages import BasePage
-from home.constants import Municipio
+from core.vocabularies import Municipio
 
 
 class Metric(models.TextChoices):

@@ -28,8 +28,7 @@ from django.utils import timezone
 
 from booking.models import Order, Payment, ServiceRequest
 from catalog import facts as catalog_facts
-from catalog.constants import Category
-from home.constants import Municipio
+from core.vocabularies import Category, Municipio
 from monitoring.suppression import HIDDEN, suppress_table
 
 ISTAT_MILANO = "015146"  # the ISTAT code of the Comune di Milano, six digits, as text

@@ -69,7 +69,7 @@ def public_context() -> dict:
         if fact.cut == Cut.ALL
     }
     challenges = dict(ChallengePage.objects.live().order_by("number").values_list("number", "title"))
-    dimensions = dict(WellbeingDimension.objects.order_by("number").values_list("number", "name"))
+    dimensions = {dimension.number: dimension.name for dimension in WellbeingDimension.objects.order_by("number")}
     challenge_rows = _rows(figures, Scope.CHALLENGE, challenges)
     dimension_rows = _rows(figures, Scope.DIMENSION, dimensions)
     top = max((_chart_value(row) for row in dimension_rows), default=0) or 1

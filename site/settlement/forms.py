@@ -9,7 +9,7 @@ from stdnum import iban as stdnum_iban
 from wagtail.admin.widgets import AdminDateInput, AdminPageChooser
 
 from booking.models import ServiceRequest
-from catalog.constants import Category
+from core.vocabularies import Category
 from settlement.models import PaymentDetails, Statement, provider_model
 from theme.input import parse_id
 

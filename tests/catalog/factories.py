@@ -14,7 +14,7 @@ import wagtail_factories
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from catalog.constants import EDITORS_GROUP, Category, LegalForm, PriceUnit, Sharing
+from catalog.constants import EDITORS_GROUP, LegalForm, Sharing
 from catalog.models import (
     CatalogIndexPage,
     CategoryPage,
@@ -31,6 +31,7 @@ from catalog.models import (
     ServiceSession,
 )
 from catalog.workflow import grant_provider_permissions
+from core.vocabularies import Category, PriceUnit
 
 PASSWORD = "pw-test-1234"
 PUBLISHED = datetime.datetime(2026, 9, 1, tzinfo=datetime.UTC)

@@ -4,6 +4,7 @@ import factory
 import wagtail_factories
 
 from challenges.models import ChallengeIndexPage, ChallengePage
+from core.vocabularies import AgeBand
 
 
 class ChallengeIndexPageFactory(wagtail_factories.PageFactory):
@@ -24,7 +25,7 @@ class ChallengePageFactory(wagtail_factories.PageFactory):
     number = factory.Sequence(lambda n: n + 1)
     title = factory.LazyAttribute(lambda o: f"Sfida numero {o.number}")
     slug = factory.LazyAttribute(lambda o: f"sfida-{o.number}")
-    age_band = ChallengePage.AgeBand.ALL
+    age_band = AgeBand.ALL
     description = factory.LazyAttribute(lambda o: f"Descrizione della sfida {o.number}.")
     live = True
     dimensions = factory.LazyFunction(list)

@@ -3,6 +3,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from challenges.models import ChallengeIndexPage, ChallengePage
+from core.vocabularies import AgeBand
 from home.models import HomePage, WellbeingDimension, WellbeingDimensionsPage
 
 pytestmark = pytest.mark.django_db
@@ -11,12 +12,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def dimensions():
     return [
-        WellbeingDimension.objects.create(
-            number=1, name="Relazioni sociali di alta qualità", colour="#0b3d91", icon="a"
-        ),
-        WellbeingDimension.objects.create(
-            number=3, name="Accesso a istruzione e formazione", colour="#00704a", icon="b"
-        ),
+        WellbeingDimension.objects.create(number=1, icon="a"),
+        WellbeingDimension.objects.create(number=3, icon="b"),
     ]
 
 
@@ -30,7 +27,7 @@ def add_challenge(index, number, dimensions=(), live=True, **fields):
         title=fields.pop("title", f"Sfida numero {number}"),
         slug=f"sfida-{number}",
         number=number,
-        age_band=fields.pop("age_band", ChallengePage.AgeBand.ALL),
+        age_band=fields.pop("age_band", AgeBand.ALL),
         description=fields.pop("description", f"Descrizione della sfida {number}."),
         live=live,
         **fields,

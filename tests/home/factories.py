@@ -6,6 +6,7 @@ The short functions (`content_page`, `dimensions_page`, `steps_and_categories`) 
 import factory
 import wagtail_factories
 
+from core.vocabularies import Category
 from home.models import ContentPage, HomeCategory, HomePage, HomeStep, WellbeingDimension, WellbeingDimensionsPage
 
 
@@ -14,9 +15,7 @@ class WellbeingDimensionFactory(factory.django.DjangoModelFactory):
         model = WellbeingDimension
 
     number = factory.Sequence(lambda n: n + 1)
-    name = factory.Sequence(lambda n: f"Dimensione del benessere {n + 1}")
     description = "Che cosa significa per bambine, bambini e ragazzi."
-    colour = "#0b3d91"
     icon = "it-user"
 
 
@@ -58,11 +57,10 @@ class WellbeingDimensionsPageFactory(wagtail_factories.PageFactory):
 
 
 def steps_and_categories(home, count: int) -> None:
-    """`count` steps of «Come funziona» and `count` catalogue categories on the home page."""
+    """`count` steps of «Come funziona» and `count` catalogue categories on the home page (codes repeat past 5)."""
     home.steps = [HomeStep(text=f"<p>Passo {n}</p>") for n in range(count)]
-    home.categories = [
-        HomeCategory(code=f"c{n}", name=f"Categoria {n}", description=f"Descrizione {n}.") for n in range(count)
-    ]
+    categories = list(Category)
+    home.categories = [HomeCategory(code=categories[n % len(categories)]) for n in range(count)]
     home.save()
 
 

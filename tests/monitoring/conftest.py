@@ -14,10 +14,7 @@ from tests.catalog import factories as catalog
 
 def build_world(home_page):
     """The challenges, dimensions, provider, services and provider staff of the monitoring's tests."""
-    dimensions = {
-        n: WellbeingDimension.objects.create(number=n, name=f"Dimensione prova {n}", colour="#0b3d91")
-        for n in (1, 2, 3)
-    }
+    dimensions = {n: WellbeingDimension.objects.create(number=n) for n in (1, 2, 3)}
     index = home_page.add_child(instance=ChallengeIndexPage(title="Sfide", slug="sfide"))
     challenges = {}
     for number, dims in ((1, (1, 2)), (2, (2, 3))):

@@ -63,7 +63,7 @@ def test_the_public_page_shows_each_challenge_and_hides_fewer_than_three_childre
     html = response.content.decode()
     assert response.status_code == 200
     assert "public" in response["Cache-Control"]
-    assert "Sfida di prova 1" in html and "Dimensione prova 3" in html
+    assert "Sfida di prova 1" in html and "Accesso a istruzione e formazione" in html
     # Challenge 1 reached 5 children, challenge 2 only the 4 of "both"; dimension 3 likewise 4.
     assert ">5<" in html and ">4<" in html
     assert '<svg class="m018-bars"' in html and 'class="m018-radar"' in html
