@@ -153,6 +153,10 @@ def synonym_rules() -> list[str]:
 #: "centro", so a word would find more than its own typo.)
 FUZZY_LOW, FUZZY_HIGH = 4, 8
 FUZZINESS = f"AUTO:{FUZZY_LOW},{FUZZY_HIGH}"
+#: Bounds of a typo expansion, Elasticsearch's `prefix_length` and `max_expansions`: the first letter
+#: must be right, and a word expands to at most 50 index terms per field (the closest first).
+FUZZY_PREFIX_LENGTH = 1
+FUZZY_MAX_EXPANSIONS = 50
 
 
 def max_edits(term: str) -> int:
@@ -186,6 +190,13 @@ def within_edits(a: str, b: str, limit: int) -> bool:
 
 
 def fuzzy_matches(term: str, vocabulary: Iterable[str]) -> list[str]:
-    """Vocabulary terms within the `FUZZINESS` edit distance of `term`."""
+    """Vocabulary terms within the `FUZZINESS` edit distance of `term`, sharing its first
+    `FUZZY_PREFIX_LENGTH` letters; at most `FUZZY_MAX_EXPANSIONS`, fewest edits first (then in term order)."""
     limit = max_edits(term)
-    return [v for v in vocabulary if within_edits(term, v, limit)]
+    prefix = term[:FUZZY_PREFIX_LENGTH]
+    found = [
+        (min(d for d in range(limit + 1) if within_edits(term, v, d)), v)
+        for v in vocabulary
+        if v.startswith(prefix) and within_edits(term, v, limit)
+    ]
+    return [v for _, v in sorted(found)[:FUZZY_MAX_EXPANSIONS]]
