@@ -87,15 +87,36 @@ def with_synonyms(word: str) -> tuple[str, ...]:
     return (word, *(other for other in synonym_groups().get(word, ()) if other != word))
 
 
+@functools.lru_cache(maxsize=65536)
+def _word_stems(word: str) -> tuple[str, ...]:
+    return tuple(light_stem(s) for s in with_synonyms(fold(word)) if s not in FOLDED_STOPWORDS)
+
+
+@functools.lru_cache(maxsize=65536)
+def _word_folded(word: str) -> tuple[str, ...]:
+    return with_synonyms(fold(word))
+
+
 def stems(text: str) -> list[str]:
     """What the index's `it_text` analyzer writes: folded words and their synonyms, stop words
-    dropped, the rest stemmed (synonyms sit at their word's position, listed after it)."""
-    return [light_stem(s) for w in words(text) for s in with_synonyms(fold(w)) if s not in FOLDED_STOPWORDS]
+    dropped, the rest stemmed (synonyms sit at their word's position, listed after it).
+    Each distinct word is analysed once per process (a catalogue repeats its words)."""
+    return stems_of(words(text))
 
 
 def folded(text: str) -> list[str]:
     """What the folded sub-field writes: every word folded, with its synonyms; no stemming."""
-    return [s for w in words(text) for s in with_synonyms(fold(w))]
+    return folded_of(words(text))
+
+
+def stems_of(text_words: list[str]) -> list[str]:
+    """`stems` of words already cut by `words` (so a text is tokenised once for both analyses)."""
+    return [s for w in text_words for s in _word_stems(w)]
+
+
+def folded_of(text_words: list[str]) -> list[str]:
+    """`folded` of words already cut by `words`."""
+    return [s for w in text_words for s in _word_folded(w)]
 
 
 def query_words(text: str) -> list[str]:

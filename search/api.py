@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from django.conf import settings
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from search.documents import CATEGORIES, DAYS, DELIVERY, MAX_AGE, MUNICIPI, WELLBEING, ServiceDocument
 
@@ -165,8 +165,15 @@ FACET_LABELS: dict[str, dict[Any, Any]] = {
 }
 
 
+_LABELS: dict[tuple[str | None, str, Any], str] = {}
+
+
 def facet_label(facet: str, value: Any) -> str:
-    return str(FACET_LABELS[facet][value])
+    """The value's label in the active language (translated once per language and process)."""
+    key = (get_language(), facet, value)
+    if key not in _LABELS:
+        _LABELS[key] = str(FACET_LABELS[facet][value])
+    return _LABELS[key]
 
 
 def build_facets(query: SearchQuery, counts: dict[str, dict[Any, int]]) -> dict[str, list[FacetValue]]:

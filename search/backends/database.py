@@ -23,13 +23,18 @@ the vectors being generated columns and the GIN index built after loading; on SQ
 
 from __future__ import annotations
 
+import datetime
+import functools
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from itertools import islice
 from typing import Any
 
 from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from search import analysis
 from search.api import FACETS, Drift, SearchBackend, SearchQuery, SearchResult, Suggestion, build_facets
@@ -41,6 +46,7 @@ from search.models import (
     WELLBEING_BITS,
     CatalogueEntry,
     CatalogueTerm,
+    from_mask,
     padded,
     to_mask,
 )
@@ -131,12 +137,18 @@ def condition_sql(facet: str, values: Iterable[Any], alias: str = "m") -> tuple[
 
 
 def counts_sql(query: SearchQuery) -> tuple[list[str], list[Any]]:
+    """`_counts_sql` of the query's selections."""
+    return _counts_sql(tuple((facet, frozenset(query.selected(facet))) for facet in FACETS))
+
+
+@functools.lru_cache(maxsize=1024)
+def _counts_sql(selections: tuple[tuple[str, frozenset[Any]], ...]) -> tuple[list[str], list[Any]]:
     """The total and every facet value's disjunctive count, as `COUNT(*) FILTER (WHERE ...)` columns.
 
     A value of facet F is counted over the rows matching every other facet's selection (not F's):
     OR within a facet, AND across facets, as Elasticsearch's `post_filter` + filter aggregations.
     """
-    active = {facet: condition_sql(facet, query.selected(facet)) for facet in FACETS if query.selected(facet)}
+    active = {facet: condition_sql(facet, values) for facet, values in selections if values}
     columns: list[str] = []
     params: list[Any] = []
 
@@ -293,9 +305,13 @@ class Rows:
 def to_rows(docs: Iterable[ServiceDocument]) -> Rows:
     rows = Rows([], [], [], set(), set())
     for doc in docs:
-        searchable = " ".join((doc.title, doc.summary, doc.description, doc.provider_name, " ".join(doc.tags)))
-        stems, folded = analysis.stems(searchable), analysis.folded(searchable)
-        title_stems, title_folded = analysis.stems(doc.title), analysis.folded(doc.title)
+        # Tokens never span the spaces between fields: the title's words start the document's.
+        title_words = analysis.words(doc.title)
+        text_words = title_words + analysis.words(
+            " ".join((doc.summary, doc.description, doc.provider_name, " ".join(doc.tags)))
+        )
+        stems, folded = analysis.stems_of(text_words), analysis.folded_of(text_words)
+        title_stems, title_folded = analysis.stems_of(title_words), analysis.folded_of(title_words)
         rows.stems.update(stems)
         rows.folded.update(folded)
         masks = {column: to_mask(doc_values, bits) for column, bits, doc_values in _doc_masks(doc)}
@@ -326,7 +342,7 @@ def to_rows(docs: Iterable[ServiceDocument]) -> Rows:
             "title_stems": padded(title_stems),
             "title_folded": padded(title_folded),
             "title_ac": padded(analysis.autocomplete_words(doc.title)),
-            "provider_ac": padded(analysis.autocomplete_words(doc.provider_name)),
+            "provider_ac": _provider_ac(doc.provider_name),
             "title_sort": title_sort,
             **masks,
         }
@@ -336,6 +352,53 @@ def to_rows(docs: Iterable[ServiceDocument]) -> Rows:
             (doc.id, values["text_stems"], values["text_folded"], values["title_stems"], values["title_folded"])
         )
     return rows
+
+
+@functools.lru_cache(maxsize=4096)
+def _provider_ac(name: str) -> str:
+    """A provider name's autocomplete words (providers have many services: computed once each)."""
+    return padded(analysis.autocomplete_words(name))
+
+
+@functools.lru_cache(maxsize=2048)
+def _from_mask(mask: int, facet: str) -> tuple:
+    return from_mask(mask, FACET_COLUMNS[facet][1])
+
+
+def _document(row: tuple) -> ServiceDocument:
+    """A hit's `DOCUMENT_COLUMNS` (as the database returns them, without the ORM) as its document."""
+    values = dict(zip(DOCUMENT_COLUMNS, row, strict=False))
+    published = values["published_at"]
+    if isinstance(published, str):
+        published = parse_datetime(published)
+    if published is not None and timezone.is_naive(published):
+        published = timezone.make_aware(published, datetime.UTC)
+    price = values["price"]
+    wellbeing, tags = values["wellbeing"], values["tags"]
+    return ServiceDocument(
+        id=values["id"],
+        title=values["title"],
+        summary=values["summary"],
+        description=values["description"],
+        url=values["url"],
+        provider_id=values["provider_id"],
+        provider_name=values["provider_name"],
+        provider_url=values["provider_url"],
+        category=values["category"],
+        municipi=_from_mask(values["municipi_mask"], "municipio"),
+        age_min=values["age_min"],
+        age_max=values["age_max"],
+        price=None if price is None else Decimal(str(price)),
+        free=bool(values["free"]),
+        voucher=bool(values["voucher"]),
+        delivery=_from_mask(values["delivery_mask"], "delivery"),
+        days=_from_mask(values["days_mask"], "day"),
+        wellbeing=json.loads(wellbeing) if isinstance(wellbeing, str) else wellbeing,
+        rating_average=values["rating_average"],
+        rating_count=values["rating_count"],
+        published_at=published,
+        tags=tuple(json.loads(tags) if isinstance(tags, str) else tags),
+    )
 
 
 def _doc_masks(doc: ServiceDocument):
@@ -477,11 +540,12 @@ class DatabaseBackend(SearchBackend):
 
     def search(self, query: SearchQuery) -> SearchResult:
         sql, params = self.search_sql(query)
-        entries = list(CatalogueEntry.objects.raw(sql, params))
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
         n_counts = 1 + sum(len(values) for values in FACETS.values())
-        first = entries[0]
-        total, counts = _read_counts(iter(getattr(first, f"c{i}") for i in range(n_counts)))
-        hits = [entry.to_document() for entry in entries if entry.id is not None]
+        total, counts = _read_counts(iter(rows[0][:n_counts]))
+        hits = [_document(row[n_counts:]) for row in rows if row[n_counts] is not None]
         return SearchResult(count=total, hits=hits, facets=build_facets(query, counts), query=query, backend=self.name)
 
     def search_sql(self, query: SearchQuery) -> tuple[str, list[Any]]:
