@@ -310,8 +310,9 @@ def to_rows(docs: Iterable[ServiceDocument]) -> Rows:
         text_words = title_words + analysis.words(
             " ".join((doc.summary, doc.description, doc.provider_name, " ".join(doc.tags)))
         )
-        stems, folded = analysis.stems_of(text_words), analysis.folded_of(text_words)
-        title_stems, title_folded = analysis.stems_of(title_words), analysis.folded_of(title_words)
+        # Each term once (matching is by term, not by phrase): small rows and vectors, no TOAST.
+        stems, folded = _unique(analysis.stems_of(text_words)), _unique(analysis.folded_of(text_words))
+        title_stems, title_folded = _unique(analysis.stems_of(title_words)), _unique(analysis.folded_of(title_words))
         rows.stems.update(stems)
         rows.folded.update(folded)
         masks = {column: to_mask(doc_values, bits) for column, bits, doc_values in _doc_masks(doc)}
@@ -352,6 +353,10 @@ def to_rows(docs: Iterable[ServiceDocument]) -> Rows:
             (doc.id, values["text_stems"], values["text_folded"], values["title_stems"], values["title_folded"])
         )
     return rows
+
+
+def _unique(terms: list[str]) -> list[str]:
+    return list(dict.fromkeys(terms))
 
 
 @functools.lru_cache(maxsize=4096)
