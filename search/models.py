@@ -18,21 +18,13 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from search import analysis
-from search.documents import DAYS, DELIVERY, MUNICIPI, WELLBEING, ServiceDocument
+from search.documents import ServiceDocument
+from search.facets import FACETS
 
-#: Bit of each value in the mask columns.
-MUNICIPIO_BITS = {n: 1 << (n - 1) for n in MUNICIPI}
-DELIVERY_BITS = {code: 1 << i for i, code in enumerate(DELIVERY)}
-DAY_BITS = {d: 1 << d for d in DAYS}
-WELLBEING_BITS = {code: 1 << i for i, code in enumerate(WELLBEING)}
-
-
-def to_mask(values, bits: dict) -> int:
-    mask = 0
-    for value in values:
-        mask |= bits[value]
-    return mask
+#: Bit of each value in the mask columns (declared by the facets: 1 << the value's position).
+MUNICIPIO_BITS = FACETS["municipio"].bits
+DELIVERY_BITS = FACETS["delivery"].bits
+DAY_BITS = FACETS["day"].bits
 
 
 def from_mask(mask: int, bits: dict) -> tuple:
@@ -90,43 +82,6 @@ class CatalogueEntry(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    @classmethod
-    def from_document(cls, doc: ServiceDocument) -> CatalogueEntry:
-        searchable = " ".join((doc.title, doc.summary, doc.description, doc.provider_name, " ".join(doc.tags)))
-        return cls(
-            id=doc.id,
-            title=doc.title,
-            summary=doc.summary,
-            description=doc.description,
-            url=doc.url,
-            provider_id=doc.provider_id,
-            provider_name=doc.provider_name,
-            provider_url=doc.provider_url,
-            category=doc.category,
-            municipi_mask=to_mask(doc.municipi, MUNICIPIO_BITS),
-            age_min=doc.age_min,
-            age_max=doc.age_max,
-            price=doc.price,
-            sort_price=doc.sort_price,
-            free=doc.free,
-            voucher=doc.voucher,
-            delivery_mask=to_mask(doc.delivery, DELIVERY_BITS),
-            days_mask=to_mask(doc.days, DAY_BITS),
-            wellbeing_mask=to_mask(doc.wellbeing_codes(), WELLBEING_BITS),
-            wellbeing=dict(doc.wellbeing),
-            rating_average=doc.rating_average,
-            rating_count=doc.rating_count,
-            published_at=doc.published_at,
-            tags=list(doc.tags),
-            text_stems=padded(analysis.stems(searchable)),
-            text_folded=padded(analysis.folded(searchable)),
-            title_stems=padded(analysis.stems(doc.title)),
-            title_folded=padded(analysis.folded(doc.title)),
-            title_ac=padded(analysis.autocomplete_words(doc.title)),
-            provider_ac=padded(analysis.autocomplete_words(doc.provider_name)),
-            title_sort=analysis.fold(doc.title)[:255],
-        )
 
     def to_document(self) -> ServiceDocument:
         return ServiceDocument(

@@ -39,17 +39,9 @@ from django.utils.dateparse import parse_datetime
 from search import analysis
 from search.api import FACETS, Drift, SearchBackend, SearchQuery, SearchResult, Suggestion, build_facets
 from search.documents import ServiceDocument
-from search.models import (
-    DAY_BITS,
-    DELIVERY_BITS,
-    MUNICIPIO_BITS,
-    WELLBEING_BITS,
-    CatalogueEntry,
-    CatalogueTerm,
-    from_mask,
-    padded,
-    to_mask,
-)
+from search.facets import FACETS as DECLARED
+from search.facets import Filtering, to_mask
+from search.models import CatalogueEntry, CatalogueTerm, from_mask, padded
 
 BATCH = 2000
 ENTRY = CatalogueEntry._meta.db_table
@@ -58,17 +50,6 @@ TERMS = CatalogueTerm._meta.db_table
 FTS = "search_catalogue_fts"
 GIN_INDEX = "search_entry_vector_gin"
 
-#: How each facet is stored in `CatalogueFacets`: its column, and the bit of each value for the
-#: multi-valued ones (None: the column holds the value itself).
-FACET_COLUMNS: dict[str, tuple[str, dict[Any, int] | None]] = {
-    "category": ("category", None),
-    "municipio": ("municipi_mask", MUNICIPIO_BITS),
-    "free": ("free", None),
-    "voucher": ("voucher", None),
-    "delivery": ("delivery_mask", DELIVERY_BITS),
-    "day": ("days_mask", DAY_BITS),
-    "wellbeing": ("wellbeing_mask", WELLBEING_BITS),
-}
 #: Page order of each sort, over the sort keys (relevance needs text).
 ORDER_BY: dict[str, str] = {
     "relevance": "{p}score DESC, {p}published_at DESC NULLS LAST, {p}id",
@@ -126,23 +107,30 @@ def _placeholders(n: int) -> str:
 
 
 def condition_sql(facet: str, values: Iterable[Any], alias: str = "m") -> tuple[str, list[Any]]:
-    """Rows having any of `values` for `facet` (OR within a facet), as SQL over `CatalogueFacets`."""
-    column, bits = FACET_COLUMNS[facet]
+    """Rows having any of `values` for `facet` (OR within a facet), as SQL over `CatalogueFacets`.
+
+    The column and its storage come from the facet's declaration (`search.facets`: a bitmask for MULTI facets).
+    """
+    declared = DECLARED[facet]
+    column = declared.column
     values = sorted(values, key=str)
-    if bits is not None:
-        return f"({alias}.{column} & %s) <> 0", [to_mask(values, bits)]
+    if declared.filtering is Filtering.MULTI:
+        return f"({alias}.{column} & %s) <> 0", [to_mask(values, declared.bits)]
     if len(values) == 1:
         return f"{alias}.{column} = %s", values
     return f"{alias}.{column} IN ({_placeholders(len(values))})", values
 
 
 def counts_sql(query: SearchQuery) -> tuple[list[str], list[Any]]:
-    """`_counts_sql` of the query's selections."""
-    return _counts_sql(tuple((facet, frozenset(query.selected(facet))) for facet in FACETS))
+    """`_counts_sql` of the query's selections and the declared facets (cached per both)."""
+    declared = tuple((code, id(facet)) for code, facet in DECLARED.items())
+    return _counts_sql(tuple((facet, frozenset(query.selected(facet))) for facet in FACETS), declared)
 
 
 @functools.lru_cache(maxsize=1024)
-def _counts_sql(selections: tuple[tuple[str, frozenset[Any]], ...]) -> tuple[list[str], list[Any]]:
+def _counts_sql(
+    selections: tuple[tuple[str, frozenset[Any]], ...], declared: tuple[tuple[str, int], ...]
+) -> tuple[list[str], list[Any]]:
     """The total and every facet value's disjunctive count, as `COUNT(*) FILTER (WHERE ...)` columns.
 
     A value of facet F is counted over the rows matching every other facet's selection (not F's):
@@ -315,7 +303,8 @@ def to_rows(docs: Iterable[ServiceDocument]) -> Rows:
         title_stems, title_folded = _unique(analysis.stems_of(title_words)), _unique(analysis.folded_of(title_words))
         rows.stems.update(stems)
         rows.folded.update(folded)
-        masks = {column: to_mask(doc_values, bits) for column, bits, doc_values in _doc_masks(doc)}
+        # Every facet's column: the value, or the values' bitmask (search.facets).
+        stored = {facet.column: facet.stored(doc) for facet in DECLARED.values()}
         title_sort = analysis.fold(doc.title)[:255]
         values = {
             "id": doc.id,
@@ -345,7 +334,7 @@ def to_rows(docs: Iterable[ServiceDocument]) -> Rows:
             "title_ac": padded(analysis.autocomplete_words(doc.title)),
             "provider_ac": _provider_ac(doc.provider_name),
             "title_sort": title_sort,
-            **masks,
+            **stored,
         }
         rows.entries.append(tuple(values[c] for c in ENTRY_ROW))
         rows.facets.append(tuple(values[c] for c in FACET_ROW))
@@ -365,9 +354,8 @@ def _provider_ac(name: str) -> str:
     return padded(analysis.autocomplete_words(name))
 
 
-@functools.lru_cache(maxsize=2048)
 def _from_mask(mask: int, facet: str) -> tuple:
-    return from_mask(mask, FACET_COLUMNS[facet][1])
+    return from_mask(mask, DECLARED[facet].bits)
 
 
 def _document(row: tuple) -> ServiceDocument:
@@ -403,15 +391,6 @@ def _document(row: tuple) -> ServiceDocument:
         rating_count=values["rating_count"],
         published_at=published,
         tags=tuple(json.loads(tags) if isinstance(tags, str) else tags),
-    )
-
-
-def _doc_masks(doc: ServiceDocument):
-    return (
-        ("municipi_mask", MUNICIPIO_BITS, doc.municipi),
-        ("delivery_mask", DELIVERY_BITS, doc.delivery),
-        ("days_mask", DAY_BITS, doc.days),
-        ("wellbeing_mask", WELLBEING_BITS, doc.wellbeing_codes()),
     )
 
 

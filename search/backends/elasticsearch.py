@@ -55,6 +55,7 @@ from elasticsearch.dsl import (
     Integer,
     Keyword,
     Long,
+    Mapping,
     MultiSearch,
     Object,
     Q,
@@ -79,6 +80,8 @@ from search.api import (
     build_facets,
 )
 from search.documents import WELLBEING, ServiceDocument
+from search.facets import FACETS as DECLARED
+from search.facets import Facet
 
 logger = logging.getLogger(__name__)
 
@@ -125,8 +128,14 @@ def _text(**fields: Any) -> Text:
     )
 
 
+def facet_mapping(facet: Facet) -> Any:
+    """The mapping type of a facet's field: boolean, integer or keyword, after its values."""
+    return {bool: Boolean, int: Integer, str: Keyword}[facet.value_type]()
+
+
 class CatalogueDocument(Document):
-    """The mapping; the index name is chosen per build (see `new_index`)."""
+    """The mapping; the index name is chosen per build (see `new_index`). The facets' fields are added
+    from their declarations (`search.facets`) by `catalogue_mapping`."""
 
     id = Long()
     title = _text()
@@ -141,21 +150,22 @@ class CatalogueDocument(Document):
     provider_id = Long()
     provider_name = _text(raw=Keyword())
     provider_url = Keyword(index=False)
-    category = Keyword()
-    municipi = Integer()
     age_min = Integer()
     age_max = Integer()
     price = Keyword(index=False)
     sort_price = ScaledFloat(scaling_factor=100)
-    free = Boolean()
-    voucher = Boolean()
-    delivery = Keyword()
-    days = Integer()
     wellbeing = Object(properties={code: Byte() for code in WELLBEING})
-    wellbeing_codes = Keyword()
     rating_average = Float()
     rating_count = Integer()
     published_at = Date()
+
+
+def catalogue_mapping() -> Mapping:
+    """The catalogue's mapping: `CatalogueDocument`'s fields plus one field per declared facet."""
+    mapping = Mapping()
+    for name, facet in ((facet.field, facet) for facet in DECLARED.values()):
+        mapping.field(name, facet_mapping(facet))
+    return mapping
 
 
 TEXT_FIELDS = [
@@ -171,15 +181,6 @@ SORTS: dict[str, list[Any]] = {
     "rating": [{"rating_average": {"order": "desc", "missing": "_last"}}, {"rating_count": "desc"}, "id"],
     "newest": [{"published_at": {"order": "desc", "missing": "_last"}}, "id"],
     "name": ["title_sort", "id"],
-}
-_FACET_FIELDS = {
-    "category": "category",
-    "municipio": "municipi",
-    "free": "free",
-    "voucher": "voucher",
-    "delivery": "delivery",
-    "day": "days",
-    "wellbeing": "wellbeing_codes",
 }
 
 
@@ -303,21 +304,16 @@ def to_source(doc: ServiceDocument) -> dict[str, Any]:
         "provider_id": doc.provider_id,
         "provider_name": doc.provider_name,
         "provider_url": doc.provider_url,
-        "category": doc.category,
-        "municipi": list(doc.municipi),
         "age_min": doc.age_min,
         "age_max": doc.age_max,
         "price": None if doc.price is None else str(doc.price),
         "sort_price": None if doc.sort_price is None else float(doc.sort_price),
-        "free": doc.free,
-        "voucher": doc.voucher,
-        "delivery": list(doc.delivery),
-        "days": list(doc.days),
         "wellbeing": dict(doc.wellbeing),
-        "wellbeing_codes": list(doc.wellbeing_codes()),
         "rating_average": doc.rating_average,
         "rating_count": doc.rating_count,
         "published_at": doc.published_at.isoformat() if doc.published_at else None,
+        # Every facet's field, as its declaration says (search.facets).
+        **{facet.field: facet.indexed(doc) for facet in DECLARED.values()},
     }
 
 
@@ -350,7 +346,8 @@ def from_source(source: dict[str, Any]) -> ServiceDocument:
 
 
 def facet_filter(facet: str, values: Iterable[Any]) -> Q:
-    return Q("terms", **{_FACET_FIELDS[facet]: sorted(values)})
+    """Documents having any of `values` in the facet's field (OR within a facet)."""
+    return Q("terms", **{DECLARED[facet].field: sorted(values)})
 
 
 def _age_filter(age: int) -> Q:
@@ -432,6 +429,7 @@ class ElasticsearchBackend(SearchBackend):
         index = Index(name, using=self.writer)
         index.settings(number_of_shards=1)
         index.document(CatalogueDocument)
+        index.mapping(catalogue_mapping())
         index.create()
         return name
 

@@ -3,7 +3,7 @@
 import math
 from dataclasses import dataclass
 
-from catalog.constants import DESCRIPTOR_MAX
+from core.vocabularies import DESCRIPTOR_MAX
 
 
 @dataclass(frozen=True)

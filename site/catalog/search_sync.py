@@ -19,18 +19,11 @@ from django.utils.html import strip_tags
 from wagtail.models import Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from core.vocabularies import DeliveryMode, Descriptor
 from search import sync
 from search.documents import ServiceDocument
 
 BATCH = 500
-#: ServicePage field of each wellbeing descriptor code of the search documents.
-DESCRIPTOR_FIELDS = {
-    "body": "descriptor_body",
-    "relationships": "descriptor_relationships",
-    "knowledge": "descriptor_knowledge",
-    "creativity": "descriptor_creativity",
-    "self_determination": "descriptor_self_determination",
-}
 
 
 def rating_summary(service_ids: Iterable[int]) -> dict[int, tuple[float | None, int]]:
@@ -73,7 +66,6 @@ def _with_relations(ids: list[int]):
 def service_document(page, rating: tuple[float | None, int] = (None, 0)) -> ServiceDocument:
     """One live service page as the search engines see it (its relations prefetched by the caller)."""
     provider = page.provider_page
-    delivery = (("sede", page.at_premises), ("domicilio", page.at_home), ("online", page.online))
     return ServiceDocument(
         id=page.pk,
         title=page.title,
@@ -90,9 +82,9 @@ def service_document(page, rating: tuple[float | None, int] = (None, 0)) -> Serv
         price=None if page.is_free or page.price_amount is None else Decimal(page.price_amount),
         free=page.is_free,
         voucher=page.voucher_accepted,
-        delivery=tuple(code for code, on in delivery if on),
+        delivery=tuple(mode.value for mode in DeliveryMode if getattr(page, mode.field)),
         days=tuple(row.weekday for row in page.sessions.all()),
-        wellbeing={code: getattr(page, name) for code, name in DESCRIPTOR_FIELDS.items()},
+        wellbeing={descriptor.value: getattr(page, descriptor.field) for descriptor in Descriptor},
         rating_average=rating[0],
         rating_count=rating[1],
         published_at=page.first_published_at,
