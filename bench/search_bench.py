@@ -320,7 +320,7 @@ def plain_copy_seconds(docs):
     with transaction.atomic(), connection.cursor() as cursor:
         for scratch, columns, values in (
             ("bench_scratch_entry", database.ENTRY_ROW, rows.entries),
-            ("bench_scratch_facets", database.FACET_ROW, rows.facets),
+            ("bench_scratch_facets", database.facet_row(), rows.facets),
         ):
             if postgres:
                 database._copy(cursor, scratch, columns, values)

@@ -60,15 +60,8 @@ ORDER_BY: dict[str, str] = {
     "name": "{p}title_sort, {p}id",
 }
 SORT_KEYS = ("id", "score", "sort_price", "rating_average", "rating_count", "published_at", "title_sort")
-FACET_ROW = (
-    "id",
-    "category",
-    "municipi_mask",
-    "free",
-    "voucher",
-    "delivery_mask",
-    "days_mask",
-    "wellbeing_mask",
+#: The columns of CatalogueFacets besides the declared facets' own.
+FILTER_AND_SORT_COLUMNS = (
     "age_min",
     "age_max",
     "provider_id",
@@ -78,6 +71,16 @@ FACET_ROW = (
     "published_at",
     "title_sort",
 )
+
+
+def facet_row() -> tuple[str, ...]:
+    """The columns of a CatalogueFacets row: id, every declared facet's column (search.facets), filters, sort keys.
+
+    A facet over a new document attribute needs its column on CatalogueFacets and CatalogueEntry (a migration).
+    """
+    return ("id", *dict.fromkeys(facet.column for facet in DECLARED.values()), *FILTER_AND_SORT_COLUMNS)
+
+
 #: Every stored column of CatalogueEntry (the vectors are generated, never written).
 ENTRY_ROW = tuple(
     f.column for f in CatalogueEntry._meta.concrete_fields if f.name not in ("search_vector", "title_vector")
@@ -292,6 +295,7 @@ class Rows:
 
 def to_rows(docs: Iterable[ServiceDocument]) -> Rows:
     rows = Rows([], [], [], set(), set())
+    columns = facet_row()
     for doc in docs:
         # Tokens never span the spaces between fields: the title's words start the document's.
         title_words = analysis.words(doc.title)
@@ -337,7 +341,7 @@ def to_rows(docs: Iterable[ServiceDocument]) -> Rows:
             **stored,
         }
         rows.entries.append(tuple(values[c] for c in ENTRY_ROW))
-        rows.facets.append(tuple(values[c] for c in FACET_ROW))
+        rows.facets.append(tuple(values[c] for c in columns))
         rows.texts.append(
             (doc.id, values["text_stems"], values["text_folded"], values["title_stems"], values["title_folded"])
         )
@@ -445,7 +449,7 @@ class DatabaseBackend(SearchBackend):
             rows = to_rows(batch)
             with transaction.atomic(), connection.cursor() as cursor:
                 _insert(cursor, ENTRY, ENTRY_ROW, rows.entries, upsert=True)
-                _insert(cursor, FACETS_TABLE, FACET_ROW, rows.facets, upsert=True)
+                _insert(cursor, FACETS_TABLE, facet_row(), rows.facets, upsert=True)
                 if not _postgres():
                     ids = [row[0] for row in rows.entries]
                     cursor.execute(f"DELETE FROM {FTS} WHERE rowid IN ({_placeholders(len(ids))})", ids)
@@ -487,10 +491,10 @@ class DatabaseBackend(SearchBackend):
                 folded |= rows.folded
                 if postgres:
                     _copy(cursor, ENTRY, ENTRY_ROW, rows.entries)
-                    _copy(cursor, FACETS_TABLE, FACET_ROW, rows.facets)
+                    _copy(cursor, FACETS_TABLE, facet_row(), rows.facets)
                 else:
                     _insert(cursor, ENTRY, ENTRY_ROW, rows.entries)
-                    _insert(cursor, FACETS_TABLE, FACET_ROW, rows.facets)
+                    _insert(cursor, FACETS_TABLE, facet_row(), rows.facets)
                     cursor.executemany(
                         f"INSERT INTO {FTS} ({', '.join(FTS_ROW)}) VALUES ({_placeholders(5)})", rows.texts
                     )
@@ -545,7 +549,7 @@ class DatabaseBackend(SearchBackend):
         if query.provider is not None:
             where.append("f.provider_id = %s")
             where_params.append(query.provider)
-        facet_columns = ", ".join(f"f.{c}" for c in FACET_ROW)
+        facet_columns = ", ".join(f"f.{c}" for c in facet_row())
         if words:
             text, text_params = text_sql(word_terms(words))
             matched = f"SELECT {facet_columns}, t.score FROM ({text}) t JOIN {FACETS_TABLE} f ON f.id = t.id" + (

@@ -46,6 +46,11 @@ def forwards(apps, schema_editor):
             f" ADD COLUMN search_vector tsvector GENERATED ALWAYS AS ({TEXT_VECTOR}) STORED,"
             f" ADD COLUMN title_vector tsvector GENERATED ALWAYS AS ({TITLE_VECTOR}) STORED"
         )
+        # Kept in the row (not moved to TOAST): a text search reads every vector it tests.
+        run(
+            "ALTER TABLE search_catalogueentry ALTER COLUMN search_vector SET STORAGE MAIN,"
+            " ALTER COLUMN title_vector SET STORAGE MAIN"
+        )
         run(f"CREATE INDEX {GIN} ON search_catalogueentry USING gin (search_vector)")
     elif schema_editor.connection.vendor == "sqlite":
         run(
