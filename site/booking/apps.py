@@ -10,8 +10,11 @@ class BookingConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
-        from booking.marketplace import ratings_changed
         from booking.models import Rating
+        from booking.ratings import ratings_changed, search_summaries
+        from catalog.facts import register_rating_source
 
         post_save.connect(ratings_changed, sender=Rating, dispatch_uid="booking-ratings-saved")
         post_delete.connect(ratings_changed, sender=Rating, dispatch_uid="booking-ratings-deleted")
+        # The ratings reach the catalogue's search documents through this hook: catalog never imports booking.
+        register_rating_source(search_summaries)

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from booking import marketplace
 from booking.forms import MessageForm, PayForm, RatingForm, RequestFilterForm, ServiceRequestForm
 from booking.models import Guardian, Message, Order, Quote, Rating, ServiceRequest
-from catalog.models import ServicePage
+from catalog.facts import ServiceNotFound, service_facts, services_facts
 from config.private_files import private_file_response
 from core.audit import history_for
 from core.errors import DomainError
@@ -64,21 +64,32 @@ def counters(guardian: Guardian) -> dict:
     }
 
 
+def _live_service_or_404(raw_id: str):
+    """The facts of the live service of this id; Http404 for garbage, an unknown id or an unpublished service."""
+    pk = parse_id(raw_id)
+    try:
+        service = service_facts(pk) if pk else None
+    except ServiceNotFound:
+        service = None
+    if service is None or not service.live:
+        raise Http404
+    return service
+
+
 @require_POST
 @family_view
 def basket_add(request):
-    service_id = request.POST.get("service", "")
-    service = get_object_or_404(ServicePage.objects.live(), pk=parse_id(service_id))
+    service = _live_service_or_404(request.POST.get("service", ""))
     basket = _basket(request)
-    if service.pk not in basket and len(basket) >= BASKET_MAX:
+    if service.id not in basket and len(basket) >= BASKET_MAX:
         messages.error(
             request,
             _("La selezione può contenere al massimo %(count)d servizi: invia le richieste o togline qualcuno.")
             % {"count": BASKET_MAX},
         )
         return redirect("booking:basket")
-    if service.pk not in basket:
-        basket.append(service.pk)
+    if service.id not in basket:
+        basket.append(service.id)
     request.session[BASKET_KEY] = basket
     messages.success(request, _("«%(service)s» aggiunto alla selezione.") % {"service": service.title})
     return redirect("booking:basket")
@@ -93,7 +104,7 @@ def basket_remove(request):
 
 @family_view
 def basket(request):
-    services = ServicePage.objects.live().public().filter(pk__in=_basket(request)).select_related("provider_page")
+    services = services_facts(_basket(request))
     return render(request, "booking/basket.html", {"services": services})
 
 
@@ -106,12 +117,7 @@ def request_new(request):
         return redirect("booking:profile")
     single = request.GET.get("servizio") or request.POST.get("servizio")
     ids = [single] if single else _basket(request)
-    services = list(
-        ServicePage.objects.live()
-        .public()
-        .filter(pk__in=[pk for i in ids if (pk := parse_id(i))])
-        .select_related("provider_page")
-    )
+    services = services_facts(pk for i in ids if (pk := parse_id(i)))
     if not services:
         messages.info(request, _("Scegli almeno un servizio dal catalogo."))
         return redirect("booking:basket")
