@@ -444,7 +444,7 @@ def table(rows, out):
         ref = row.get("ref")
         out.write(
             f"{row['size']:>7} {row['backend']:<10} {row['rebuild']:>9.2f}"
-            + (f" {copy:>7.2f} {row['rebuild'] / copy:>8.1f}" if copy else f" {'-':>7} {'-':>8}")
+            + (f" {copy:>7.3f} {row['rebuild'] / copy:>8.1f}" if copy else f" {'-':>7} {'-':>8}")
             + f" {p50:>8.2f} {p95:>8.2f}"
             + (
                 f" {ref[0]:>8.2f} {ref[1]:>8.2f} {p50 / ref[0]:>7.2f} {p95 / ref[1]:>7.2f}"

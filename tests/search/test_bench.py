@@ -38,6 +38,6 @@ def test_search_bench_runs_every_backend_against_its_reference_with_a_tiny_catal
     for database in databases:
         row = dict(zip(columns, rows[database], strict=True))
         # Rebuild against a plain COPY of the same rows, and search against the hand-written SQL.
-        assert float(row["rebuild_s"]) > 0 and float(row["copy_s"]) > 0 and float(row["reb/copy"]) > 0
+        assert float(row["rebuild_s"]) > 0 and float(row["copy_s"]) >= 0 and float(row["reb/copy"]) > 0
         assert float(row["ref_p50"]) > 0 and float(row["p50/ref"]) > 0 and float(row["p95/ref"]) > 0
     assert float(rows["engine"][-1]) > 0  # p50 / trivial view of the same run
