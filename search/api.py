@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from django.conf import settings
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core.vocabularies import MAX_AGE
@@ -198,9 +199,16 @@ class Drift:
         return bool(self.missing or self.extra or self.stale)
 
 
+_LABELS: dict[tuple[str | None, int, Any], str] = {}
+
+
 def facet_label(facet: str, value: Any) -> str:
-    """The label of one value of a facet (from its vocabulary)."""
-    return facets.FACETS[facet].value_label(value)
+    """The label of one value of a facet (from its vocabulary), translated once per language and process."""
+    declared = facets.FACETS[facet]
+    key = (get_language(), id(declared), value)
+    if key not in _LABELS:
+        _LABELS[key] = declared.value_label(value)
+    return _LABELS[key]
 
 
 def build_facets(query: SearchQuery, counts: dict[str, dict[Any, int]]) -> dict[str, list[FacetValue]]:

@@ -8,8 +8,11 @@ Analysis happens in the engine (`search.analysis` mirrors it for the database ba
 fields use `it_text` (standard tokenizer, elision, lowercase, ASCII folding, a `synonym_graph`
 filter fed from `synonyms_it.txt`, Italian stop words, the light Italian stemmer) with a `folded`
 sub-field (the same without stop words and stemming). Synonyms are added at index time; the search
-analyzers are the same chains without them, and each query word is a `multi_match` with
-`fuzziness: AUTO:4,8` (`analysis.FUZZINESS`), so a typo of a word reaches its synonyms too. Autocomplete uses
+analyzers are the same chains without them, and each query word is a `multi_match`. A word whose exact
+and stemmed terms occur in no document gets `fuzziness: AUTO:4,8` (`analysis.FUZZINESS`, with
+`prefix_length` 1 and `max_expansions` 50), so a typo of a word reaches its synonyms too; a word the
+index holds is matched exactly (one `_msearch` asks both questions; a second request only for typos),
+as the database backend does. Autocomplete uses
 `search_as_you_type` fields analyzed by `it_autocomplete` (apostrophes split words instead of
 eliding them, so a name stays suggested while its article is typed).
 
@@ -53,6 +56,7 @@ from elasticsearch.dsl import (
     Keyword,
     Long,
     Mapping,
+    MultiSearch,
     Object,
     Q,
     ScaledFloat,
@@ -353,6 +357,20 @@ def _age_filter(age: int) -> Q:
     return bound("age_min", "lte") & bound("age_max", "gte")
 
 
+def _word_query(word: str, fuzzy: bool) -> Q:
+    """One query word over the text fields: exact and stemmed, or within its typo distance."""
+    if not fuzzy:
+        return Q("multi_match", query=word, fields=TEXT_FIELDS)
+    return Q(
+        "multi_match",
+        query=word,
+        fields=TEXT_FIELDS,
+        fuzziness=analysis.FUZZINESS,
+        prefix_length=analysis.FUZZY_PREFIX_LENGTH,
+        max_expansions=analysis.FUZZY_MAX_EXPANSIONS,
+    )
+
+
 def _batches(items: Iterable[Any], size: int = BATCH) -> Iterator[list[Any]]:
     iterator = iter(items)
     while batch := list(islice(iterator, size)):
@@ -507,19 +525,13 @@ class ElasticsearchBackend(SearchBackend):
 
     # Reading
 
-    def build_search(self, query: SearchQuery) -> Search:
+    def build_search(self, query: SearchQuery, typos: frozenset[str] = frozenset()) -> Search:
+        """The search request; the words in `typos` (absent from the index) are matched with typo tolerance."""
         search = Search(using=self.client, index=self.alias)
         words = analysis.query_words(query.q)
         if words:
             # Every word must match somewhere; the engine stems it, and its synonyms are in the index.
-            search = search.query(
-                Q(
-                    "bool",
-                    must=[
-                        Q("multi_match", query=word, fields=TEXT_FIELDS, fuzziness=analysis.FUZZINESS) for word in words
-                    ],
-                )
-            )
+            search = search.query(Q("bool", must=[_word_query(word, fuzzy=word in typos) for word in words]))
         if query.age is not None:
             search = search.filter(_age_filter(query.age))
         if query.provider is not None:
@@ -535,9 +547,27 @@ class ElasticsearchBackend(SearchBackend):
         sort = query.effective_sort
         return search.sort(*SORTS[sort]).extra(from_=query.offset, size=query.page_size, track_total_hits=True)
 
+    def _execute(self, query: SearchQuery):
+        """The response to `query`: one `_msearch` holding the exact search and, per word, whether the index
+        holds it; when a word is missing, a second request with typo tolerance for the missing words."""
+        words = analysis.query_words(query.q)
+        if not words:
+            return self.build_search(query).execute()
+        multi = MultiSearch(using=self.client, index=self.alias).add(self.build_search(query))
+        for word in words:
+            multi = multi.add(
+                Search().query(_word_query(word, fuzzy=False)).extra(size=0, terminate_after=1, track_total_hits=1)
+            )
+        response, *checks = multi.execute(raise_on_error=False)
+        if response is None or None in checks:
+            # A failed part (no index, say): the plain request raises the cluster's own error.
+            return self.build_search(query).execute()
+        typos = frozenset(word for word, check in zip(words, checks, strict=True) if not check.hits.total.value)
+        return self.build_search(query, typos).execute() if typos else response
+
     def search(self, query: SearchQuery) -> SearchResult:
         try:
-            response = self.guarded(self.build_search(query).execute)
+            response = self.guarded(lambda: self._execute(query))
         except (*UNREACHABLE, ApiError, Unhealthy) as error:
             return self._fall_back("search", error, lambda backend: backend.search(query))
         counts = {
