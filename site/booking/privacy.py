@@ -194,6 +194,7 @@ def family_data(guardian: Guardian) -> dict:
             }
             for order in orders
         ],
+        **{name: exporter(guardian) for name, exporter in _exporters.items()},
         "history": [
             {
                 "date": _iso(entry.timestamp),
@@ -237,6 +238,13 @@ def _rating(rating: Rating | None) -> dict | None:
 
 
 _erasers: list = []
+_exporters: dict = {}
+
+
+def register_exporter(name: str, exporter) -> None:
+    """A programme app that holds a family's data registers `exporter(guardian) -> list[dict]` (JSON-able values);
+    `family_data` puts its answer under `name`, so the family's download and printable page include it."""
+    _exporters[name] = exporter
 
 
 def register_eraser(eraser) -> None:

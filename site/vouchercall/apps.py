@@ -9,8 +9,9 @@ class VoucherCallConfig(AppConfig):
 
     def ready(self):
         from booking import call_rules, privacy
-        from vouchercall.privacy import erase_applications
+        from vouchercall.privacy import erase_applications, export_applications
         from vouchercall.rules import import_rules
 
         call_rules.register(import_rules)
         privacy.register_eraser(erase_applications)
+        privacy.register_exporter("voucher_applications", export_applications)

@@ -107,3 +107,18 @@ def test_a_familys_erasure_reaches_its_applications_but_keeps_the_ranking_inputs
     assert not ApplicationChild.objects.filter(fiscal_code=code).exists()
     assert application.dsu_protocol == "INPS-ISEE-0000-000000000-00"
     assert (str(application.isee_value), application.protocol) == ("4321.00", "M018-2022-000001")
+
+
+def test_the_familys_data_download_and_page_hold_its_applications_and_nothing_of_another(call, client):
+    import json
+
+    mine = apply(call, isee="4321.00")
+    other = apply(call, isee="9876.00")
+    client.force_login(mine.guardian.user)
+    data = json.loads(client.get(reverse("booking:data_download")).content)
+    [exported] = data["voucher_applications"]
+    assert (exported["protocol"], exported["isee_value"]) == (mine.protocol, "4321.00")
+    assert exported["children"][0]["fiscal_code"] == mine.children.get().fiscal_code
+    page = client.get(reverse("booking:data_page")).content.decode()
+    assert mine.protocol in page and other.protocol not in page
+    assert other.protocol not in json.dumps(data)
