@@ -188,6 +188,7 @@ LOGGING = {
 # --- booking: accounts (django-allauth), SPID/CIE via SAML, family area and vouchers ---------------------------
 INSTALLED_APPS += [
     "booking",
+    "collective",
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
