@@ -200,6 +200,7 @@ def record_score(member: CommitteeMember, project: MicroProject, points: dict[in
     """The member's score: points per criterion id, each 0..weight, every criterion scored once; final."""
     with transaction.atomic():
         call = CollectiveCall.objects.select_for_update().get(pk=member.call_id)
+        member = CommitteeMember.objects.get(pk=member.pk)
         _open(call)
         if member.user_id != actor.pk or not visible_projects(member).filter(pk=project.pk).exists():
             raise CollectiveError(_("Non puoi valutare questa proposta."), code="collective.cannot_score")
@@ -245,6 +246,7 @@ def reconcile(project: MicroProject, member: CommitteeMember, score: Decimal, re
     with transaction.atomic():
         project = MicroProject.objects.select_for_update().get(pk=project.pk)
         call = CollectiveCall.objects.get(pk=member.call_id)
+        member = CommitteeMember.objects.get(pk=member.pk)
         _open(call)
         if member.user_id != actor.pk or not visible_projects(member).filter(pk=project.pk).exists():
             raise CollectiveError(_("Non puoi valutare questa proposta."), code="collective.cannot_score")

@@ -29,6 +29,7 @@ urlpatterns += i18n_patterns(
     path("cerca/", home_views.site_search, name="site_search"),
     path("famiglia/", include("booking.urls")),
     path("elenco-milano-0-18/", include("catalog.urls")),
+    path("voucher-collettivi/", include("collective.urls")),
     path("", include("legal.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
