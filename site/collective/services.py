@@ -313,11 +313,12 @@ def fund(call: CollectiveCall, actor) -> list[MicroProject]:
 
 def publish(call: CollectiveCall, actor) -> None:
     """Publish the result (provider, title, score, amount of the funded proposals) once the committee closed."""
-    if not is_city(actor) or not call.committee_closed:
-        raise CollectiveError(
-            _("Gli esiti si pubblicano dopo la chiusura della commissione."), code="collective.publish"
-        )
     with transaction.atomic():
+        call = CollectiveCall.objects.select_for_update().get(pk=call.pk)
+        if not is_city(actor) or not call.committee_closed:
+            raise CollectiveError(
+                _("Gli esiti si pubblicano dopo la chiusura della commissione."), code="collective.publish"
+            )
         call.results_published = True
         call.save(update_fields=["results_published"])
         log_action(actor, "collective.call.published", call)
@@ -328,6 +329,7 @@ def publish(call: CollectiveCall, actor) -> None:
 
 def add_participant(project: MicroProject, actor, *, first_name: str, last_name: str, fiscal_code: str, referrer=None):
     """A child on the nominal list: the provider adds its own; only City staff add a referred child (`referrer`)."""
+    project = MicroProject.objects.select_related("application").get(pk=project.pk)
     if project.funding != MicroProject.Funding.FUNDED or project.list_accepted_at:
         raise CollectiveError(_("L'elenco nominativo non è modificabile."), code="collective.list_closed")
     if referrer is not None and not is_city(actor):

@@ -86,7 +86,6 @@ def providers(home_page, count=2):
 
 
 def project_fields(call, **fields):
-    today = timezone.localdate()
     values = {
         "title": "Laboratorio di quartiere",
         "challenges": ["extrascolastiche"],
@@ -97,8 +96,8 @@ def project_fields(call, **fields):
         "venues": "Via Padova 1, Milano",
         "planned_participants": 20,
         "reserved_places": 6,
-        "starts_on": today + datetime.timedelta(days=30),
-        "ends_on": min(call.activities_end, today + datetime.timedelta(days=120)),
+        "starts_on": call.activities_end - datetime.timedelta(days=120),
+        "ends_on": call.activities_end - datetime.timedelta(days=10),
         "amount_asked": Decimal("10000.00"),
     }
     values.update(fields)
