@@ -140,3 +140,16 @@ def test_provider_cannot_record_a_referral(world):
             fiscal_code=f.child_code(world["project"].starts_on), referrer=f.referrer(),
         )  # fmt: skip
     assert not world["project"].participants.filter(last_name="Segnalato").exists()
+
+
+def test_every_page_is_valid_html(world):
+    from tests.htmlcheck import html_errors
+
+    urls = every_url(world)
+    documents = {}
+    for who in (world["city"], world["members"][0].user, world["s1"]):
+        for url, response in pages(who, urls).items():
+            if response.status_code == 200:
+                documents[f"{who.get_username()} {url}"] = response.content.decode()
+    assert len(documents) >= 10
+    assert html_errors(documents) == {}
