@@ -105,7 +105,7 @@ def save_project(application: Application, actor, project: MicroProject, lines: 
 
 
 def submit(application: Application, actor, at: datetime.datetime | None = None) -> Application:
-    """Draft → submitted inside an open window; gives the receipt's protocol code "VC-<call>-<00000>"."""
+    """Draft → submitted inside an open window; gives the receipt's protocol code "VC-<year in Rome>-<000000>"."""
     at = at or timezone.now()
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
@@ -134,7 +134,7 @@ def submit(application: Application, actor, at: datetime.datetime | None = None)
         application.state = Application.State.SUBMITTED
         application.submitted_at = at
         application.window = window
-        application.protocol = f"VC-{call.code}-{application.pk:05d}"[:30]
+        application.protocol = f"VC-{timezone.localtime(at).year}-{application.pk:06d}"
         application.save(update_fields=["state", "submitted_at", "window", "protocol"])
         log_action(
             actor, "collective.application.submitted", application, {"protocol": application.protocol},

@@ -53,4 +53,4 @@ def test_submission_checks_reserved_share_and_end_date(home_page):
     with pytest.raises(CollectiveError):
         services.submit(late, staff)
     ok = services.submit(f.draft(call, provider, staff, planned_participants=21, reserved_places=7), staff)
-    assert ok.protocol.startswith("VC-vc-test-")
+    assert ok.protocol == f"VC-{ok.submitted_at.year}-{ok.pk:06d}"
