@@ -16,6 +16,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import AppendOnlyError
+
 MONEY = {"max_digits": 12, "decimal_places": 2}
 POINTS = {"max_digits": 5, "decimal_places": 2}
 
@@ -52,6 +54,9 @@ class CollectiveCall(models.Model):
     )
     tie_rule = models.CharField(_("criterio di parità"), max_length=20, choices=TieRule.choices)
     reconciliation_gap = models.PositiveSmallIntegerField(_("scarto che richiede la conciliazione (punti)"), default=15)
+    advance_share = models.PositiveSmallIntegerField(
+        _("anticipo (% dell'importo finanziato)"), default=50, validators=[MaxValueValidator(100)]
+    )
     committee_closed_at = models.DateTimeField(_("commissione chiusa il"), null=True, blank=True, editable=False)
     results_published = models.BooleanField(_("esiti pubblicati"), default=False, editable=False)
 
@@ -323,3 +328,51 @@ class Participant(models.Model):
     @property
     def reserved(self) -> bool:
         return self.referrer_id is not None
+
+
+class GrantEntryQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("Grant entries cannot be updated.")
+
+    def delete(self):
+        raise AppendOnlyError("Grant entries cannot be deleted.")
+
+
+class GrantEntry(models.Model):
+    """A payment of a funded micro-project's grant (EUR, positive), append-only: what was paid is the sum of its
+    entries. One advance and one balance per project (the call: advance, then balance on the approved report)."""
+
+    class Kind(models.TextChoices):
+        ADVANCE = "advance", _("Anticipo")
+        BALANCE = "balance", _("Saldo")
+
+    project = models.ForeignKey(MicroProject, on_delete=models.PROTECT, related_name="grant_entries")
+    kind = models.CharField(_("tipo"), max_length=20, choices=Kind.choices)
+    amount = models.DecimalField(_("importo (EUR)"), **MONEY)
+    created_at = models.DateTimeField(_("data"), default=timezone.now, editable=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("eseguito da")
+    )
+    memo = models.CharField(_("nota"), max_length=255, blank=True)
+
+    objects = GrantEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pagamento del contributo")
+        verbose_name_plural = _("pagamenti del contributo")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "kind"], name="collective_grant_once_per_kind"),
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="collective_grant_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.amount} EUR"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("Grant entries cannot be updated.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Grant entries cannot be deleted.")

@@ -79,6 +79,7 @@ class CallViewSet(ModelViewSet):
         "reserved_share",
         "tie_rule",
         "reconciliation_gap",
+        "advance_share",
     ]
     list_display = ["name", "code", "budget", "activities_end", "committee_closed_at"]
 
