@@ -1,24 +1,38 @@
-"""Catalogue search benchmark: prints p50/p95 latency per catalogue size and backend.
+"""Catalogue search benchmark: one run, three backends, each against its yardsticks.
 
-    .venv/bin/python bench/search_bench.py                      # 1k, 10k, 50k on both backends
-    .venv/bin/python bench/search_bench.py --sizes 1000,10000 --backends database
-    DATABASE_URL=postgres://... .venv/bin/python bench/search_bench.py   # PostgreSQL + the engine
+    .venv/bin/python bench/search_bench.py                     # 1k, 10k, 50k; SQLite and the engine
+    BENCH_POSTGRES_URL=postgres://postgres:...@127.0.0.1:5432/wt_x .venv/bin/python bench/search_bench.py
+    .venv/bin/python bench/search_bench.py --sizes 1000 --backends sqlite,postgresql --rounds 3
 
-Documents are generated deterministically; each size is indexed in each backend (the database of
-DATABASE_URL, SQLite in memory by default; Elasticsearch at ELASTICSEARCH_URL, or else the real
-OpenSearch node of tests/engines/, started here and stopped at the end), then a fixed mix of
-queries (text + 2-4 filters, all facets) runs ROUNDS times. A trivial Django view (one
-HttpResponse through the site's middleware and URLconf, timed with the test client) is the
-yardstick, measured again for every size: the ratio column is p50(search) / p50(trivial view) of
-that size's own measurement.
+PostgreSQL is measured when `BENCH_POSTGRES_URL` (or a postgres `DATABASE_URL`) is set; the benchmark
+creates and drops its own `bench_<name>` database there. The engine is the cluster at ELASTICSEARCH_URL or
+the tests' real OpenSearch node (tests/engines/), started here and stopped at the end.
+
+Each database runs in a child process (Django has one default database per process); the parent prints
+one table. Per size and backend:
+
+- rebuild s: `rebuild()` of the generated documents (analysis included); copy s: a plain `COPY` (SQLite:
+  bulk `INSERT`) of the same rows (documents and facet rows, already computed) into scratch tables
+  without indexes; rebuild/copy is their ratio.
+- p50/p95 ms of the ten standard queries (text + 2-4 filters, every facet counted), ROUNDS rounds after
+  3 warm-up rounds.
+- ref p50/p95: the same ten queries as hand-written SQL on the same tables, with each word's index terms
+  resolved by hand (no analysis, no ORM): one statement per query returning the counts and the page's
+  rows. Before timing, every query's total, facet counts and ids are compared with the backend's, and
+  the run stops when they differ. p50/ref and p95/ref are the figures that matter.
+- trivial p50: one HttpResponse through the site's middleware and URLconf, measured for every row.
+
+After the table, the growth of p50 from the smallest to the largest size, per backend.
 """
 
 import argparse
 import datetime
+import json
 import os
 import random
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -28,24 +42,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "site"), str(ROOT)]
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
-warnings.filterwarnings("ignore", "No directory at")
-
-import django  # noqa: E402
-
-django.setup()
-
-from django.db import connection  # noqa: E402
-from django.http import HttpResponse  # noqa: E402
-from django.test import Client, override_settings  # noqa: E402
-from django.test.utils import setup_databases, setup_test_environment, teardown_databases  # noqa: E402
-from django.urls import path  # noqa: E402
-
-from config import urls as site_urls  # noqa: E402
-from search.api import SearchQuery  # noqa: E402
-from search.backends.database import DatabaseBackend  # noqa: E402
-from search.backends.elasticsearch import ElasticsearchBackend, make_client  # noqa: E402
-from search.documents import CATEGORIES, DAYS, DELIVERY, WELLBEING, ServiceDocument  # noqa: E402
 
 ACTIVITIES = [
     "laboratorio di teatro",
@@ -105,7 +101,9 @@ QUERIES = [
 ROUNDS = 5
 
 
-def generate(count: int, seed: int = 18) -> list[ServiceDocument]:
+def generate(count: int, seed: int = 18) -> list:
+    from search.documents import CATEGORIES, DAYS, DELIVERY, WELLBEING, ServiceDocument
+
     rng = random.Random(seed)
     base = datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC)
     providers = max(5, count // 10)
@@ -142,34 +140,155 @@ def generate(count: int, seed: int = 18) -> list[ServiceDocument]:
     return docs
 
 
+#: Each query's words as their index terms (stems, folded words), resolved by hand: what a person
+#: writing the SQL would look up. "teator" is a typo: the terms within one edit that start with "t".
+REFERENCE_WORDS = [
+    [(["teatr"], ["teatro"])],
+    [(["nuoto"], ["nuoto"]), (["ragazz"], ["ragazzi"])],
+    [(["calc"], ["calcio"])],
+    [(["attivit"], ["attivita"])],
+    [(["compit"], ["compiti"])],
+    [(["laborator"], ["laboratori"])],
+    [(["citta"], ["citta"])],
+    [(["teatr"], ["teatro"])],
+    [],
+    [],
+]
+BITS = {
+    "municipio": ("municipi_mask", {n: 1 << (n - 1) for n in range(1, 10)}),
+    "delivery": ("delivery_mask", {"sede": 1, "domicilio": 2, "online": 4}),
+    "day": ("days_mask", {d: 1 << d for d in range(7)}),
+    "wellbeing": (
+        "wellbeing_mask",
+        {"body": 1, "relationships": 2, "knowledge": 4, "creativity": 8, "self_determination": 16},
+    ),
+}
+REFERENCE_ORDER = {
+    "relevance": "m.score DESC, m.published_at DESC NULLS LAST, m.id",
+    "price": "m.sort_price ASC NULLS LAST, m.id",
+    "rating": "m.rating_average DESC NULLS LAST, m.rating_count DESC, m.id",
+    "newest": "m.published_at DESC NULLS LAST, m.id",
+}
+DOCUMENT = (
+    "e.id, e.title, e.summary, e.description, e.url, e.provider_id, e.provider_name, e.provider_url, e.category,"
+    " e.municipi_mask, e.age_min, e.age_max, e.price, e.free, e.voucher, e.delivery_mask, e.days_mask, e.wellbeing,"
+    " e.rating_average, e.rating_count, e.published_at, e.tags"
+)
+
+
+def facet_values():
+    from search.api import FACETS
+
+    return FACETS
+
+
+def reference_condition(facet, values, postgres):
+    """One facet's selection as literal SQL over the facet row `m`."""
+    if facet in BITS:
+        column, bits = BITS[facet]
+        return f"(m.{column} & {sum(bits[v] for v in values)}) <> 0"
+    if facet in ("free", "voucher"):
+        literal = {True: "true", False: "false"} if postgres else {True: "1", False: "0"}
+        return f"m.{facet} IN ({', '.join(literal[v] for v in values)})"
+    return f"m.{facet} IN ({', '.join(repr(v) for v in sorted(values))})"
+
+
+def reference_sql(params, words, postgres):
+    """The hand-written statement for one benchmark query: counts on every row, then the page's rows."""
+    selected = {facet: set(params[facet]) for facet in facet_values() if facet in params}
+    where = []
+    if "age" in params:
+        age = params["age"]
+        where.append(f"(f.age_min IS NULL OR f.age_min <= {age}) AND (f.age_max IS NULL OR f.age_max >= {age})")
+    if words and postgres:
+
+        def tsquery(stems, folded):
+            return "(" + " | ".join([f"''{t}'':A" for t in stems] + [f"''{t}'':B" for t in folded]) + ")"
+
+        score = " + ".join(f"(e.title_vector @@ to_tsquery('simple', '{tsquery(*w)}'))::int" for w in words)
+        matched = (
+            f"SELECT f.*, {score} AS score FROM search_catalogueentry e JOIN search_cataloguefacets f ON f.id = e.id"
+            f" WHERE e.search_vector @@ to_tsquery('simple', '{' & '.join(tsquery(*w) for w in words)}')"
+        )
+    elif words:
+
+        def fts(stems, folded, title=False):
+            prefix = "title_" if title else ""
+            s = " OR ".join(f'"{t}"' for t in stems)
+            f = " OR ".join(f'"{t}"' for t in folded)
+            return f"({prefix}stems : ({s}) OR {prefix}folded : ({f}))"
+
+        score = " + ".join(
+            f"(f.id IN (SELECT rowid FROM search_catalogue_fts WHERE search_catalogue_fts MATCH '{fts(*w, True)}'))"
+            for w in words
+        )
+        matched = (
+            f"SELECT f.*, {score} AS score FROM search_cataloguefacets f WHERE f.id IN"
+            f" (SELECT rowid FROM search_catalogue_fts WHERE search_catalogue_fts MATCH"
+            f" '{' AND '.join(fts(*w) for w in words)}')"
+        )
+    else:
+        matched = "SELECT f.*, 0 AS score FROM search_cataloguefacets f"
+    if where:
+        matched += (" AND " if " WHERE " in matched else " WHERE ") + " AND ".join(where)
+    counts = []
+    everything = [reference_condition(f, v, postgres) for f, v in selected.items()]
+    counts.append(f"COUNT(*) FILTER (WHERE {' AND '.join(everything)})" if everything else "COUNT(*)")
+    for facet, values in facet_values().items():
+        others = [reference_condition(f, v, postgres) for f, v in selected.items() if f != facet]
+        for value in values:
+            counts.append(
+                f"COUNT(*) FILTER (WHERE {' AND '.join([*others, reference_condition(facet, [value], postgres)])})"
+            )
+    sort = params.get("sort") or ("relevance" if words else "newest")
+    order = REFERENCE_ORDER[sort]
+    materialized = "MATERIALIZED" if words else "NOT MATERIALIZED"
+    return (
+        f"WITH m AS {materialized} ({matched}),"
+        f" c AS (SELECT {', '.join(counts)} FROM m),"
+        f" page AS (SELECT m.* FROM m WHERE {' AND '.join(everything) or '1 = 1'} ORDER BY {order} LIMIT 20)"
+        f" SELECT c.*, {DOCUMENT} FROM c LEFT JOIN (page m JOIN search_catalogueentry e ON e.id = m.id) ON TRUE"
+        f" ORDER BY {order}"
+    )
+
+
+def reference_answer(rows):
+    """(total, facet counts, ids) from a reference statement's rows."""
+    facets = facet_values()
+    n = 1 + sum(len(v) for v in facets.values())
+    numbers = iter(rows[0][:n])
+    total = next(numbers)
+    counts = {facet: {value: next(numbers) for value in values} for facet, values in facets.items()}
+    return total, counts, [row[n] for row in rows if row[n] is not None]
+
+
 def trivial_view(request):
+    from django.http import HttpResponse
+
     return HttpResponse("ok")
 
 
-# The site's own URLconf too: its middleware reverses admin and site URLs on every request.
-urlpatterns = [path("trivial/", trivial_view), *site_urls.urlpatterns]
-
-
-def percentiles(samples: list[float]) -> tuple[float, float]:
+def percentiles(samples):
     cuts = statistics.quantiles(samples, n=100, method="inclusive")
     return cuts[49] * 1000, cuts[94] * 1000
 
 
-def time_searches(backend, rounds: int) -> list[float]:
-    queries = [SearchQuery(**params) for params in QUERIES]
+def timed(run, calls, rounds):
     for _ in range(3):  # warm-up (the engine's JIT, the database's caches)
-        for query in queries:
-            backend.search(query)
+        for call in calls:
+            run(call)
     samples = []
     for _ in range(rounds):
-        for query in queries:
+        for call in calls:
             start = time.perf_counter()
-            backend.search(query)
+            run(call)
             samples.append(time.perf_counter() - start)
     return samples
 
 
-def time_trivial_view(rounds: int) -> list[float]:
+def time_trivial_view(rounds):
+    from django.test import Client, override_settings
+
     client = Client()
     with override_settings(ROOT_URLCONF=__name__):
         assert client.get("/trivial/").status_code == 200
@@ -181,11 +300,71 @@ def time_trivial_view(rounds: int) -> list[float]:
     return samples
 
 
+def plain_copy_seconds(docs):
+    """A plain COPY (SQLite: bulk INSERT) of the rebuild's rows, already computed, into scratch tables."""
+    from django.db import connection, transaction
+
+    from search.backends import database
+
+    rows = database.to_rows(docs)
+    postgres = connection.vendor == "postgresql"
+    tables = {"bench_scratch_entry": "search_catalogueentry", "bench_scratch_facets": "search_cataloguefacets"}
+    with connection.cursor() as cursor:
+        for scratch, model_table in tables.items():
+            cursor.execute(f"DROP TABLE IF EXISTS {scratch}")
+            if postgres:
+                cursor.execute(f"CREATE TABLE {scratch} (LIKE {model_table})")
+            else:
+                cursor.execute(f"CREATE TABLE {scratch} AS SELECT * FROM {model_table} WHERE 0")
+    start = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        for scratch, columns, values in (
+            ("bench_scratch_entry", database.ENTRY_ROW, rows.entries),
+            ("bench_scratch_facets", database.facet_row(), rows.facets),
+        ):
+            if postgres:
+                database._copy(cursor, scratch, columns, values)
+            else:
+                database._insert(cursor, scratch, columns, values)
+    seconds = time.perf_counter() - start
+    with connection.cursor() as cursor:
+        for scratch in tables:
+            cursor.execute(f"DROP TABLE {scratch}")
+    return seconds
+
+
+def check_reference(backend, queries, statements):
+    """The backend and the hand-written SQL give the same totals, facet counts and ids (or exit 1)."""
+    from django.db import connection
+
+    for query, sql in zip(queries, statements, strict=True):
+        result = backend.search(query)
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            total, counts, ids = reference_answer(cursor.fetchall())
+        mine = (result.count, {f: result.facet_counts(f) for f in counts}, result.ids)
+        if mine != (total, counts, ids):
+            sys.stderr.write(
+                f"reference differs for {query}:\n  backend   {mine}\n  reference {(total, counts, ids)}\n"
+            )
+            sys.exit(1)
+
+
+def run_reference(sql):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return cursor.fetchall()
+
+
 def elasticsearch_backend(stack):
     """The cluster at ELASTICSEARCH_URL, or a real engine node started for this run."""
+    from search.backends.elasticsearch import ElasticsearchBackend, make_client
+
     url = os.environ.get("ELASTICSEARCH_URL")
     compat = os.environ.get("ELASTICSEARCH_COMPAT_HEADERS", "1").lower() in {"1", "true", "yes", "on"}
-    label = url
+    label = "engine"
     if not url:
         from tests.engines import node
 
@@ -193,53 +372,144 @@ def elasticsearch_backend(stack):
         stack.append(lambda: shutil.rmtree(home, ignore_errors=True))
         engine = node.start(home, os.getpid())
         stack.append(lambda: node.stop(engine.pid))
-        url, compat, label = engine.url, False, f"{node.ENGINE} at {engine.url}"
+        url, compat, label = engine.url, False, node.ENGINE
     backend = ElasticsearchBackend(make_client(url, compat, timeout=120), alias="bench-catalogue")
     stack.append(lambda: backend.client.indices.delete(index="bench-catalogue-*", allow_no_indices=True))
     return backend, label
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="1000,10000,50000")
-    parser.add_argument("--backends", default="database,elasticsearch")
-    parser.add_argument("--rounds", type=int, default=ROUNDS)
-    args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")]
-    backends = args.backends.split(",")
+def child(args):
+    """Measure one database (and the engine when asked); one JSON line per size and backend."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+    warnings.filterwarnings("ignore", "No directory at")
+    import django
+    from django.conf import settings
 
+    django.setup()
+    from django.db import connection
+    from django.test.utils import setup_databases, setup_test_environment, teardown_databases
+    from django.urls import path
+
+    from config import urls as site_urls
+    from search.api import SearchQuery
+    from search.backends.database import DatabaseBackend
+
+    global urlpatterns
+    # The site's own URLconf too: its middleware reverses admin and site URLs on every request.
+    urlpatterns = [path("trivial/", trivial_view), *site_urls.urlpatterns]
+    database = settings.DATABASES["default"]
+    database.setdefault("TEST", {})["NAME"] = f"bench_{database['NAME']}" if connection.vendor == "postgresql" else None
     setup_test_environment()
     old_config = setup_databases(verbosity=0, interactive=False)
-    cleanups: list = []
-    out = sys.stdout
+    cleanups = []
     try:
-        engines = {}
-        if "database" in backends:
-            engines[f"database ({connection.vendor})"] = DatabaseBackend()
-        if "elasticsearch" in backends:
-            engines["elasticsearch"], label = elasticsearch_backend(cleanups)
-            out.write(f"elasticsearch: {label}\n")
-        out.write(
-            f"{'size':>7} {'backend':<22} {'index s':>8} {'p50 ms':>8} {'p95 ms':>8} "
-            f"{'trivial p50':>12} {'p50/trivial':>12}\n"
-        )
-        for size in sizes:
+        engines = {} if args.child == "none" else {connection.vendor: DatabaseBackend()}
+        if args.engine:
+            engines["engine"], label = elasticsearch_backend(cleanups)
+            print(json.dumps({"engine": label}), flush=True)
+        queries = [SearchQuery(**params) for params in QUERIES]
+        postgres = connection.vendor == "postgresql"
+        statements = [
+            reference_sql(params, words, postgres) for params, words in zip(QUERIES, REFERENCE_WORDS, strict=True)
+        ]
+        for size in args.sizes:
             docs = generate(size)
             for name, engine in engines.items():
                 start = time.perf_counter()
                 engine.rebuild(docs)
-                indexing = time.perf_counter() - start
-                p50, p95 = percentiles(time_searches(engine, args.rounds))
-                trivial_p50, _ = percentiles(time_trivial_view(args.rounds))
-                out.write(
-                    f"{size:>7} {name:<22} {indexing:>8.1f} {p50:>8.2f} {p95:>8.2f} "
-                    f"{trivial_p50:>12.2f} {p50 / trivial_p50:>12.1f}\n"
-                )
-                out.flush()
+                row = {"size": size, "backend": name}
+                row["rebuild"] = time.perf_counter() - start
+                if name != "engine":
+                    row["copy"] = plain_copy_seconds(docs)
+                    check_reference(engine, queries, statements)
+                    row["ref"] = percentiles(timed(run_reference, statements, args.rounds))
+                row["search"] = percentiles(timed(engine.search, queries, args.rounds))
+                row["trivial"] = percentiles(time_trivial_view(args.rounds))[0]
+                print(json.dumps(row), flush=True)
     finally:
         for cleanup in reversed(cleanups):
             cleanup()
         teardown_databases(old_config, verbosity=0)
+
+
+def table(rows, out):
+    out.write(
+        f"{'size':>7} {'backend':<10} {'rebuild_s':>9} {'copy_s':>7} {'reb/copy':>8} {'p50_ms':>8} {'p95_ms':>8}"
+        f" {'ref_p50':>8} {'ref_p95':>8} {'p50/ref':>7} {'p95/ref':>7} {'trivial':>7} {'p50/triv':>8}\n"
+    )
+    order = {"sqlite": 0, "postgresql": 1}
+    for row in sorted(rows, key=lambda r: (r["size"], order.get(r["backend"], 2))):
+        p50, p95 = row["search"]
+        copy = row.get("copy")
+        ref = row.get("ref")
+        out.write(
+            f"{row['size']:>7} {row['backend']:<10} {row['rebuild']:>9.2f}"
+            + (f" {copy:>7.3f} {row['rebuild'] / copy:>8.1f}" if copy else f" {'-':>7} {'-':>8}")
+            + f" {p50:>8.2f} {p95:>8.2f}"
+            + (
+                f" {ref[0]:>8.2f} {ref[1]:>8.2f} {p50 / ref[0]:>7.2f} {p95 / ref[1]:>7.2f}"
+                if ref
+                else f" {'-':>8} {'-':>8} {'-':>7} {'-':>7}"
+            )
+            + f" {row['trivial']:>7.2f} {p50 / row['trivial']:>8.0f}\n"
+        )
+    sizes = sorted({r["size"] for r in rows})
+    if len(sizes) > 1:
+        growth = []
+        for backend in dict.fromkeys(r["backend"] for r in rows):
+            by_size = {r["size"]: r["search"][0] for r in rows if r["backend"] == backend}
+            if sizes[0] in by_size and sizes[-1] in by_size:
+                growth.append(f"{backend} {by_size[sizes[-1]] / by_size[sizes[0]]:.1f}x")
+        out.write(f"p50 growth {sizes[0]} -> {sizes[-1]}: {', '.join(growth)}\n")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,50000")
+    parser.add_argument("--backends", default="sqlite,postgresql,engine")
+    parser.add_argument("--rounds", type=int, default=ROUNDS)
+    parser.add_argument("--child", choices=["sqlite", "postgresql", "none"], help=argparse.SUPPRESS)
+    parser.add_argument("--engine", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    args.sizes = [int(s) for s in args.sizes.split(",")]
+    if args.child:
+        child(args)
+        return
+    backends = args.backends.split(",")
+    postgres_url = os.environ.get("BENCH_POSTGRES_URL") or os.environ.get("DATABASE_URL", "")
+    if not postgres_url.startswith("postgres"):
+        postgres_url = ""
+    runs = []  # (child database, environment, with the engine)
+    base_env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    engine = "engine" in backends
+    if "sqlite" in backends:
+        runs.append(("sqlite", base_env, engine))
+        engine = False
+    if "postgresql" in backends:
+        if postgres_url:
+            runs.append(("postgresql", {**base_env, "DATABASE_URL": postgres_url}, engine))
+            engine = False
+        else:
+            sys.stderr.write("postgresql skipped: set BENCH_POSTGRES_URL (or a postgres DATABASE_URL)\n")
+    if engine:
+        runs.append(("none", base_env, True))
+    rows = []
+    for database, env, with_engine in runs:
+        command = [sys.executable, __file__, "--child", database, "--sizes", ",".join(map(str, args.sizes))]
+        command += ["--rounds", str(args.rounds)] + (["--engine"] if with_engine else [])
+        done = subprocess.run(command, env=env, stdout=subprocess.PIPE, text=True, check=False)
+        for line in done.stdout.splitlines():
+            if line.startswith("{"):
+                row = json.loads(line)
+                if "engine" in row:
+                    print(f"engine: {row['engine']}")
+                else:
+                    rows.append(row)
+        if done.returncode:
+            sys.stderr.write(f"{database}: the measurement failed (exit {done.returncode})\n")
+            table(rows, sys.stdout)
+            sys.exit(done.returncode)
+    table(rows, sys.stdout)
 
 
 if __name__ == "__main__":

@@ -87,15 +87,36 @@ def with_synonyms(word: str) -> tuple[str, ...]:
     return (word, *(other for other in synonym_groups().get(word, ()) if other != word))
 
 
+@functools.lru_cache(maxsize=65536)
+def _word_stems(word: str) -> tuple[str, ...]:
+    return tuple(light_stem(s) for s in with_synonyms(fold(word)) if s not in FOLDED_STOPWORDS)
+
+
+@functools.lru_cache(maxsize=65536)
+def _word_folded(word: str) -> tuple[str, ...]:
+    return with_synonyms(fold(word))
+
+
 def stems(text: str) -> list[str]:
     """What the index's `it_text` analyzer writes: folded words and their synonyms, stop words
-    dropped, the rest stemmed (synonyms sit at their word's position, listed after it)."""
-    return [light_stem(s) for w in words(text) for s in with_synonyms(fold(w)) if s not in FOLDED_STOPWORDS]
+    dropped, the rest stemmed (synonyms sit at their word's position, listed after it).
+    Each distinct word is analysed once per process (a catalogue repeats its words)."""
+    return stems_of(words(text))
 
 
 def folded(text: str) -> list[str]:
     """What the folded sub-field writes: every word folded, with its synonyms; no stemming."""
-    return [s for w in words(text) for s in with_synonyms(fold(w))]
+    return folded_of(words(text))
+
+
+def stems_of(text_words: list[str]) -> list[str]:
+    """`stems` of words already cut by `words` (so a text is tokenised once for both analyses)."""
+    return [s for w in text_words for s in _word_stems(w)]
+
+
+def folded_of(text_words: list[str]) -> list[str]:
+    """`folded` of words already cut by `words`."""
+    return [s for w in text_words for s in _word_folded(w)]
 
 
 def query_words(text: str) -> list[str]:
@@ -153,6 +174,10 @@ def synonym_rules() -> list[str]:
 #: "centro", so a word would find more than its own typo.)
 FUZZY_LOW, FUZZY_HIGH = 4, 8
 FUZZINESS = f"AUTO:{FUZZY_LOW},{FUZZY_HIGH}"
+#: Bounds of a typo expansion, Elasticsearch's `prefix_length` and `max_expansions`: the first letter
+#: must be right, and a word expands to at most 50 index terms per field (the closest first).
+FUZZY_PREFIX_LENGTH = 1
+FUZZY_MAX_EXPANSIONS = 50
 
 
 def max_edits(term: str) -> int:
@@ -186,6 +211,13 @@ def within_edits(a: str, b: str, limit: int) -> bool:
 
 
 def fuzzy_matches(term: str, vocabulary: Iterable[str]) -> list[str]:
-    """Vocabulary terms within the `FUZZINESS` edit distance of `term`."""
+    """Vocabulary terms within the `FUZZINESS` edit distance of `term`, sharing its first
+    `FUZZY_PREFIX_LENGTH` letters; at most `FUZZY_MAX_EXPANSIONS`, fewest edits first (then in term order)."""
     limit = max_edits(term)
-    return [v for v in vocabulary if within_edits(term, v, limit)]
+    prefix = term[:FUZZY_PREFIX_LENGTH]
+    found = [
+        (min(d for d in range(limit + 1) if within_edits(term, v, d)), v)
+        for v in vocabulary
+        if v.startswith(prefix) and within_edits(term, v, limit)
+    ]
+    return [v for _, v in sorted(found)[:FUZZY_MAX_EXPANSIONS]]

@@ -7,27 +7,36 @@ the database when the cluster is unreachable) and the database backend otherwise
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from django.conf import settings
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from search.documents import CATEGORIES, DAYS, DELIVERY, MAX_AGE, MUNICIPI, WELLBEING, ServiceDocument
+from core.vocabularies import MAX_AGE
+from search import facets
+from search.documents import ServiceDocument
 
 SORTS: tuple[str, ...] = ("relevance", "price", "-price", "rating", "newest", "name")
+
+
+class _FacetValues(Mapping):
+    """{facet code: every value}, read from `search.facets.FACETS` at each use (in display order)."""
+
+    def __getitem__(self, code: str) -> tuple[Any, ...]:
+        return facets.FACETS[code].values
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(facets.FACETS)
+
+    def __len__(self) -> int:
+        return len(facets.FACETS)
+
+
 #: Facets in display order, with every value they can take (zero counts are returned too).
-FACETS: dict[str, tuple[Any, ...]] = {
-    "category": tuple(CATEGORIES),
-    "municipio": tuple(MUNICIPI),
-    "free": (True, False),
-    "voucher": (True, False),
-    "delivery": tuple(DELIVERY),
-    "day": tuple(DAYS),
-    "wellbeing": tuple(WELLBEING),
-}
+FACETS: Mapping[str, tuple[Any, ...]] = _FacetValues()
 MAX_PAGE_SIZE = 100
 MAX_QUERY_LENGTH = 200
 #: Results reachable by paging (Elasticsearch's default max_result_window): deeper pages are refused.
@@ -47,31 +56,55 @@ class SearchUnavailable(RuntimeError):
     """The search server cannot be reached (the caller logs it and retries later)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class SearchQuery:
-    """A validated search: text, filters (OR within a facet, AND across facets), sort and page."""
+    """A validated search: text, filters (OR within a facet, AND across facets), sort and page.
+
+    Each facet's selection is a keyword argument named after the facet's code (`category=frozenset({"arte"})`)
+    and read back as an attribute (`query.category`) or with `selected(code)`; the facets are those of
+    `search.facets.FACETS`. Raises SearchQueryError (Italian messages per parameter) when a value is invalid.
+    """
 
     q: str = ""
-    category: frozenset[str] = frozenset()
-    municipio: frozenset[int] = frozenset()
-    free: frozenset[bool] = frozenset()
-    voucher: frozenset[bool] = frozenset()
-    delivery: frozenset[str] = frozenset()
-    day: frozenset[int] = frozenset()
-    wellbeing: frozenset[str] = frozenset()
     age: int | None = None
     provider: int | None = None
     sort: str = ""
     page: int = 1
     page_size: int = 20
+    #: (facet code, selected values) of the facets with a selection, in the registry's order.
+    filters: tuple[tuple[str, frozenset[Any]], ...] = ()
+
+    def __init__(
+        self,
+        q: str = "",
+        age: int | None = None,
+        provider: int | None = None,
+        sort: str = "",
+        page: int = 1,
+        page_size: int = 20,
+        **selections: Iterable[Any],
+    ):
+        unknown = sorted(set(selections) - set(facets.FACETS))
+        if unknown:
+            raise TypeError(f"SearchQuery got unknown facets {unknown}")
+        plain = {"q": q, "age": age, "provider": provider, "sort": sort, "page": page, "page_size": page_size}
+        for name, value in plain.items():
+            object.__setattr__(self, name, value)
+        chosen = {code: frozenset(selections.get(code) or ()) for code in facets.FACETS}
+        object.__setattr__(self, "filters", tuple((code, values) for code, values in chosen.items() if values))
+        self.__post_init__()
+
+    def __getattr__(self, name: str) -> frozenset[Any]:
+        if name in facets.FACETS:
+            return self.selected(name)
+        raise AttributeError(name)
 
     def __post_init__(self) -> None:
-        for name in FACETS:
-            object.__setattr__(self, name, frozenset(getattr(self, name)))
         object.__setattr__(self, "q", " ".join((self.q or "").split()))
         errors: dict[str, list[str]] = {}
-        for name, allowed in FACETS.items():
-            unknown = sorted(str(v) for v in getattr(self, name) if v not in allowed)
+        for name, values in self.filters:
+            allowed = facets.FACETS[name].vocabulary
+            unknown = sorted(str(v) for v in values if v not in allowed)
             if unknown:
                 errors[name] = [_("Valore non valido: %(values)s.") % {"values": ", ".join(unknown)}]
         if len(self.q) > MAX_QUERY_LENGTH:
@@ -106,7 +139,19 @@ class SearchQuery:
         return (self.page - 1) * self.page_size
 
     def selected(self, facet: str) -> frozenset[Any]:
-        return getattr(self, facet)
+        return dict(self.filters).get(facet, frozenset())
+
+    def arguments(self) -> dict[str, Any]:
+        """The keyword arguments that build this query again (facet selections by code)."""
+        return {
+            "q": self.q,
+            "age": self.age,
+            "provider": self.provider,
+            "sort": self.sort,
+            "page": self.page,
+            "page_size": self.page_size,
+            **dict(self.filters),
+        }
 
 
 @dataclass(frozen=True)
@@ -154,19 +199,16 @@ class Drift:
         return bool(self.missing or self.extra or self.stale)
 
 
-FACET_LABELS: dict[str, dict[Any, Any]] = {
-    "category": CATEGORIES,
-    "municipio": MUNICIPI,
-    "free": {True: gettext_lazy("Gratuito"), False: gettext_lazy("A pagamento")},
-    "voucher": {True: gettext_lazy("Accetta il voucher"), False: gettext_lazy("Senza voucher")},
-    "delivery": DELIVERY,
-    "day": DAYS,
-    "wellbeing": WELLBEING,
-}
+_LABELS: dict[tuple[str | None, int, Any], str] = {}
 
 
 def facet_label(facet: str, value: Any) -> str:
-    return str(FACET_LABELS[facet][value])
+    """The label of one value of a facet (from its vocabulary), translated once per language and process."""
+    declared = facets.FACETS[facet]
+    key = (get_language(), id(declared), value)
+    if key not in _LABELS:
+        _LABELS[key] = declared.value_label(value)
+    return _LABELS[key]
 
 
 def build_facets(query: SearchQuery, counts: dict[str, dict[Any, int]]) -> dict[str, list[FacetValue]]:

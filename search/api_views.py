@@ -15,10 +15,9 @@ from django.views.decorators.http import require_GET
 
 from search.api import FacetValue, SearchQueryError, SearchResult, get_backend
 from search.documents import ServiceDocument
+from search.facets import api_facets
 from search.params import parse_params
 
-#: The facets the API returns (wellbeing is a filter only).
-API_FACETS = ("category", "municipio", "free", "voucher", "delivery", "day")
 API_PAGE_SIZE = 20
 CACHE_SECONDS = 60
 #: Characters no search text needs, which PostgreSQL refuses in a string (NUL) or that only make noise.
@@ -63,7 +62,7 @@ def result_json(result: SearchResult) -> dict[str, Any]:
         "page": result.query.page,
         "page_size": result.query.page_size,
         "results": [hit_json(hit) for hit in result.hits],
-        "facets": {facet: [facet_json(value) for value in result.facets[facet]] for facet in API_FACETS},
+        "facets": {facet.code: [facet_json(value) for value in result.facets[facet.code]] for facet in api_facets()},
     }
 
 

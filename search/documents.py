@@ -11,37 +11,16 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.utils.text import format_lazy
-from django.utils.translation import gettext_lazy as _
+from core.vocabularies import DESCRIPTOR_MAX, Category, DeliveryMode, Descriptor, Municipio, Weekday, labels
 
-CATEGORIES: dict[str, str] = {
-    "sport": _("Sport"),
-    "arte": _("Arte"),
-    "stem": _("STEM"),
-    "salute": _("Salute"),
-    "scuola-plus": _("Scuola+"),
-}
-MUNICIPI: dict[int, str] = {n: format_lazy("{} {}", _("Municipio"), n) for n in range(1, 10)}
-DELIVERY: dict[str, str] = {"sede": _("In sede"), "domicilio": _("A domicilio"), "online": _("Online")}
-DAYS: dict[int, str] = {
-    0: _("Lunedì"),
-    1: _("Martedì"),
-    2: _("Mercoledì"),
-    3: _("Giovedì"),
-    4: _("Venerdì"),
-    5: _("Sabato"),
-    6: _("Domenica"),
-}
-WELLBEING: dict[str, str] = {
-    "body": _("Corpo e movimento"),
-    "relationships": _("Relazioni"),
-    "knowledge": _("Conoscenze e competenze"),
-    "creativity": _("Creatività e talenti"),
-    "self_determination": _("Autodeterminazione"),
-}
-#: A descriptor "counts" for the wellbeing filter from this score up (scores go 0-5).
+# The code lists a document is checked against ({code: label}, from core.vocabularies).
+CATEGORIES = labels(Category)
+MUNICIPI = labels(Municipio)
+DELIVERY = labels(DeliveryMode)
+DAYS = labels(Weekday)
+WELLBEING = labels(Descriptor)
+#: A descriptor "counts" for the wellbeing filter from this score up (scores go 0-DESCRIPTOR_MAX).
 WELLBEING_THRESHOLD = 3
-MAX_AGE = 18
 
 
 @dataclass(frozen=True)
@@ -80,7 +59,9 @@ class ServiceDocument:
             raise ValueError(f"unknown delivery mode in {self.delivery!r}")
         if not set(self.days) <= set(DAYS):
             raise ValueError(f"days must be 0-6, got {self.days!r}")
-        if not set(self.wellbeing) <= set(WELLBEING) or any(not 0 <= v <= 5 for v in self.wellbeing.values()):
+        if not set(self.wellbeing) <= set(WELLBEING) or any(
+            not 0 <= v <= DESCRIPTOR_MAX for v in self.wellbeing.values()
+        ):
             raise ValueError(f"wellbeing must map descriptor codes to 0-5, got {self.wellbeing!r}")
         if self.price is not None:
             object.__setattr__(self, "price", Decimal(self.price).quantize(Decimal("0.01")))

@@ -1,10 +1,15 @@
-"""The database backend's index: one denormalized row per service, no joins.
+"""The database backend's index: per service one document row, one narrow facet row and its text.
 
-Multi-valued fields (municipi, delivery modes, days, wellbeing descriptors >= 3) are bitmask
-integers rather than child tables: a filter is one `mask & bits > 0` test, and every facet count
-of a search is a `COUNT(*) FILTER (...)` over the same rows, so a whole search page (results,
-total, all disjunctive facet counts) takes two queries on SQLite and PostgreSQL alike, and a
-join can never multiply rows and skew a count.
+- `CatalogueEntry`: the whole document (what a hit shows) and its analysed text; read by key for the
+  page's rows only. On PostgreSQL its `search_vector` (every term) and `title_vector` (the title's) are
+  generated columns (`GENERATED ALWAYS AS (...) STORED`, migration 0005) behind a GIN index.
+- `CatalogueFacets`: the narrow row a search scans: facet columns, age range, provider and the sort
+  keys, with an index per sort. Multi-valued fields (municipi, delivery modes, days, wellbeing
+  descriptors >= 3) are bitmask integers rather than child tables: a filter is one `mask & bits > 0`
+  test, every facet count is a `COUNT(*) FILTER (WHERE ...)` in one pass, and a join can never
+  multiply rows and skew a count.
+- On SQLite the text is also in an FTS5 table, `search_catalogue_fts` (rowid = service id; columns
+  `stems`, `folded`, `title_stems`, `title_folded`), created by migration 0005.
 """
 
 from __future__ import annotations
@@ -13,21 +18,13 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from search import analysis
-from search.documents import DAYS, DELIVERY, MUNICIPI, WELLBEING, ServiceDocument
+from search.documents import ServiceDocument
+from search.facets import FACETS
 
-#: Bit of each value in the mask columns.
-MUNICIPIO_BITS = {n: 1 << (n - 1) for n in MUNICIPI}
-DELIVERY_BITS = {code: 1 << i for i, code in enumerate(DELIVERY)}
-DAY_BITS = {d: 1 << d for d in DAYS}
-WELLBEING_BITS = {code: 1 << i for i, code in enumerate(WELLBEING)}
-
-
-def to_mask(values, bits: dict) -> int:
-    mask = 0
-    for value in values:
-        mask |= bits[value]
-    return mask
+#: Bit of each value in the mask columns (declared by the facets: 1 << the value's position).
+MUNICIPIO_BITS = FACETS["municipio"].bits
+DELIVERY_BITS = FACETS["delivery"].bits
+DAY_BITS = FACETS["day"].bits
 
 
 def from_mask(mask: int, bits: dict) -> tuple:
@@ -45,24 +42,24 @@ class CatalogueEntry(models.Model):
     summary = models.TextField(_("sintesi"), blank=True)
     description = models.TextField(_("descrizione"), blank=True)
     url = models.CharField(max_length=500)
-    provider_id = models.BigIntegerField(db_index=True)
+    provider_id = models.BigIntegerField()
     provider_name = models.CharField(_("ente"), max_length=255)
     provider_url = models.CharField(max_length=500, blank=True)
-    category = models.CharField(_("categoria"), max_length=20, db_index=True)
+    category = models.CharField(_("categoria"), max_length=20)
     municipi_mask = models.PositiveSmallIntegerField(default=0)
     age_min = models.PositiveSmallIntegerField(null=True)
     age_max = models.PositiveSmallIntegerField(null=True)
     price = models.DecimalField(max_digits=9, decimal_places=2, null=True)
-    sort_price = models.DecimalField(max_digits=9, decimal_places=2, null=True, db_index=True)
+    sort_price = models.DecimalField(max_digits=9, decimal_places=2, null=True)
     free = models.BooleanField(default=False)
     voucher = models.BooleanField(default=False)
     delivery_mask = models.PositiveSmallIntegerField(default=0)
     days_mask = models.PositiveSmallIntegerField(default=0)
     wellbeing_mask = models.PositiveSmallIntegerField(default=0)
     wellbeing = models.JSONField(default=dict)
-    rating_average = models.FloatField(null=True, db_index=True)
+    rating_average = models.FloatField(null=True)
     rating_count = models.PositiveIntegerField(default=0)
-    published_at = models.DateTimeField(null=True, db_index=True)
+    published_at = models.DateTimeField(null=True)
     tags = models.JSONField(default=list)
     # Analysed text (see search.analysis): stems and folded words (synonyms included), whole document
     # and title alone; the names' autocomplete words (split at apostrophes, articles kept).
@@ -72,10 +69,12 @@ class CatalogueEntry(models.Model):
     title_folded = models.TextField(default=" ")
     title_ac = models.TextField(default=" ")
     provider_ac = models.TextField(default=" ")
-    title_sort = models.CharField(max_length=255, db_index=True)
-    # PostgreSQL only (NULL elsewhere): text_stems (weight A) and text_folded (weight B) as a
-    # tsvector with the 'simple' configuration, behind a GIN index (migration 0002).
+    title_sort = models.CharField(max_length=255)
+    # PostgreSQL only (NULL elsewhere): generated columns, never written by the application.
+    # text_stems (weight A) and text_folded (weight B) as a tsvector with the 'simple' configuration,
+    # behind a GIN index; the same of the title alone, for relevance.
     search_vector = SearchVectorField(null=True, editable=False)
+    title_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         verbose_name = _("servizio indicizzato")
@@ -83,43 +82,6 @@ class CatalogueEntry(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    @classmethod
-    def from_document(cls, doc: ServiceDocument) -> CatalogueEntry:
-        searchable = " ".join((doc.title, doc.summary, doc.description, doc.provider_name, " ".join(doc.tags)))
-        return cls(
-            id=doc.id,
-            title=doc.title,
-            summary=doc.summary,
-            description=doc.description,
-            url=doc.url,
-            provider_id=doc.provider_id,
-            provider_name=doc.provider_name,
-            provider_url=doc.provider_url,
-            category=doc.category,
-            municipi_mask=to_mask(doc.municipi, MUNICIPIO_BITS),
-            age_min=doc.age_min,
-            age_max=doc.age_max,
-            price=doc.price,
-            sort_price=doc.sort_price,
-            free=doc.free,
-            voucher=doc.voucher,
-            delivery_mask=to_mask(doc.delivery, DELIVERY_BITS),
-            days_mask=to_mask(doc.days, DAY_BITS),
-            wellbeing_mask=to_mask(doc.wellbeing_codes(), WELLBEING_BITS),
-            wellbeing=dict(doc.wellbeing),
-            rating_average=doc.rating_average,
-            rating_count=doc.rating_count,
-            published_at=doc.published_at,
-            tags=list(doc.tags),
-            text_stems=padded(analysis.stems(searchable)),
-            text_folded=padded(analysis.folded(searchable)),
-            title_stems=padded(analysis.stems(doc.title)),
-            title_folded=padded(analysis.folded(doc.title)),
-            title_ac=padded(analysis.autocomplete_words(doc.title)),
-            provider_ac=padded(analysis.autocomplete_words(doc.provider_name)),
-            title_sort=analysis.fold(doc.title)[:255],
-        )
 
     def to_document(self) -> ServiceDocument:
         return ServiceDocument(
@@ -146,6 +108,40 @@ class CatalogueEntry(models.Model):
             published_at=self.published_at,
             tags=tuple(self.tags),
         )
+
+
+class CatalogueFacets(models.Model):
+    """The narrow row of a service that searches scan: facets, filters and sort keys (no text).
+
+    Same id as its `CatalogueEntry`; written and deleted with it by the database backend.
+    """
+
+    id = models.BigIntegerField(primary_key=True)
+    category = models.CharField(max_length=20)
+    municipi_mask = models.PositiveSmallIntegerField(default=0)
+    free = models.BooleanField(default=False)
+    voucher = models.BooleanField(default=False)
+    delivery_mask = models.PositiveSmallIntegerField(default=0)
+    days_mask = models.PositiveSmallIntegerField(default=0)
+    wellbeing_mask = models.PositiveSmallIntegerField(default=0)
+    age_min = models.PositiveSmallIntegerField(null=True)
+    age_max = models.PositiveSmallIntegerField(null=True)
+    provider_id = models.BigIntegerField()
+    sort_price = models.DecimalField(max_digits=9, decimal_places=2, null=True)
+    rating_average = models.FloatField(null=True)
+    rating_count = models.PositiveIntegerField(default=0)
+    published_at = models.DateTimeField(null=True)
+    title_sort = models.CharField(max_length=255)
+
+    class Meta:
+        # The newest, price and rating orders have their indexes in migration 0005 (NULLS LAST differs by vendor).
+        indexes = [
+            models.Index(fields=["title_sort", "id"], name="search_facets_name"),
+            models.Index(fields=["provider_id"], name="search_facets_provider"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title_sort
 
 
 class CatalogueTerm(models.Model):

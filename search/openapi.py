@@ -1,16 +1,18 @@
 """The OpenAPI 3 description of the catalogue API, built from the engine's own vocabularies.
 
-Every enum comes from the same constants the parameter parser and the backends use, so the schema
-cannot drift from what the API accepts; the test suite runs schemathesis against it.
+Every facet parameter, enum and facet schema comes from the facets' declarations (`search.facets`),
+which the parameter parser and the backends use too, so the schema cannot drift from what the API
+accepts; the test suite runs schemathesis against it. The schema is built at each call.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from core.vocabularies import MAX_AGE, Category, DeliveryMode, Municipio, labels
+from search import facets
 from search.api import MAX_ID, MAX_PAGE_SIZE, MAX_QUERY_LENGTH, MAX_RESULT_WINDOW, SORTS
 from search.api_views import API_PAGE_SIZE, AUTOCOMPLETE_MAX_LENGTH
-from search.documents import CATEGORIES, DAYS, DELIVERY, MAX_AGE, MUNICIPI, WELLBEING
 
 VERSION = "1.0.0"
 
@@ -51,11 +53,21 @@ def _facet(value_schema: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-CATEGORY = {"type": "string", "enum": list(CATEGORIES)}
-MUNICIPIO = {"type": "integer", "enum": list(MUNICIPI)}
-BOOLEAN = {"type": "boolean"}
-DELIVERY_MODE = {"type": "string", "enum": list(DELIVERY)}
-DAY = {"type": "integer", "enum": list(DAYS)}
+def value_schema(facet: facets.Facet) -> dict[str, Any]:
+    """The JSON schema of one value of a facet: a boolean, or an enum of its vocabulary's codes."""
+    if facet.value_type is bool:
+        return {"type": "boolean"}
+    return {"type": "integer" if facet.value_type is int else "string", "enum": list(facet.values)}
+
+
+def _enum(values: dict[Any, Any], kind: str) -> dict[str, Any]:
+    return {"type": kind, "enum": list(values)}
+
+
+# The services' own fields (not facets) that carry a vocabulary's codes.
+CATEGORY = _enum(labels(Category), "string")
+MUNICIPIO = _enum(labels(Municipio), "integer")
+DELIVERY_MODE = _enum(labels(DeliveryMode), "string")
 
 ERRORS = {
     "description": "Parametri non validi: per ogni parametro, i messaggi in italiano.",
@@ -131,34 +143,32 @@ SERVICE = {
     },
 }
 
-SEARCH_RESULT = {
-    "type": "object",
-    "additionalProperties": False,
-    "required": ["count", "page", "page_size", "results", "facets"],
-    "properties": {
-        "count": {"type": "integer", "minimum": 0, "description": "Servizi che soddisfano tutti i filtri."},
-        "page": {"type": "integer", "minimum": 1},
-        "page_size": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
-        "results": {"type": "array", "items": {"$ref": "#/components/schemas/Service"}},
-        "facets": {
-            "type": "object",
-            "additionalProperties": False,
-            "description": (
-                "Conteggi disgiuntivi: ogni faccetta applica tutti gli altri filtri ma non il proprio. "
-                "Tutti i valori sono presenti, anche quelli con conteggio zero e quelli selezionati."
-            ),
-            "required": ["category", "municipio", "free", "voucher", "delivery", "day"],
-            "properties": {
-                "category": _facet(CATEGORY),
-                "municipio": _facet(MUNICIPIO),
-                "free": _facet(BOOLEAN),
-                "voucher": _facet(BOOLEAN),
-                "delivery": _facet(DELIVERY_MODE),
-                "day": _facet(DAY),
+
+def search_result() -> dict[str, Any]:
+    """The schema of a search answer; its facets are the declared facets the API returns."""
+    api_facets = facets.api_facets()
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["count", "page", "page_size", "results", "facets"],
+        "properties": {
+            "count": {"type": "integer", "minimum": 0, "description": "Servizi che soddisfano tutti i filtri."},
+            "page": {"type": "integer", "minimum": 1},
+            "page_size": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
+            "results": {"type": "array", "items": {"$ref": "#/components/schemas/Service"}},
+            "facets": {
+                "type": "object",
+                "additionalProperties": False,
+                "description": (
+                    "Conteggi disgiuntivi: ogni faccetta applica tutti gli altri filtri ma non il proprio. "
+                    "Tutti i valori sono presenti, anche quelli con conteggio zero e quelli selezionati."
+                ),
+                "required": [facet.code for facet in api_facets],
+                "properties": {facet.code: _facet(value_schema(facet)) for facet in api_facets},
             },
         },
-    },
-}
+    }
+
 
 SUGGESTIONS = {
     "type": "object",
@@ -196,18 +206,8 @@ def openapi_schema() -> dict[str, Any]:
             "description": "Testo libero (analisi italiana, sinonimi, tolleranza agli errori di battitura).",
             "schema": {"type": "string", "maxLength": MAX_QUERY_LENGTH},
         },
-        _multi("category", CATEGORY, "Categoria."),
-        _multi("municipio", MUNICIPIO, "Municipio servito (1-9)."),
+        *(_multi(facet.code, value_schema(facet), facet.description) for facet in facets.FACETS.values()),
         _integer("age", 0, MAX_AGE, "Età della bambina o del bambino: servizi la cui fascia d'età la comprende."),
-        _multi("free", BOOLEAN, "Gratuito (true) o a pagamento (false)."),
-        _multi("voucher", BOOLEAN, "Accetta il voucher Milano 0.18 (true) o no (false)."),
-        _multi("delivery", DELIVERY_MODE, "Sede di erogazione."),
-        _multi("day", DAY, "Giorno della settimana dell'attività, da 0 (lunedì) a 6 (domenica)."),
-        _multi(
-            "wellbeing",
-            {"type": "string", "enum": list(WELLBEING)},
-            "Descrittore del benessere con punteggio almeno 3.",
-        ),
         _integer("provider", 1, MAX_ID, "Identificativo dell'ente."),
         {
             "name": "sort",
@@ -264,5 +264,5 @@ def openapi_schema() -> dict[str, Any]:
                 }
             },
         },
-        "components": {"schemas": {"Service": SERVICE, "SearchResult": SEARCH_RESULT, "Suggestions": SUGGESTIONS}},
+        "components": {"schemas": {"Service": SERVICE, "SearchResult": search_result(), "Suggestions": SUGGESTIONS}},
     }

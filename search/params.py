@@ -2,7 +2,8 @@
 
 Multi-valued filters accept repeated parameters (`municipio=1&municipio=3`, what a GET form with
 checkboxes sends) and comma-separated lists (`municipio=1,3`). Every problem is reported, per
-parameter, in Italian: `SearchQueryError.errors == {"municipio": ["..."]}`.
+parameter, in Italian: `SearchQueryError.errors == {"municipio": ["..."]}`. Each facet's parameter is
+parsed as its declaration says (`search.facets`).
 """
 
 from __future__ import annotations
@@ -12,12 +13,10 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from search.api import FACETS, MAX_PAGE_SIZE, SORTS, SearchQuery, SearchQueryError
-from search.documents import CATEGORIES, DAYS, DELIVERY, MAX_AGE, MUNICIPI, WELLBEING
+from core.vocabularies import MAX_AGE
+from search import facets
+from search.api import MAX_PAGE_SIZE, SORTS, SearchQuery, SearchQueryError
 
-TRUE = {"true", "1", "si", "sì", "yes", "on"}
-FALSE = {"false", "0", "no", "off"}
-FACET_PARAMS = tuple(FACETS)
 INTEGER_PARAMS = ("age", "provider", "page", "page_size")
 
 
@@ -26,42 +25,6 @@ def _values(params: Mapping[str, Any], name: str) -> list[str]:
     return [part.strip() for value in raw for part in str(value).split(",") if part.strip()]
 
 
-def _boolean(value: str) -> bool:
-    if value.lower() in TRUE:
-        return True
-    if value.lower() in FALSE:
-        return False
-    raise ValueError
-
-
-def _choice(allowed: Mapping[Any, Any], convert: Callable[[str], Any] = str) -> Callable[[str], Any]:
-    def parse(value: str) -> Any:
-        converted = convert(value)
-        if converted not in allowed:
-            raise ValueError
-        return converted
-
-    return parse
-
-
-PARSERS: dict[str, tuple[Callable[[str], Any], Callable[[], str]]] = {
-    "category": (
-        _choice(CATEGORIES),
-        lambda: _("Categoria non valida: scegli tra %(v)s.") % {"v": ", ".join(CATEGORIES)},
-    ),
-    "municipio": (_choice(MUNICIPI, int), lambda: _("Il municipio è un numero da 1 a 9.")),
-    "free": (_boolean, lambda: _("Indica true o false.")),
-    "voucher": (_boolean, lambda: _("Indica true o false.")),
-    "delivery": (
-        _choice(DELIVERY),
-        lambda: _("Modalità non valida: scegli tra %(v)s.") % {"v": ", ".join(DELIVERY)},
-    ),
-    "day": (_choice(DAYS, int), lambda: _("Il giorno è un numero da 0 (lunedì) a 6 (domenica).")),
-    "wellbeing": (
-        _choice(WELLBEING),
-        lambda: _("Descrittore non valido: scegli tra %(v)s.") % {"v": ", ".join(WELLBEING)},
-    ),
-}
 INTEGER_MESSAGES: dict[str, Callable[[], str]] = {
     "age": lambda: _("L'età è un numero intero da 0 a %(max)d.") % {"max": MAX_AGE},
     "provider": lambda: _("L'ente è indicato dal suo identificativo numerico."),
@@ -77,16 +40,15 @@ def parse_params(params: Mapping[str, Any], default_page_size: int = 20) -> Sear
     if "q" in params:
         fields["q"] = " ".join(params.getlist("q")) if hasattr(params, "getlist") else str(params["q"])
 
-    for name in FACET_PARAMS:
-        parse, message = PARSERS[name]
+    for name, facet in facets.FACETS.items():
         values, bad = set(), []
         for raw in _values(params, name):
             try:
-                values.add(parse(raw))
+                values.add(facet.parse(raw))
             except ValueError:
                 bad.append(raw)
         if bad:
-            errors[name] = [_("Valore non valido: %(values)s.") % {"values": ", ".join(bad)} + " " + message()]
+            errors[name] = [_("Valore non valido: %(values)s.") % {"values": ", ".join(bad)} + " " + facet.hint()]
         fields[name] = frozenset(values)
 
     for name in INTEGER_PARAMS:

@@ -6,6 +6,7 @@ from django.utils import translation
 from wagtail.models import Page, Site
 
 from home.models import HomePage
+from tests.home.factories import HomePageFactory
 
 #: The real search engine node (tests/engines/): started on first use, one for the whole run.
 pytest_plugins = ["tests.engines.plugin"]
@@ -25,9 +26,7 @@ def home_page(db) -> HomePage:
     root = Page.get_first_root_node()
     for default in root.get_children():
         default.delete()
-    home = root.add_child(
-        instance=HomePage(title="Milano 0.18", slug="home", hero_title="Milano 0.18", hero_text="Il benessere 0-18.")
-    )
+    home = HomePageFactory(parent=root)
     Site.objects.all().delete()
     Site.objects.create(hostname="testserver", port=80, root_page=home, is_default_site=True, site_name="Milano 0.18")
     return home

@@ -1,25 +1,47 @@
-"""`manage.py load_demo` is idempotent: a second run leaves every table as it was."""
+"""`manage.py load_demo`: the site the run script serves, idempotent, with the catalogue search ready.
+
+The only tests that run the whole demo (unit tests build what they need with factories). It is loaded once for
+this module, in a transaction rolled back at the end; each test runs in a savepoint of its own inside it.
+"""
 
 from io import StringIO
 
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 from wagtail.models import Page, Revision, Site
 
+from catalog.models import ServicePage
+from catalog.search_sync import service_documents
 from home.demo import DEMO_ACCOUNTS
 from home.models import HomePage, SiteSettings
 from legal.models import AccessibilityStatementPage, PrivacyNoticePage
+from search.api import SearchQuery, get_backend
+from search.backends.database import DatabaseBackend
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module", autouse=True)
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """`load_demo` once for the module (its images and documents in a temporary MEDIA_ROOT), rolled back after."""
+    # The demo's absolute links follow the address the site is served on (scripts/run sets it).
+    media = override_settings(
+        MEDIA_ROOT=tmp_path_factory.mktemp("media"), WAGTAILADMIN_BASE_URL="http://127.0.0.1:8123"
+    )
+    with media, django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_demo", stdout=StringIO())
+        yield
+        transaction.set_rollback(True)
 
 
 def row_counts() -> dict[str, int]:
     return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
 
 
-def test_load_demo_twice_changes_nothing(media_root_tmp):
-    call_command("load_demo", stdout=StringIO())
+def test_load_demo_twice_changes_nothing():
     before = row_counts()
     pages, revisions = Page.objects.count(), Revision.objects.count()
 
@@ -30,11 +52,11 @@ def test_load_demo_twice_changes_nothing(media_root_tmp):
     assert pages > 10
 
 
-def test_load_demo_builds_the_site_the_run_script_serves(media_root_tmp, client):
-    call_command("load_demo", stdout=StringIO())
-
+def test_load_demo_builds_the_site_the_run_script_serves(client):
     site = Site.objects.get(is_default_site=True)
-    assert (site.hostname, site.port, site.root_page.specific_class) == ("localhost", 8000, HomePage)
+    # The site's address is the one it is served on, so the demo's absolute links lead back to it.
+    assert (site.hostname, site.port, site.root_page.specific_class) == ("127.0.0.1", 8123, HomePage)
+    assert 'href="http://127.0.0.1:8123/"' in client.get("/", HTTP_HOST="127.0.0.1:8123").content.decode()
     home = site.root_page.specific
     assert [c.code for c in home.categories.all()] == ["sport", "arte", "stem", "salute", "scuola-plus"]
     assert home.steps.count() == 5
@@ -58,6 +80,11 @@ def test_load_demo_builds_the_site_the_run_script_serves(media_root_tmp, client)
     assert not minisite.filter(live_revision__isnull=True).exists()
 
 
-@pytest.fixture
-def media_root_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def test_load_demo_fills_the_search_index():
+    """The catalogue search is ready: the index holds exactly the live demo services."""
+    live = ServicePage.objects.live().public().count()
+    assert live > 500
+    assert not DatabaseBackend().check(service_documents())
+    result = get_backend().search(SearchQuery(category=frozenset({"sport"})))
+    assert 0 < result.count < live
+    assert result.count == ServicePage.objects.live().public().filter(category="sport").count()

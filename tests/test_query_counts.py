@@ -14,7 +14,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from catalog.constants import Category, DocumentKind
+from catalog.constants import DocumentKind
 from catalog.models import (
     ProviderDocument,
     ProviderOffice,
@@ -26,6 +26,7 @@ from catalog.models import (
     ServicePriceTier,
     ServiceSession,
 )
+from core.vocabularies import Category
 from search import sync
 from tests.calls import factories as calls
 from tests.catalog import factories as catalog

@@ -8,8 +8,11 @@ Analysis happens in the engine (`search.analysis` mirrors it for the database ba
 fields use `it_text` (standard tokenizer, elision, lowercase, ASCII folding, a `synonym_graph`
 filter fed from `synonyms_it.txt`, Italian stop words, the light Italian stemmer) with a `folded`
 sub-field (the same without stop words and stemming). Synonyms are added at index time; the search
-analyzers are the same chains without them, and each query word is a `multi_match` with
-`fuzziness: AUTO:4,8` (`analysis.FUZZINESS`), so a typo of a word reaches its synonyms too. Autocomplete uses
+analyzers are the same chains without them, and each query word is a `multi_match`. A word whose exact
+and stemmed terms occur in no document gets `fuzziness: AUTO:4,8` (`analysis.FUZZINESS`, with
+`prefix_length` 1 and `max_expansions` 50), so a typo of a word reaches its synonyms too; a word the
+index holds is matched exactly (one `_msearch` asks both questions; a second request only for typos),
+as the database backend does. Autocomplete uses
 `search_as_you_type` fields analyzed by `it_autocomplete` (apostrophes split words instead of
 eliding them, so a name stays suggested while its article is typed).
 
@@ -52,6 +55,8 @@ from elasticsearch.dsl import (
     Integer,
     Keyword,
     Long,
+    Mapping,
+    MultiSearch,
     Object,
     Q,
     ScaledFloat,
@@ -75,6 +80,8 @@ from search.api import (
     build_facets,
 )
 from search.documents import WELLBEING, ServiceDocument
+from search.facets import FACETS as DECLARED
+from search.facets import Facet
 
 logger = logging.getLogger(__name__)
 
@@ -121,8 +128,14 @@ def _text(**fields: Any) -> Text:
     )
 
 
+def facet_mapping(facet: Facet) -> Any:
+    """The mapping type of a facet's field: boolean, integer or keyword, after its values."""
+    return {bool: Boolean, int: Integer, str: Keyword}[facet.value_type]()
+
+
 class CatalogueDocument(Document):
-    """The mapping; the index name is chosen per build (see `new_index`)."""
+    """The mapping; the index name is chosen per build (see `new_index`). The facets' fields are added
+    from their declarations (`search.facets`) by `catalogue_mapping`."""
 
     id = Long()
     title = _text()
@@ -137,21 +150,22 @@ class CatalogueDocument(Document):
     provider_id = Long()
     provider_name = _text(raw=Keyword())
     provider_url = Keyword(index=False)
-    category = Keyword()
-    municipi = Integer()
     age_min = Integer()
     age_max = Integer()
     price = Keyword(index=False)
     sort_price = ScaledFloat(scaling_factor=100)
-    free = Boolean()
-    voucher = Boolean()
-    delivery = Keyword()
-    days = Integer()
     wellbeing = Object(properties={code: Byte() for code in WELLBEING})
-    wellbeing_codes = Keyword()
     rating_average = Float()
     rating_count = Integer()
     published_at = Date()
+
+
+def catalogue_mapping() -> Mapping:
+    """The catalogue's mapping: `CatalogueDocument`'s fields plus one field per declared facet."""
+    mapping = Mapping()
+    for name, facet in ((facet.field, facet) for facet in DECLARED.values()):
+        mapping.field(name, facet_mapping(facet))
+    return mapping
 
 
 TEXT_FIELDS = [
@@ -167,15 +181,6 @@ SORTS: dict[str, list[Any]] = {
     "rating": [{"rating_average": {"order": "desc", "missing": "_last"}}, {"rating_count": "desc"}, "id"],
     "newest": [{"published_at": {"order": "desc", "missing": "_last"}}, "id"],
     "name": ["title_sort", "id"],
-}
-_FACET_FIELDS = {
-    "category": "category",
-    "municipio": "municipi",
-    "free": "free",
-    "voucher": "voucher",
-    "delivery": "delivery",
-    "day": "days",
-    "wellbeing": "wellbeing_codes",
 }
 
 
@@ -299,21 +304,16 @@ def to_source(doc: ServiceDocument) -> dict[str, Any]:
         "provider_id": doc.provider_id,
         "provider_name": doc.provider_name,
         "provider_url": doc.provider_url,
-        "category": doc.category,
-        "municipi": list(doc.municipi),
         "age_min": doc.age_min,
         "age_max": doc.age_max,
         "price": None if doc.price is None else str(doc.price),
         "sort_price": None if doc.sort_price is None else float(doc.sort_price),
-        "free": doc.free,
-        "voucher": doc.voucher,
-        "delivery": list(doc.delivery),
-        "days": list(doc.days),
         "wellbeing": dict(doc.wellbeing),
-        "wellbeing_codes": list(doc.wellbeing_codes()),
         "rating_average": doc.rating_average,
         "rating_count": doc.rating_count,
         "published_at": doc.published_at.isoformat() if doc.published_at else None,
+        # Every facet's field, as its declaration says (search.facets).
+        **{facet.field: facet.indexed(doc) for facet in DECLARED.values()},
     }
 
 
@@ -346,7 +346,8 @@ def from_source(source: dict[str, Any]) -> ServiceDocument:
 
 
 def facet_filter(facet: str, values: Iterable[Any]) -> Q:
-    return Q("terms", **{_FACET_FIELDS[facet]: sorted(values)})
+    """Documents having any of `values` in the facet's field (OR within a facet)."""
+    return Q("terms", **{DECLARED[facet].field: sorted(values)})
 
 
 def _age_filter(age: int) -> Q:
@@ -354,6 +355,20 @@ def _age_filter(age: int) -> Q:
         return Q("bool", should=[Q("range", **{field: {op: age}}), ~Q("exists", field=field)], minimum_should_match=1)
 
     return bound("age_min", "lte") & bound("age_max", "gte")
+
+
+def _word_query(word: str, fuzzy: bool) -> Q:
+    """One query word over the text fields: exact and stemmed, or within its typo distance."""
+    if not fuzzy:
+        return Q("multi_match", query=word, fields=TEXT_FIELDS)
+    return Q(
+        "multi_match",
+        query=word,
+        fields=TEXT_FIELDS,
+        fuzziness=analysis.FUZZINESS,
+        prefix_length=analysis.FUZZY_PREFIX_LENGTH,
+        max_expansions=analysis.FUZZY_MAX_EXPANSIONS,
+    )
 
 
 def _batches(items: Iterable[Any], size: int = BATCH) -> Iterator[list[Any]]:
@@ -414,6 +429,7 @@ class ElasticsearchBackend(SearchBackend):
         index = Index(name, using=self.writer)
         index.settings(number_of_shards=1)
         index.document(CatalogueDocument)
+        index.mapping(catalogue_mapping())
         index.create()
         return name
 
@@ -509,19 +525,13 @@ class ElasticsearchBackend(SearchBackend):
 
     # Reading
 
-    def build_search(self, query: SearchQuery) -> Search:
+    def build_search(self, query: SearchQuery, typos: frozenset[str] = frozenset()) -> Search:
+        """The search request; the words in `typos` (absent from the index) are matched with typo tolerance."""
         search = Search(using=self.client, index=self.alias)
         words = analysis.query_words(query.q)
         if words:
             # Every word must match somewhere; the engine stems it, and its synonyms are in the index.
-            search = search.query(
-                Q(
-                    "bool",
-                    must=[
-                        Q("multi_match", query=word, fields=TEXT_FIELDS, fuzziness=analysis.FUZZINESS) for word in words
-                    ],
-                )
-            )
+            search = search.query(Q("bool", must=[_word_query(word, fuzzy=word in typos) for word in words]))
         if query.age is not None:
             search = search.filter(_age_filter(query.age))
         if query.provider is not None:
@@ -537,9 +547,27 @@ class ElasticsearchBackend(SearchBackend):
         sort = query.effective_sort
         return search.sort(*SORTS[sort]).extra(from_=query.offset, size=query.page_size, track_total_hits=True)
 
+    def _execute(self, query: SearchQuery):
+        """The response to `query`: one `_msearch` holding the exact search and, per word, whether the index
+        holds it; when a word is missing, a second request with typo tolerance for the missing words."""
+        words = analysis.query_words(query.q)
+        if not words:
+            return self.build_search(query).execute()
+        multi = MultiSearch(using=self.client, index=self.alias).add(self.build_search(query))
+        for word in words:
+            multi = multi.add(
+                Search().query(_word_query(word, fuzzy=False)).extra(size=0, terminate_after=1, track_total_hits=1)
+            )
+        response, *checks = multi.execute(raise_on_error=False)
+        if response is None or None in checks:
+            # A failed part (no index, say): the plain request raises the cluster's own error.
+            return self.build_search(query).execute()
+        typos = frozenset(word for word, check in zip(words, checks, strict=True) if not check.hits.total.value)
+        return self.build_search(query, typos).execute() if typos else response
+
     def search(self, query: SearchQuery) -> SearchResult:
         try:
-            response = self.guarded(self.build_search(query).execute)
+            response = self.guarded(lambda: self._execute(query))
         except (*UNREACHABLE, ApiError, Unhealthy) as error:
             return self._fall_back("search", error, lambda backend: backend.search(query))
         counts = {

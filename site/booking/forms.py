@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from booking.models import Child, Guardian, Payment
-from home.constants import Weekday
+from core.vocabularies import Weekday
 
 
 class GuardianForm(forms.ModelForm):

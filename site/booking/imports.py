@@ -2,6 +2,8 @@
 
 Columns (header row required, order free): guardian_fiscal_code, child_fiscal_code, child_name,
 birth_date (YYYY-MM-DD or DD/MM/YYYY), value (EUR, '.' or ',' as decimal mark), call (VoucherCall.code).
+Each row goes through the call's rules (`booking.call_rules`): the value must be one the call's ISEE brackets give
+(100-400 EUR when no programme owns the call) and the beneficiary under 18 on the call's reference day.
 A row whose child already has a wallet of the same value under the same call is skipped, so the same
 file imported twice grants once.
 """
@@ -16,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from booking import vouchers
+from booking import call_rules, vouchers
 from booking.models import ZERO, Child, Guardian, VoucherCall, Wallet
 from booking.validators import fiscal_code_matches_birth_date, normalise_fiscal_code, validate_fiscal_code
 from core.audit import log_action
@@ -63,7 +65,7 @@ def _decode(data: bytes) -> str:
         raise ValueError(_("Il file non è in codifica UTF-8: salvalo come «CSV UTF-8».")) from exc
 
 
-def _check_row(line: int, raw: dict, calls: dict[str, VoucherCall]) -> Row | str:
+def _check_row(line: int, raw: dict, calls: dict[str, VoucherCall], rules: dict) -> Row | str:
     values = {name: (raw.get(name) or "").strip() for name in COLUMNS}
     missing = [name for name in COLUMNS if not values[name]]
     if missing:
@@ -86,6 +88,16 @@ def _check_row(line: int, raw: dict, calls: dict[str, VoucherCall]) -> Row | str
     call = calls.get(values["call"])
     if call is None:
         return _("call: nessun avviso con codice «%(code)s»") % {"code": values["call"]}
+    if call.code not in rules:
+        rules[call.code] = call_rules.rules_for(call)
+    call_rule = rules[call.code]
+    refusal = call_rules.value_refusal(call_rule, value)
+    if refusal:
+        return refusal
+    if birth_date > call_rule.age_on or call_rules.age_on(birth_date, call_rule.age_on) >= call_rules.ADULT_AGE:
+        return _("birth_date: il beneficiario deve avere tra 0 e 17 anni il %(day)s") % {
+            "day": call_rule.age_on.strftime("%d/%m/%Y")
+        }
     return Row(
         line=line,
         guardian_code=normalise_fiscal_code(values["guardian_fiscal_code"]),
@@ -116,6 +128,7 @@ def parse(data: bytes) -> tuple[list[Row], ImportResult]:
         result.errors.append((1, _("intestazione: mancano le colonne %(names)s") % {"names": ", ".join(absent)}))
         return [], result
     calls = {call.code: call for call in VoucherCall.objects.all()}
+    rules: dict[str, call_rules.CallRules] = {}  # each call's rules, asked once per file
     rows: list[Row] = []
     seen: dict[tuple[int, str], int] = {}
     for raw in reader:
@@ -123,7 +136,7 @@ def parse(data: bytes) -> tuple[list[Row], ImportResult]:
         if len(rows) + len(result.errors) >= MAX_ROWS:
             result.errors.append((line, _("troppe righe: al massimo %(max)d per file") % {"max": MAX_ROWS}))
             break
-        checked = _check_row(line, raw, calls)
+        checked = _check_row(line, raw, calls, rules)
         if isinstance(checked, str):
             result.errors.append((line, checked))
             continue

@@ -93,7 +93,7 @@ def accept_quote(quote: Quote, *, actor) -> Order:
 
 
 def usable_wallet(order: Order) -> Wallet | None:
-    """The child's wallet that can pay today: within its window, not expired, with money left."""
+    """The child's wallet that can pay today: within its window, not expired, not suspended, with money left."""
     request = order.request
     if not service_facts(request.service_id).accepts_voucher:
         return None
@@ -101,6 +101,7 @@ def usable_wallet(order: Order) -> Wallet | None:
     wallets = (
         Wallet.objects.with_balance()
         .filter(child=request.child, holder=order.guardian, valid_from__lte=today, valid_until__gte=today)
+        .filter(suspended_at__isnull=True)
         .order_by("valid_until", "pk")
     )
     return next((w for w in wallets if not w.is_expired and w.balance > ZERO), None)

@@ -236,6 +236,16 @@ def _rating(rating: Rating | None) -> dict | None:
     }
 
 
+_erasers: list = []
+
+
+def register_eraser(eraser) -> None:
+    """A programme app that holds a family's personal data registers `eraser(guardian_id) -> dict[str, int]` (counts);
+    `erase_family` calls it inside its transaction. booking never imports the programme apps (the layers)."""
+    if eraser not in _erasers:
+        _erasers.append(eraser)
+
+
 def erase_family(guardian: Guardian, *, actor) -> dict[str, int]:
     """Erase the family's personal data, keep its money records anonymised; returns what was done (counts).
 
@@ -274,6 +284,8 @@ def erase_family(guardian: Guardian, *, actor) -> dict[str, int]:
             phone="",
             municipio=None,
         )
+        for eraser in _erasers:
+            counts.update(eraser(guardian.pk))
         history = _history(objects)
         if guardian.user_id:
             _erase_account(guardian.user_id)

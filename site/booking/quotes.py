@@ -122,7 +122,7 @@ def _create_requests(guardian, child, services: list[ServiceFacts], preferred_st
             log_action(guardian.user, "booking.request.sent", request, to_state=ServiceRequest.State.SENT)
             emails.notify(
                 "request_sent",
-                service.provider.email,
+                emails.provider_address(service.provider_id),
                 {"request": request, "service": service, "url": reverse("booking_provider_request", args=[request.pk])},
             )
     return created

@@ -155,3 +155,7 @@ def load(stdout) -> None:
         ]
         call.documents = [CallDocument(document=document)]
         publish_child(index, call)
+    if home.voucher_page_id is None:
+        # The home page's «Il voucher 0-18» button leads to the families' voucher call.
+        home.voucher_page = index.get_children().get(slug="voucher-digitali-famiglie")
+        home.save_revision().publish()

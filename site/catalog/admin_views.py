@@ -18,10 +18,11 @@ from wagtail.admin.widgets import HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from catalog import register
-from catalog.constants import ApplicationStatus, Category
+from catalog.constants import ApplicationStatus
 from catalog.models import ApplicationAttachment, RegisterApplication
 from config.private_files import private_file_response
 from core.admin_views import render_history
+from core.vocabularies import Category
 
 DECIDE_PERMISSION = "catalog.change_registerapplication"
 

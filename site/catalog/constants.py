@@ -1,40 +1,10 @@
-"""Vocabularies of the catalogue: categories, price units, legal forms, descriptors, register states."""
+"""Code lists of the catalogue alone: sharing, legal forms, documents, offices, register states, group names.
+
+The shared vocabularies (categories, descriptors, price units...) are in `core.vocabularies`.
+"""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-
-
-class Category(models.TextChoices):
-    SPORT = "sport", _("Sport")
-    ARTE = "arte", _("Arte")
-    STEM = "stem", _("STEM")
-    SALUTE = "salute", _("Salute")
-    SCUOLA_PLUS = "scuola-plus", _("Scuola +")
-
-
-# The seed's descriptions of the five categories (WeMi "Scopri i servizi 0-18 anni").
-CATEGORY_DESCRIPTIONS = {
-    Category.SPORT: (
-        "Corsi di sport individuali e di gruppo, scuole di circo, gioco danza, gioco sport e psicomotricità"
-    ),
-    Category.ARTE: (
-        "Corsi e laboratori di arti figurative, teatro, musica, attività e proposte culturali per tutte le età, "
-        "come workshop e visite guidate"
-    ),
-    Category.STEM: "Laboratori di coding, robotica, scienze, astronomia, educazione ambientale e sostenibilità",
-    Category.SALUTE: "Attività di promozione della salute, prevenzione e cura, anche per problematiche specifiche",
-    Category.SCUOLA_PLUS: (
-        "Doposcuola, sostegno ai compiti e allo studio, orientamento scolastico, "
-        "corsi di italiano e di lingue straniere"
-    ),
-}
-
-
-class PriceUnit(models.TextChoices):
-    SESSION = "session", _("a incontro")
-    MONTH = "month", _("al mese")
-    COURSE = "course", _("per l'intero corso")
-    ONE_OFF = "one-off", _("una tantum")
 
 
 class Sharing(models.TextChoices):
@@ -61,17 +31,6 @@ class DocumentKind(models.TextChoices):
 class OfficeKind(models.TextChoices):
     MAIN = "main", _("Sede principale")
     SECONDARY = "secondary", _("Sede secondaria")
-
-
-# The five wellbeing descriptors of the service sheet: (model field, label).
-DESCRIPTORS = [
-    ("descriptor_body", _("Corpo e movimento")),
-    ("descriptor_relationships", _("Relazioni")),
-    ("descriptor_knowledge", _("Conoscenze e competenze")),
-    ("descriptor_creativity", _("Creatività, abilità e talenti")),
-    ("descriptor_self_determination", _("Autodeterminazione")),
-]
-DESCRIPTOR_MAX = 5
 
 
 class ApplicationStatus(models.TextChoices):

@@ -26,7 +26,7 @@ from wagtail.models import Page, WorkflowState
 from wagtail.search.backends import get_search_backend
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
-from catalog.constants import CATEGORY_DESCRIPTIONS, EDITORS_GROUP, Category, LegalForm, PriceUnit, Sharing
+from catalog.constants import EDITORS_GROUP, LegalForm, Sharing
 from catalog.models import (
     CatalogIndexPage,
     CategoryPage,
@@ -44,6 +44,7 @@ from catalog.models import (
     ServiceTag,
 )
 from catalog.workflow import ensure_moderation_workflow, grant_provider_permissions
+from core.vocabularies import Category, PriceUnit
 
 SEED = 18
 PROVIDERS = 60
@@ -58,10 +59,7 @@ LEGAL_FORMS = [LegalForm.THIRD_SECTOR, LegalForm.NONPROFIT, LegalForm.COMPANY, L
 with (Path(__file__).with_name("demo_data") / "catalogue.yaml").open(encoding="utf-8") as _file:
     DATA = yaml.safe_load(_file)
 TEXTS = DATA["texts"]
-CATEGORIES = {
-    Category(code): {**pool, "services": [(row["title"], row["summary"]) for row in pool["services"]]}
-    for code, pool in DATA["categories"].items()
-}
+CATEGORIES = {Category(code): pool for code, pool in DATA["categories"].items()}
 PROVIDER_NAMES = DATA["provider_names"]
 STREETS = [(row["street"], row["municipio"]) for row in DATA["streets"]]
 MUNICIPIO_CENTRES = {number: tuple(centre) for number, centre in DATA["municipio_centres"].items()}
@@ -112,9 +110,7 @@ def _catalog_pages(home) -> CatalogIndexPage:
         if code not in existing:
             _publish(
                 catalog,
-                CategoryPage(
-                    title=str(code.label), slug=code.value, category=code, description=CATEGORY_DESCRIPTIONS[code]
-                ),
+                CategoryPage(title=str(code.label), slug=code.value, category=code, description=code.description),
             )
     if not ProviderIndexPage.objects.child_of(catalog).exists():
         _publish(
@@ -140,20 +136,20 @@ def _providers_and_services(index) -> int:
     challenges = _challenges()
     created: list[tuple[ServicePage, dict]] = []
     providers = []
+    used_names: set[str] = set()
     # Bulk load: no per-page search or reference index updates (both are rebuilt in bulk below), and the
     # services' child rows are inserted with one bulk_create per table instead of one INSERT each.
     with disable_reference_index_auto_update(), _search_signals_disconnected():
         for n in range(PROVIDERS):
             category = CATEGORY_ORDER[n % len(CATEGORY_ORDER)]
             pool = CATEGORIES[category]
-            name = f"{rng.choice(pool['providers'])} {PROVIDER_NAMES[n % len(PROVIDER_NAMES)]}"
-            if n >= len(PROVIDER_NAMES):
-                name += f" {n // len(PROVIDER_NAMES) + 1}"
+            name = _provider_name(n, pool, used_names)
             slug = slugify(name)
             # Draw everything for this provider even when it exists, so later providers stay the same.
             provider = _provider(rng, n, name, slug, category)
             services = [
-                _service(rng, n * SERVICES_PER_PROVIDER + i, category, challenges) for i in range(SERVICES_PER_PROVIDER)
+                _service(rng, n * SERVICES_PER_PROVIDER + i, _service_category(provider, i), challenges)
+                for i in range(SERVICES_PER_PROVIDER)
             ]
             if slug in existing:
                 continue
@@ -205,7 +201,8 @@ def _search_signals_disconnected():
 
 def _bulk_children(created) -> None:
     rows: dict[type, list] = {}
-    tags = {name: Tag.objects.get_or_create(name=name)[0] for pool in CATEGORIES.values() for name in pool["tags"]}
+    names = {name for pool in CATEGORIES.values() for service in pool["services"] for name in service["tags"]}
+    tags = {name: Tag.objects.get_or_create(name=name)[0] for name in sorted(names)}
     Through = ServicePage.challenges.through
     for page, related in created:
         for model, items in related["children"].items():
@@ -222,6 +219,25 @@ def _bulk_children(created) -> None:
         )
     for model, items in rows.items():
         model.objects.bulk_create(items, batch_size=500)
+
+
+def _provider_name(n: int, pool: dict, used: set[str]) -> str:
+    """A realistic, unique provider name: a kind of organisation of its category and a Milan place or name
+    («Polisportiva Navigli», «Cooperativa sociale Il Girasole»), never a serial number. Adds it to `used`."""
+    kinds = pool["providers"]
+    for step in range(len(kinds) * len(PROVIDER_NAMES)):
+        name = f"{kinds[(n // 5 + step) % len(kinds)]} {PROVIDER_NAMES[(n * 7 + step) % len(PROVIDER_NAMES)]}"
+        if name not in used:
+            used.add(name)
+            return name
+    raise ValueError(f"no unused provider name left for provider {n}")
+
+
+def _service_category(provider: ProviderPage, index: int) -> str:
+    """The category of a provider's index-th service: its own, and for a provider admitted in two
+    categories every fourth service in the second (a provider never offers outside its categories)."""
+    categories = [row.category for row in provider.categories.all()]
+    return categories[1] if len(categories) > 1 and index % 4 == 3 else categories[0]
 
 
 def _provider(rng, n, name, slug, category) -> ProviderPage:
@@ -253,14 +269,11 @@ def _challenges() -> dict[int, Page]:
 
 
 def _service(rng, number, category, challenges) -> tuple[ServicePage, dict]:
+    category = Category(category)
     pool = CATEGORIES[category]
-    # A quarter of the providers' services come from the next category, so every category gets variety.
-    if number % 4 == 3:
-        category = CATEGORY_ORDER[(CATEGORY_ORDER.index(category) + 1) % len(CATEGORY_ORDER)]
-        pool = CATEGORIES[category]
-    title, summary = rng.choice(pool["services"])
-    age_min = rng.choice([0, 3, 6, 6, 8, 11, 14])
-    age_max = min(18, age_min + rng.choice([3, 5, 8, 10]))
+    service = rng.choice(pool["services"])
+    title, summary = service["title"], service["summary"]
+    age_min, age_max = service["ages"]  # the ages the activity fits (no judo for toddlers)
     is_free = rng.random() < 0.25
     unit = rng.choice(list(PriceUnit))
     amount = (
@@ -297,7 +310,7 @@ def _service(rng, number, category, challenges) -> tuple[ServicePage, dict]:
         at_premises=True,
         at_home=category in (Category.SALUTE, Category.SCUOLA_PLUS) and rng.random() < 0.3,
         online=category in (Category.STEM, Category.SCUOLA_PLUS) and rng.random() < 0.3,
-        staff_qualification=rng.choice(pool["qualifications"]),
+        staff_qualification=service["qualification"],
         staff_experience_years=rng.choice([1, 2, 3, 5]),
         staff_references=rng.random() < 0.7,
         is_free=is_free,
@@ -355,7 +368,7 @@ def _service(rng, number, category, challenges) -> tuple[ServicePage, dict]:
     related = {
         "children": children,
         "challenges": [challenges[n] for n in wanted if n in challenges],
-        "tags": rng.sample(pool["tags"], 2),
+        "tags": service["tags"],
     }
     return page, related
 

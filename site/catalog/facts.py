@@ -12,11 +12,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
 from catalog import search_sync
-from catalog.models import ProviderPage, ServicePage, ServiceSession
+from catalog.models import CatalogIndexPage, ProviderPage, ServicePage, ServiceSession
 from catalog.search_sync import RatingSource
+from core.vocabularies import Descriptor
 
 
 class ServiceNotFound(LookupError):
@@ -164,6 +165,18 @@ def provider_facts(provider_id: int) -> ProviderFacts:
     return _provider_facts(ProviderPage.objects.only("title", "contact_email").get(pk=provider_id))
 
 
+def provider_operator_emails(provider_id: int) -> list[str]:
+    """The email addresses of the provider's operators: active users of its own staff group (tied by key) who have
+    one, sorted. These, not the sheet's address for citizens, receive the booking's notifications. One query."""
+    return sorted(
+        set(
+            ProviderPage.objects.filter(pk=provider_id, group__user__is_active=True)
+            .exclude(group__user__email="")
+            .values_list("group__user__email", flat=True)
+        )
+    )
+
+
 def providers_for_user(user) -> list[ProviderFacts]:
     """The providers this user works for, by name: those whose own staff group (`ProviderPage.group`, tied by
     key, never by name) the user belongs to. A superuser works for every provider; an anonymous user for none.
@@ -174,3 +187,74 @@ def providers_for_user(user) -> list[ProviderFacts]:
     if not user.is_superuser:
         providers = providers.filter(group__user=user)
     return [_provider_facts(page) for page in providers]
+
+
+# --- What the monitoring reads: aggregates over the catalogue, never a person ---------------------------------
+
+
+def live_services():
+    """The live services as a QuerySet, for aggregate queries only (counts grouped by category, municipio
+    served, age range, scope): the monitoring groups and counts it, it never shows a page from it."""
+    return ServicePage.objects.live()
+
+
+def service_ids() -> list[int]:
+    """The id of every service, published or not (requests for a withdrawn service still count): one query."""
+    return list(ServicePage.objects.values_list("pk", flat=True))
+
+
+def service_challenge_pairs() -> list[tuple[int, int]]:
+    """(service id, challenge page id) for every service naming a challenge on its sheet: one query."""
+    return list(ServicePage.challenges.through.objects.values_list("servicepage_id", "challengepage_id"))
+
+
+def catalogue_url() -> str | None:
+    """The catalogue's address (its search page with facets), or None before the catalogue is published."""
+    page = CatalogIndexPage.objects.live().first()
+    return page.url if page else None
+
+
+@dataclass(frozen=True)
+class ServiceCard:
+    """A service as a suggestion shows it: title, address, one-line summary."""
+
+    id: int
+    title: str
+    url: str
+    summary: str
+
+
+def descriptor_scores(service_ids: Iterable[int]) -> dict[int, tuple[ServiceCard, dict[str, int]]]:
+    """{service id: (its card, {descriptor field: score 0-5})} for these services: one query."""
+    fields = [descriptor.field for descriptor in Descriptor]
+    pages = ServicePage.objects.filter(pk__in=list(service_ids)).only("title", "url_path", "summary", *fields)
+    return {
+        page.pk: (
+            ServiceCard(page.pk, page.title, page.get_url(None) or "", page.summary),
+            {field: getattr(page, field) for field in fields},
+        )
+        for page in pages
+    }
+
+
+def services_strong_in(
+    descriptor: str, *, minimum: int, age: int, municipio: int | None, exclude: Iterable[int], limit: int
+) -> list[ServiceCard]:
+    """Live services rating `descriptor` (a `Descriptor.field`) at least `minimum`, open to a child of `age`,
+    serving `municipio` (or online), not among `exclude`: the best first, at most `limit`. One query.
+
+    Raises ValueError for a field that is not a descriptor."""
+    if descriptor not in {d.field for d in Descriptor}:
+        raise ValueError(descriptor)
+    reach = Q(online=True)
+    if municipio:
+        reach |= Q(served_municipi__municipio=municipio)
+    pages = (
+        ServicePage.objects.live()
+        .filter(reach, **{f"{descriptor}__gte": minimum}, age_min__lte=age, age_max__gte=age)
+        .exclude(pk__in=list(exclude))
+        .order_by(f"-{descriptor}", "title", "pk")
+        .distinct()
+        .only("title", "url_path", "summary", descriptor)[:limit]
+    )
+    return [ServiceCard(page.pk, page.title, page.get_url(None) or "", page.summary) for page in pages]

@@ -3,9 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from catalog.constants import Category
 from catalog.models import RegisterApplication
 from catalog.validators import validate_pdf
+from core.vocabularies import Category
 
 ATTACHMENTS = [
     ("attachment_statute", _("Statuto o atto costitutivo"), True),

@@ -3,7 +3,7 @@
 import math
 from dataclasses import dataclass
 
-from catalog.constants import DESCRIPTOR_MAX
+from core.vocabularies import DESCRIPTOR_MAX
 
 
 @dataclass(frozen=True)
@@ -33,14 +33,25 @@ def _points_attr(points: list[tuple[float, float]]) -> str:
     return " ".join(f"{x},{y}" for x, y in points)
 
 
-def radar_chart(scores: list[tuple[str, int]], size: int = 320, maximum: int = DESCRIPTOR_MAX) -> RadarChart:
-    """Geometry of a radar chart with one axis per (label, score), scores clamped to 0..maximum."""
+def radar_chart(
+    scores: list[tuple[str, float]],
+    size: int = 320,
+    maximum: float = DESCRIPTOR_MAX,
+    levels: int | None = None,
+    description: str | None = None,
+) -> RadarChart:
+    """Geometry of a radar chart with one axis per (label, score), scores clamped to 0..maximum.
+
+    `levels` grid rings (default: one per unit of `maximum`, as the descriptors' 0-5 scale wants);
+    `description` the text alternative (default: "label: score su maximum" for each axis).
+    """
     count = len(scores)
+    levels = levels or int(maximum)
     center = size / 2
     radius = size / 2 - 40
     rings = [
-        _points_attr([_vertex(center, radius, i, count, level / maximum) for i in range(count)])
-        for level in range(1, maximum + 1)
+        _points_attr([_vertex(center, radius, i, count, level / levels) for i in range(count)])
+        for level in range(1, levels + 1)
     ]
     axes = []
     labels = []
@@ -53,7 +64,7 @@ def radar_chart(scores: list[tuple[str, int]], size: int = 320, maximum: int = D
     points = [
         _vertex(center, radius, i, count, max(0, min(score, maximum)) / maximum) for i, (_l, score) in enumerate(scores)
     ]
-    description = "; ".join(f"{label}: {score} su {maximum}" for label, score in scores)
+    description = description or "; ".join(f"{label}: {score} su {maximum}" for label, score in scores)
     return RadarChart(
         size=size,
         view_box=f"-100 0 {size + 200} {size}",

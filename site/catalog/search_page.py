@@ -14,9 +14,11 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from core.vocabularies import COST, MAX_AGE
 from search.api import FACETS, SearchQuery, SearchQueryError, facet_label, get_backend
 from search.api_views import clean_params
-from search.documents import CATEGORIES, MAX_AGE, MUNICIPI, ServiceDocument
+from search.documents import ServiceDocument
+from search.facets import FACETS as DECLARED
 from search.params import parse_params
 
 PAGE_SIZE = 12
@@ -25,15 +27,6 @@ FRAGMENT_PARAM = "fragment"
 #: Filters that drop-one suggestions are offered for, at most (each costs one count query set).
 MAX_SUGGESTIONS = 8
 
-FACET_LEGENDS = {
-    "category": gettext_lazy("Categoria"),
-    "municipio": gettext_lazy("Municipio"),
-    "free": gettext_lazy("Costo"),
-    "voucher": gettext_lazy("Voucher Milano 0.18"),
-    "delivery": gettext_lazy("Sede di erogazione"),
-    "day": gettext_lazy("Giorno"),
-    "wellbeing": gettext_lazy("Benessere (punteggio almeno 3)"),
-}
 SORT_LABELS = {
     "relevance": gettext_lazy("Pertinenza"),
     "newest": gettext_lazy("Più recenti"),
@@ -105,7 +98,7 @@ def _facet_groups(result, state: SearchState) -> list[dict]:
         groups.append(
             {
                 "name": facet,
-                "legend": FACET_LEGENDS[facet],
+                "legend": DECLARED[facet].label,
                 "values": [
                     {
                         "id": f"f-{facet}-{param_value(v.value)}",
@@ -132,7 +125,7 @@ def _chips(state: SearchState) -> list[dict]:
         for value in sorted(query.selected(facet), key=param_value):
             chips.append(
                 {
-                    "label": f"{FACET_LEGENDS[facet]}: {facet_label(facet, value)}",
+                    "label": f"{DECLARED[facet].label}: {facet_label(facet, value)}",
                     "url": state.url(drop=(facet, value)),
                 }
             )
@@ -149,7 +142,7 @@ def _suggestions(state: SearchState, backend) -> list[dict]:
     groups: list[tuple[str, str]] = []
     if query.q:
         groups.append(("q", _("il testo cercato")))
-    groups += [(facet, str(FACET_LEGENDS[facet]).lower()) for facet in FACETS if query.selected(facet)]
+    groups += [(facet, str(DECLARED[facet].label).lower()) for facet in FACETS if query.selected(facet)]
     if query.age is not None:
         groups.append(("age", _("l'età")))
     if query.provider is not None:
@@ -157,7 +150,7 @@ def _suggestions(state: SearchState, backend) -> list[dict]:
     suggestions = []
     for name, label in groups[:MAX_SUGGESTIONS]:
         cleared = "" if name == "q" else frozenset() if name in FACETS else None
-        dropped = SearchQuery(**{**_fields(query), name: cleared, "page": 1, "page_size": 1})
+        dropped = SearchQuery(**{**query.arguments(), name: cleared, "page": 1, "page_size": 1})
         count = backend.search(dropped).count
         suggestions.append({"label": label, "count": count, "url": state.url(drop=(name, None))})
     return sorted(suggestions, key=lambda s: -s["count"])
@@ -165,7 +158,7 @@ def _suggestions(state: SearchState, backend) -> list[dict]:
 
 def _card(doc: ServiceDocument) -> dict[str, Any]:
     if doc.free:
-        price = _("Gratuito")
+        price = COST[True]
     elif doc.price is not None:
         price = "€ " + f"{doc.price:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
     else:
@@ -177,10 +170,8 @@ def _card(doc: ServiceDocument) -> dict[str, Any]:
         ages = _("Età: %(min)s-%(max)s anni") % bounds
     return {
         "doc": doc,
-        "category": CATEGORIES[doc.category],
         "price": price,
         "ages": ages,
-        "municipi": ", ".join(str(MUNICIPI[n]) for n in doc.municipi),
     }
 
 
@@ -188,10 +179,6 @@ def count_text(count: int) -> str:
     if not count:
         return _("Nessun servizio trovato")
     return ngettext("%(n)d servizio trovato", "%(n)d servizi trovati", count) % {"n": count}
-
-
-def _fields(query: SearchQuery) -> dict[str, Any]:
-    return {name: getattr(query, name) for name in query.__dataclass_fields__}
 
 
 def _pages(result, state: SearchState) -> dict:

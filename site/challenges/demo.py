@@ -3,18 +3,19 @@
 from wagtail.rich_text import RichText
 
 from challenges.models import ChallengeIndexPage, ChallengePage
+from core.vocabularies import AgeBand
 from home.models import HomePage, WellbeingDimension
 
-# number, name (seed), colour (AA contrast with white), Bootstrap Italia icon. home/demo.py normally
+# number, Bootstrap Italia icon (name and colour: core.vocabularies.Dimension). home/demo.py normally
 # creates these rows; they are only created here when missing, so this module also works alone.
 DIMENSIONS = [
-    (1, "Relazioni sociali di alta qualità", "#0b3d91", "it-comment"),
-    (2, "Accesso ai servizi sanitari", "#c8102e", "it-plus-circle"),
-    (3, "Accesso a istruzione e formazione", "#00704a", "it-presentation"),
-    (4, "Opportunità di praticare attività fisica", "#8a4b00", "it-flag"),
-    (5, "Opportunità di esprimere talenti e creatività", "#6a1b9a", "it-star-outline"),
-    (6, "Opportunità e capacità di autodeterminazione", "#005a70", "it-key"),
-    (7, "Accesso a spazi comuni di qualità", "#4a5a1f", "it-map-marker"),
+    (1, "it-comment"),
+    (2, "it-plus-circle"),
+    (3, "it-presentation"),
+    (4, "it-flag"),
+    (5, "it-star-outline"),
+    (6, "it-key"),
+    (7, "it-map-marker"),
 ]
 
 FRAMEWORK_TEXT = (
@@ -30,7 +31,7 @@ CHALLENGES = [
     (
         1,
         "Partecipazione a servizi educativi di qualità e accesso ai servizi sanitari",
-        ChallengePage.AgeBand.EARLY,
+        AgeBand.EARLY,
         "Garantire a tutte le bambine e i bambini da 0 a 6 anni la partecipazione a servizi educativi di qualità, "
         "come nidi e scuole dell'infanzia, e l'accesso ai servizi sanitari fin dai primi anni di vita.",
         [1, 2, 3],
@@ -38,7 +39,7 @@ CHALLENGES = [
     (
         2,
         "Partecipazione ad attività extra-scolastiche",
-        ChallengePage.AgeBand.CHILDHOOD,
+        AgeBand.CHILDHOOD,
         "Ampliare la partecipazione di bambine, bambini, ragazze e ragazzi da 6 a 14 anni ad attività sportive, "
         "artistiche, scientifiche e di sostegno scolastico fuori dall'orario di scuola.",
         [1, 4, 5],
@@ -46,7 +47,7 @@ CHALLENGES = [
     (
         3,
         "Partecipazione alla vita sociale e promozione della mobilità sociale",
-        ChallengePage.AgeBand.TEENS,
+        AgeBand.TEENS,
         "Favorire la partecipazione delle ragazze e dei ragazzi da 14 a 18 anni alla vita sociale della città e "
         "promuoverne la mobilità sociale, valorizzando desideri, talenti e capacità di scelta.",
         [1, 6, 7],
@@ -54,7 +55,7 @@ CHALLENGES = [
     (
         4,
         "Segregazione scolastica",
-        ChallengePage.AgeBand.ALL,
+        AgeBand.ALL,
         "Contrastare la concentrazione di alunne e alunni in condizioni di svantaggio in alcune scuole e in alcuni "
         "quartieri, perché la scuola sia un luogo di incontro per tutte e per tutti.",
         [1, 3, 7],
@@ -62,7 +63,7 @@ CHALLENGES = [
     (
         5,
         "Il ruolo del sistema educativo e scolastico nella promozione della mobilità sociale",
-        ChallengePage.AgeBand.ALL,
+        AgeBand.ALL,
         "Rafforzare la capacità della scuola e dei servizi educativi di ridurre le disuguaglianze di partenza e di "
         "accompagnare ogni bambina, bambino, ragazza e ragazzo verso le proprie opportunità.",
         [3, 5, 6],
@@ -70,7 +71,7 @@ CHALLENGES = [
     (
         6,
         "Disabilità, bisogni educativi speciali e/o problematiche multilivello",
-        ChallengePage.AgeBand.ALL,
+        AgeBand.ALL,
         "Rispondere ai bisogni di bambine, bambini, ragazze e ragazzi con disabilità, bisogni educativi speciali o "
         "problematiche multilivello, con interventi integrati tra scuola, salute e servizi sociali.",
         [1, 2, 3, 7],
@@ -89,8 +90,8 @@ def publish_child(parent, page):
 
 
 def dimensions_by_number() -> dict[int, WellbeingDimension]:
-    for number, name, colour, icon in DIMENSIONS:
-        WellbeingDimension.objects.get_or_create(number=number, defaults={"name": name, "colour": colour, "icon": icon})
+    for number, icon in DIMENSIONS:
+        WellbeingDimension.objects.get_or_create(number=number, defaults={"icon": icon})
     return {dimension.number: dimension for dimension in WellbeingDimension.objects.all()}
 
 

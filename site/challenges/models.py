@@ -10,6 +10,7 @@ from wagtail.search import index
 
 from core.blocks import BodyBlock
 from core.pages import BasePage
+from core.vocabularies import AgeBand
 from home.models import WellbeingDimensionsPage
 
 
@@ -39,12 +40,6 @@ class ChallengeIndexPage(BasePage):
 
 
 class ChallengePage(BasePage):
-    class AgeBand(models.TextChoices):
-        EARLY = "0-6", _("0-6 anni")
-        CHILDHOOD = "6-14", _("6-14 anni")
-        TEENS = "14-18", _("14-18 anni")
-        ALL = "0-18", _("0-18 anni")
-
     number = models.PositiveSmallIntegerField(_("numero"), unique=True)
     age_band = models.CharField(_("fascia d'età"), max_length=5, choices=AgeBand.choices)
     description = models.TextField(_("descrizione"))

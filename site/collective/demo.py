@@ -92,7 +92,7 @@ def load(stdout) -> None:
             project = MicroProject(
                 title=f"{TITLES[(n + k) % len(TITLES)]} - {provider.name}"[:255],
                 challenges=[rng.choice(["extrascolastiche", "vita-sociale", "bisogni-speciali", "segregazione"])],
-                descriptors=["descriptor_relationships"], age_min=6, age_max=14, municipi=[1 + (n % 9)],
+                descriptors=["relationships"], age_min=6, age_max=14, municipi=[1 + (n % 9)],
                 venues=f"Sede dell'ente, Municipio {1 + (n % 9)}", planned_participants=planned,
                 reserved_places=call.required_reserved(planned), starts_on=datetime.date(2022, 11, 7),
                 ends_on=datetime.date(2023, 6, 30), amount_asked=amount,

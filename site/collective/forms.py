@@ -5,9 +5,8 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from catalog.constants import DESCRIPTORS
 from collective.models import Challenge, MicroProject, Referrer
-from home.constants import Municipio
+from core.vocabularies import Descriptor, Municipio
 
 
 class ApplicationCreateForm(forms.Form):
@@ -30,7 +29,7 @@ class ProjectForm(forms.ModelForm):
     )
     descriptors = forms.MultipleChoiceField(
         label=_("Descrittori del benessere"),
-        choices=DESCRIPTORS,
+        choices=Descriptor.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )

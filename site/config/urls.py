@@ -27,6 +27,9 @@ urlpatterns += i18n_patterns(
     # language, and set_language redirects to same-host URLs only.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("cerca/", home_views.site_search, name="site_search"),
+    path("", include("monitoring.urls")),
+    path("famiglia/bando-voucher/", include("vouchercall.urls")),
+    path("graduatorie-voucher/", include("vouchercall.public_urls")),
     path("famiglia/", include("booking.urls")),
     path("elenco-milano-0-18/", include("catalog.urls")),
     path("voucher-collettivi/", include("collective.urls")),

@@ -35,9 +35,44 @@ ACTION_LABELS = {
     "voucher.ledger.reversal": _("Voucher: storno"),
     "voucher.ledger.refund": _("Voucher: rimborso"),
     "voucher.ledger.expiry": _("Voucher: scadenza"),
+    "voucher.ledger.revocation": _("Voucher: revoca"),
+    "voucher.revoked": _("Voucher revocato"),
+    "vouchercall.application.sent": _("Domanda di voucher inviata"),
+    "vouchercall.application.updated": _("Domanda di voucher modificata"),
+    "vouchercall.application.corrected": _("Domanda di voucher corretta dall'ufficio"),
+    "vouchercall.application.to_regularise": _("Domanda di voucher da regolarizzare"),
+    "vouchercall.application.withdrawn": _("Domanda di voucher ritirata"),
+    "vouchercall.application.excluded": _("Domanda di voucher esclusa"),
+    "vouchercall.application.funded": _("Domanda di voucher finanziata"),
+    "vouchercall.appeal.pending": _("Richiesta di riesame presentata"),
+    "vouchercall.appeal.accepted": _("Richiesta di riesame accolta"),
+    "vouchercall.appeal.rejected": _("Richiesta di riesame respinta"),
+    "vouchercall.call.created": _("Bando voucher creato"),
+    "vouchercall.call.updated": _("Bando voucher modificato"),
+    "vouchercall.call.seed_drawn": _("Seme del sorteggio estratto"),
+    "vouchercall.ranking.provisional": _("Graduatoria provvisoria calcolata"),
+    "vouchercall.ranking.final": _("Graduatoria definitiva calcolata"),
+    "vouchercall.ranking.granted": _("Voucher della graduatoria assegnati"),
+    "vouchercall.ranking.verified": _("Graduatoria ricalcolata e verificata"),
+    "vouchercall.rerank.step": _("Scorrimento della graduatoria"),
+    "vouchercall.wallet.renounced": _("Rinuncia al voucher"),
+    "voucher.redemption.reversed": _("Voucher: pagamento stornato dall'Ufficio voucher"),
+    "voucher.wallet.suspended": _("Voucher sospeso"),
+    "voucher.wallet.restored": _("Voucher riattivato"),
+    "voucher.wallet.revoked": _("Voucher: importo revocato"),
     "catalog.application.submitted": _("Domanda all'Elenco inviata"),
     "catalog.application.approved": _("Domanda all'Elenco ammessa"),
     "catalog.application.rejected": _("Domanda all'Elenco respinta"),
+    "settlement.statement.draft": _("Rendiconto: bozza preparata"),
+    "settlement.statement.submitted": _("Rendiconto inviato al Comune"),
+    "settlement.statement.sent_back": _("Rendiconto rinviato all'ente"),
+    "settlement.statement.approved": _("Rendiconto approvato"),
+    "settlement.statement.paid": _("Rendiconto pagato"),
+    "settlement.statement.accounted": _("Rendiconto contabilizzato"),
+    "settlement.statement.discarded": _("Rendiconto annullato"),
+    "settlement.payment_details.submitted": _("Dati di pagamento dell'ente inviati"),
+    "settlement.payment_details.verified": _("Dati di pagamento dell'ente verificati"),
+    "settlement.payment_details.rejected": _("Dati di pagamento dell'ente respinti"),
     "sensitive.read": _("Lettura di dati personali protetti"),
     "privacy.export": _("Dati scaricati dalla famiglia"),
     "privacy.erasure": _("Dati personali cancellati su richiesta"),
@@ -111,6 +146,21 @@ def log_sensitive_reads(actor, objects, fields: list[str], via: str) -> int:
     ]
     AuditEntry.objects.bulk_create(entries)
     return len(entries)
+
+
+def log_actions(actor, action: str, items: list[tuple], *, actor_label: str = "") -> int:
+    """Many entries of one action at once (a ranking's grants), in one query: `items` is [(obj, data), ...] with
+    data as in `log_action`. All objects must be of one model. Returns how many entries were written."""
+    user = _actor(actor)
+    if not items:
+        return 0
+    content_type = ContentType.objects.get_for_model(type(items[0][0]))
+    label = (actor_label or (user.get_username() if user else ""))[:150]
+    AuditEntry.objects.bulk_create(
+        AuditEntry(actor=user, actor_label=label, action=action, content_type=content_type, object_id=obj.pk, data=data)
+        for obj, data in items
+    )
+    return len(items)
 
 
 def history_for(obj, *, states_only: bool = False):

@@ -9,12 +9,15 @@ import functools
 import json
 from pathlib import Path
 from string import Template
+from urllib.parse import urlsplit
 
 import yaml
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from wagtail.models import Page, Site
 
+from core.vocabularies import Category
 from home.models import (
     ContentPage,
     HomeCategory,
@@ -34,8 +37,6 @@ DEMO_ACCOUNTS = [
     ("redazione", "Giulia", "Redattrice", False, ["Editors"]),
     ("moderazione", "Marco", "Moderatore", False, ["Moderators"]),
 ]
-DEMO_HOSTNAME = "localhost"
-DEMO_PORT = 8000
 SITE_NAME = "Milano 0.18"
 DATA_DIR = Path(__file__).with_name("demo_data")
 
@@ -148,36 +149,13 @@ def load(stdout) -> None:
 # --- home page and site ----------------------------------------------------------------------
 
 
-CATEGORIES = [
-    (
-        "sport",
-        "Sport",
-        "Corsi di sport individuali e di gruppo, scuole di circo, gioco danza, gioco sport e psicomotricità",
-    ),
-    (
-        "arte",
-        "Arte",
-        "Corsi e laboratori di arti figurative, teatro, musica, attività e proposte culturali per tutte le età, "
-        "come workshop e visite guidate",
-    ),
-    ("stem", "STEM", "Laboratori di coding, robotica, scienze, astronomia, educazione ambientale e sostenibilità"),
-    ("salute", "Salute", "Attività di promozione della salute, prevenzione e cura, anche per problematiche specifiche"),
-    (
-        "scuola-plus",
-        "Scuola +",
-        "Doposcuola, sostegno ai compiti e allo studio, orientamento scolastico, "
-        "corsi di italiano e di lingue straniere",
-    ),
-]
-
-
 def _home_content() -> dict:
     data = demo_data("home")
     return {
         **{name: value for name, value in data["home"].items() if name != "steps"},
         "highlight_text": data["voucher_outcome"],
         "steps": [HomeStep(text=text) for text in data["home"]["steps"]],
-        "categories": [HomeCategory(code=code, name=name, description=desc) for code, name, desc in CATEGORIES],
+        "categories": [HomeCategory(code=category) for category in Category],
     }
 
 
@@ -202,9 +180,18 @@ def _home() -> HomePage:
     return home
 
 
+def site_address() -> tuple[str, int]:
+    """(hostname, port) of the address the site is served on: WAGTAILADMIN_BASE_URL (scripts/run and
+    scripts/screenshots set it to the address they serve), so the demo's absolute links (canonical, sitemap,
+    JSON-LD, emails) lead back to the same server."""
+    address = urlsplit(settings.WAGTAILADMIN_BASE_URL)
+    return address.hostname or "localhost", address.port or (443 if address.scheme == "https" else 80)
+
+
 def _site(home: HomePage) -> Site:
     site = Site.objects.filter(is_default_site=True).first() or Site(is_default_site=True)
-    wanted = {"root_page_id": home.pk, "hostname": DEMO_HOSTNAME, "port": DEMO_PORT, "site_name": SITE_NAME}
+    hostname, port = site_address()
+    wanted = {"root_page_id": home.pk, "hostname": hostname, "port": port, "site_name": SITE_NAME}
     if any(getattr(site, name) != value for name, value in wanted.items()):
         for name, value in wanted.items():
             setattr(site, name, value)
@@ -235,66 +222,50 @@ def _demo_accounts() -> None:
 
 # --- snippets ----------------------------------------------------------------------------------
 
-# number, name, description, colour (AA contrast with white text), Bootstrap Italia icon
+# number, description, Bootstrap Italia icon (name and colour: core.vocabularies.Dimension)
 DIMENSIONS = [
     (
         1,
-        "Relazioni sociali di alta qualità",
         "Legami positivi con la famiglia, i coetanei, la scuola e la comunità: "
         "sentirsi ascoltati, accolti e sostenuti.",
-        "#A1136B",
         "it-comment",
     ),
     (
         2,
-        "Accesso ai servizi sanitari",
         "Prevenzione, cura e promozione della salute raggiungibili da tutte le famiglie, in ogni fase della crescita.",
-        "#B3261E",
         "it-plus-circle",
     ),
     (
         3,
-        "Accesso a istruzione e formazione",
         "Servizi educativi e scuole di qualità, sostegno allo studio e orientamento, dalla prima infanzia in poi.",
-        "#0B5394",
         "it-presentation",
     ),
     (
         4,
-        "Opportunità di praticare attività fisica",
         "Sport, gioco e movimento vicino a casa, accessibili a ogni età e a ogni condizione.",
-        "#00704A",
         "it-flag",
     ),
     (
         5,
-        "Opportunità di esprimere talenti e creatività",
         "Arte, musica, teatro, scienza e tecnologia per scoprire e coltivare i propri talenti.",
-        "#6A1B9A",
         "it-star-outline",
     ),
     (
         6,
-        "Opportunità e capacità di autodeterminazione",
         "Partecipare alle scelte che li riguardano e costruire il proprio percorso con crescente autonomia.",
-        "#8A4B00",
         "it-unlocked",
     ),
     (
         7,
-        "Accesso a spazi comuni di qualità",
         "Piazze, parchi, biblioteche e luoghi di incontro sicuri, curati e pensati anche per bambini e ragazzi.",
-        "#00627A",
         "it-map-marker",
     ),
 ]
 
 
 def _dimensions() -> None:
-    for number, name, description, colour, icon in DIMENSIONS:
-        WellbeingDimension.objects.get_or_create(
-            number=number, defaults={"name": name, "description": description, "colour": colour, "icon": icon}
-        )
+    for number, description, icon in DIMENSIONS:
+        WellbeingDimension.objects.get_or_create(number=number, defaults={"description": description, "icon": icon})
 
 
 def _partners() -> None:

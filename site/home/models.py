@@ -14,11 +14,21 @@ from wagtail.search import index
 
 from core.blocks import BodyBlock
 from core.pages import BasePage
+from core.vocabularies import Category, Dimension, label_of
 
 
 class HomePage(BasePage):
     hero_title = models.CharField(_("titolo principale"), max_length=200)
     hero_text = models.TextField(_("testo introduttivo"))
+    voucher_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("pagina del voucher 0-18"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Dove porta il pulsante «Il voucher 0-18» in cima alla home page (di solito l'avviso voucher)."),
+    )
     how_it_works_title = models.CharField(_("titolo di «Come funziona»"), max_length=200, blank=True)
     how_it_works_intro = RichTextField(_("introduzione a «Come funziona»"), blank=True, features=["bold", "link"])
     catalogue_title = models.CharField(_("titolo della sezione catalogo"), max_length=200, blank=True)
@@ -31,7 +41,9 @@ class HomePage(BasePage):
     )
 
     content_panels = BasePage.content_panels + [
-        MultiFieldPanel([FieldPanel("hero_title"), FieldPanel("hero_text")], heading=_("In evidenza")),
+        MultiFieldPanel(
+            [FieldPanel("hero_title"), FieldPanel("hero_text"), FieldPanel("voucher_page")], heading=_("In evidenza")
+        ),
         MultiFieldPanel([FieldPanel("highlight_title"), FieldPanel("highlight_text")], heading=_("Avviso in evidenza")),
         FieldPanel("catalogue_title"),
         MultiFieldPanel(
@@ -81,7 +93,9 @@ class HomePage(BasePage):
 
     def challenges(self):
         ChallengePage = apps.get_model("challenges", "ChallengePage")
-        return ChallengePage.objects.live().public().descendant_of(self).order_by("number")
+        return (
+            ChallengePage.objects.live().public().descendant_of(self).order_by("number").prefetch_related("dimensions")
+        )
 
     def hubs(self):
         HubPage = apps.get_model("hubs", "HubPage")
@@ -107,13 +121,19 @@ class HomePage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        sections = self.section_pages()
+        catalogue = sections.get("catalog")
+        # The hero's two actions: the catalogue search (a route of the catalogue page) and the voucher page.
+        search_url = catalogue.url + catalogue.specific_deferred.reverse_subpage("search") if catalogue else ""
         context.update(
+            catalogue_search_url=search_url,
             categories=list(self.categories.all()),
             steps=list(self.steps.all()),
             latest_news=list(self.latest_news()),
             challenges=list(self.challenges()),
             hubs=list(self.hubs()),
-            sections=self.section_pages(),
+            sections=sections,
+            voucher_page=self.voucher_page if self.voucher_page and self.voucher_page.live else None,
         )
         return context
 
@@ -128,14 +148,17 @@ class HomeStep(Orderable):
 
 
 class HomeCategory(Orderable):
-    """A catalogue category as the home page presents it."""
+    """A catalogue category the home page presents: editors choose which and in what order; its name and
+    description are the vocabulary's (`core.vocabularies.Category`)."""
 
     page = ParentalKey(HomePage, on_delete=models.CASCADE, related_name="categories")
-    code = models.SlugField(_("codice"), max_length=20)
-    name = models.CharField(_("nome"), max_length=60)
-    description = models.TextField(_("descrizione"))
+    code = models.SlugField(_("categoria"), max_length=20, choices=Category.choices)
 
-    panels = [FieldPanel("code"), FieldPanel("name"), FieldPanel("description")]
+    panels = [FieldPanel("code")]
+
+    @property
+    def description(self) -> str:
+        return Category(self.code).description if self.code in Category.values else ""
 
 
 class ContentPage(BasePage):
@@ -161,25 +184,19 @@ class ContentPage(BasePage):
 
 
 class WellbeingDimension(index.Indexed, models.Model):
-    """One of the seven dimensions of wellbeing of the strategic framework."""
+    """One of the seven dimensions of wellbeing of the strategic framework.
 
-    number = models.PositiveSmallIntegerField(_("numero"), unique=True)
-    name = models.CharField(_("nome"), max_length=120)
+    Its name and colour are the vocabulary's (`core.vocabularies.Dimension`, the colour also the CSS token
+    `--m018-dim-N`); editors write its description and choose its icon.
+    """
+
+    number = models.PositiveSmallIntegerField(_("dimensione"), unique=True, choices=Dimension.choices)
     description = models.TextField(_("descrizione"), blank=True)
-    colour = models.CharField(
-        _("colore"), max_length=7, help_text=_("Colore esadecimale, per esempio #0066CC (contrasto AA col bianco).")
-    )
     icon = models.CharField(
         _("icona"), max_length=40, help_text=_("Nome di un'icona di Bootstrap Italia, per esempio it-user.")
     )
 
-    panels = [
-        FieldPanel("number"),
-        FieldPanel("name"),
-        FieldPanel("description"),
-        FieldPanel("colour"),
-        FieldPanel("icon"),
-    ]
+    panels = [FieldPanel("number"), FieldPanel("description"), FieldPanel("icon")]
     search_fields = [index.SearchField("name"), index.SearchField("description")]
 
     class Meta:
@@ -189,6 +206,16 @@ class WellbeingDimension(index.Indexed, models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}. {self.name}"
+
+    @property
+    def name(self) -> str:
+        """The dimension's name from the vocabulary ("" for a number outside 1-7)."""
+        return label_of("dimension", self.number) or ""
+
+    @property
+    def colour(self) -> str:
+        """#rrggbb from the vocabulary (the site's blue for a number outside 1-7)."""
+        return Dimension(self.number).colour if self.number in Dimension.values else "#0066cc"
 
 
 class WellbeingDimensionsPage(BasePage):
@@ -298,6 +325,13 @@ def _footer_page(verbose_name):
     )
 
 
+#: The EU funding notice in Italian (the seeds' text named the fund and the initiative in English).
+FUNDING_NOTICE = (
+    "Questo progetto è cofinanziato dal Fondo europeo di sviluppo regionale (FESR) attraverso l'iniziativa "
+    "Azioni urbane innovative (UIA) dell'Unione europea."
+)
+
+
 @register_setting(icon="site")
 class SiteSettings(BaseSiteSetting):
     organisation = models.CharField(_("ente"), max_length=200, default="Comune di Milano")
@@ -310,8 +344,7 @@ class SiteSettings(BaseSiteSetting):
     linkedin = models.URLField(_("LinkedIn"), blank=True)
     funding_notice = models.TextField(
         _("avviso di cofinanziamento europeo"),
-        default='Questo progetto è co-finanziato da "European Regional Development Fund" '
-        'attraverso l\'iniziativa "Urban Innovative Actions".',
+        default=FUNDING_NOTICE,
     )
 
     accessibility_page = _footer_page(_("dichiarazione di accessibilità"))

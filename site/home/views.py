@@ -8,13 +8,33 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from wagtail.admin.views.account import LogoutView as WagtailLogoutView
 from wagtail.models import Page
 
 SEARCH_PER_PAGE = 10
+#: What a visitor calls each kind of page in the site search results ("app_label.modelname" -> label); the
+#: models' verbose names are the editors' words ("pagina di contenuto", "indice delle notizie").
+SEARCH_TYPE_LABELS = {
+    "catalog.servicepage": _("Servizio"),
+    "catalog.providerpage": _("Ente"),
+    "catalog.categorypage": _("Categoria del catalogo"),
+    "catalog.catalogindexpage": _("Catalogo"),
+    "catalog.providerindexpage": _("Enti"),
+    "news.newspage": _("Notizia"),
+    "news.newsindexpage": _("Notizie"),
+    "calls.callpage": _("Avviso"),
+    "calls.callindexpage": _("Avvisi"),
+    "hubs.hubpage": _("Community hub"),
+    "hubs.hubindexpage": _("Community hub"),
+    "challenges.challengepage": _("Sfida"),
+    "challenges.challengeindexpage": _("Sfide"),
+    "home.wellbeingdimensionspage": _("Benessere"),
+    "legal.privacynoticepage": _("Privacy"),
+    "legal.accessibilitystatementpage": _("Accessibilità"),
+}
 
 
 @require_GET
@@ -26,7 +46,7 @@ def site_search(request):
     if words:
         results = Page.objects.live().public().specific().search(words)
     page = Paginator(results, SEARCH_PER_PAGE).get_page(request.GET.get("page"))
-    labelled = [(result, capfirst(result._meta.verbose_name)) for result in page]
+    labelled = [(result, SEARCH_TYPE_LABELS.get(result._meta.label_lower, _("Pagina"))) for result in page]
     return render(request, "home/search.html", {"query": query, "results": page, "labelled_results": labelled})
 
 

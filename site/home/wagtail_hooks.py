@@ -14,7 +14,7 @@ class WellbeingDimensionViewSet(SnippetViewSet):
     model = WellbeingDimension
     icon = "pick"
     menu_label = _("Dimensioni del benessere")
-    list_display = ["number", "name", "colour"]
+    list_display = ["number", "name"]
     ordering = ["number"]
     chooser_viewset_class = SnippetChooserViewSetWithoutCreate
 

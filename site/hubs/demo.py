@@ -42,7 +42,7 @@ GOALS = (
     "<ul>"
     "<li>informazioni e accesso ai servizi socio-culturali ed educativi offerti dalla città;</li>"
     "<li>la messa in rete dei servizi e delle opportunità già presenti nel quartiere;</li>"
-    "<li>la co-progettazione di servizi innovativi, in un'ottica peer to peer;</li>"
+    "<li>la co-progettazione di servizi innovativi, in un'ottica tra pari;</li>"
     "<li>la partecipazione diretta della comunità alla costruzione di politiche e servizi per il benessere di "
     "bambine, bambini, ragazze e ragazzi.</li></ul>"
 )

@@ -17,7 +17,7 @@ from wagtail.search import index
 
 from core.blocks import BodyBlock
 from core.pages import BasePage
-from home.constants import Municipio, Weekday
+from core.vocabularies import Municipio, Weekday
 from hubs.map import hub_map
 
 

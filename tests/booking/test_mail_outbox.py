@@ -87,7 +87,7 @@ def test_a_request_sent_while_smtp_is_down_is_saved_and_its_email_leaves_later(
         response = client.post(url, {"child": child.pk, "preferred_start": START, "preferred_days": ["1"]})
     assert response.status_code == 302
     assert ServiceRequest.objects.filter(child=child).count() == 1
-    assert_queued_then_delivered(smtp, market["provider"].contact_email, "Nuova richiesta")
+    assert_queued_then_delivered(smtp, market["staff"].email, "Nuova richiesta")
 
 
 def test_a_quote_sent_while_smtp_is_down_is_saved_and_its_email_leaves_later(
@@ -121,7 +121,7 @@ def test_a_payment_made_while_smtp_is_down_is_saved_and_its_email_leaves_later(
     assert response.status_code == 302
     order.refresh_from_db()
     assert order.state == Order.State.PAID
-    assert_queued_then_delivered(smtp, market["provider"].contact_email, "pagato")
+    assert_queued_then_delivered(smtp, market["staff"].email, "pagato")
 
 
 def approvable_application() -> RegisterApplication:

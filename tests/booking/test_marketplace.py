@@ -47,7 +47,8 @@ def test_one_request_per_service_and_the_provider_is_emailed_after_commit(market
         callback()
     assert {r.service_id for r in created} == {market["service"].pk, other.pk}
     assert created[0].preferred_day_labels() == ["Lunedì", "Mercoledì"]
-    assert [m.to for m in mail.outbox] == [["info@ente.example.org"]] * 2
+    # To the provider's operators (its staff user), not to the sheet's address for citizens.
+    assert [m.to for m in mail.outbox] == [[market["staff"].email]] * 2
     assert "Nuova richiesta" in mail.outbox[0].subject
     assert mail.outbox[0].alternatives[0][1] == "text/html"
 
@@ -320,3 +321,14 @@ def test_a_rating_reaches_the_catalogue_search_and_its_rating_sort(market, djang
     assert (entry.rating_average, entry.rating_count) == (4.5, 2)
     ids = [hit.id for hit in get_backend().search(SearchQuery(sort="rating")).hits]
     assert ids.index(market["service"].pk) < ids.index(unrated.pk)
+
+
+def test_provider_emails_go_to_every_operator_and_to_the_sheet_only_without_one(market):
+    from booking import emails
+    from tests.catalog import factories as catalog
+
+    second = catalog.provider_user("ente-uno-bis", market["provider"])
+    assert emails.provider_address(market["provider"].pk) == sorted([market["staff"].email, second.email])
+    for user in (market["staff"], second):
+        user.groups.clear()
+    assert emails.provider_address(market["provider"].pk) == [market["provider"].contact_email]

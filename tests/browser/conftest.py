@@ -52,14 +52,33 @@ def page(browser, live_server):
 
 
 @pytest.fixture
-def demo_site(live_server):
-    """The live server with `load_demo`'s site."""
+def small_site(live_server):
+    """The live server with a home page and two pages in the main menu: enough for the site's chrome."""
+    from tests.browser.content import fresh_home
+    from tests.home.factories import ContentPageFactory
+
+    home = fresh_home()
+    for slug in ("progetto", "contatti"):
+        ContentPageFactory(parent=home, slug=slug, title=slug.capitalize(), show_in_menus=True)
+    return live_server
+
+
+#: Providers in the browser tests' demo (of the demo's 60, with 10 services each): every section, account,
+#: legal page and workflow state of the demo is there, without the 600 service sheets no browser test reads.
+DEMO_PROVIDERS = 3
+
+
+@pytest.fixture
+def demo_site(live_server, monkeypatch):
+    """The live server with `load_demo`'s site, its catalogue cut to `DEMO_PROVIDERS` providers."""
     from io import StringIO
 
     from django.core.management import call_command
 
+    from catalog import demo
     from tests.browser.content import ensure_tree_root
 
+    monkeypatch.setattr(demo, "PROVIDERS", DEMO_PROVIDERS)
     ensure_tree_root()
     call_command("load_demo", stdout=StringIO())
     return live_server

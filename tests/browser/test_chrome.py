@@ -10,7 +10,7 @@ from tests.browser.conftest import MOBILE
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_first_tab_reaches_the_skip_link_which_moves_focus_to_the_content(page, demo_site):
+def test_first_tab_reaches_the_skip_link_which_moves_focus_to_the_content(page, small_site):
     page.goto("/")
     page.keyboard.press("Tab")
     skip_link = page.locator(":focus")
@@ -21,7 +21,7 @@ def test_first_tab_reaches_the_skip_link_which_moves_focus_to_the_content(page, 
     assert page.evaluate("document.activeElement.id") == "main-content"
 
 
-def test_mobile_menu_opens_and_closes(page, demo_site):
+def test_mobile_menu_opens_and_closes(page, small_site):
     page.set_viewport_size(MOBILE)
     page.goto("/")
     toggler = page.get_by_role("button", name="Mostra o nascondi il menu")
@@ -39,7 +39,7 @@ def test_mobile_menu_opens_and_closes(page, demo_site):
     assert toggler.get_attribute("aria-expanded") == "false"
 
 
-def test_language_switch_shows_the_english_interface_and_back(page, demo_site):
+def test_language_switch_shows_the_english_interface_and_back(page, small_site):
     page.goto("/")
     page.get_by_role("button", name="English").click()
     page.wait_for_url(re.compile(r"/en/$"))
@@ -54,7 +54,7 @@ def test_language_switch_shows_the_english_interface_and_back(page, demo_site):
     assert page.locator("html").get_attribute("lang") == "it"
 
 
-def test_titillium_web_is_loaded_from_the_theme_package(page, demo_site):
+def test_titillium_web_is_loaded_from_the_theme_package(page, small_site):
     page.goto("/")
     loaded = page.evaluate(
         """document.fonts.ready.then(() =>
@@ -64,14 +64,14 @@ def test_titillium_web_is_loaded_from_the_theme_package(page, demo_site):
     assert "Titillium Web" in page.evaluate("getComputedStyle(document.body).fontFamily")
 
 
-def test_not_found_page_is_in_italian_and_accessible(page, demo_site):
+def test_not_found_page_is_in_italian_and_accessible(page, small_site):
     response = page.goto("/non-esiste/")
     assert response.status == 404
     assert page.locator("h1").inner_text() == "Pagina non trovata"
     assert_accessible(page, "404 page")
 
 
-def test_print_shows_the_content_without_the_navigation(page, demo_site):
+def test_print_shows_the_content_without_the_navigation(page, small_site):
     page.goto("/")
     page.emulate_media(media="print")
     assert page.locator("header.it-header-wrapper").is_hidden()

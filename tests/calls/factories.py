@@ -1,8 +1,9 @@
-"""Builders for the calls (Avvisi) pages (never load_demo)."""
+"""Factories for the calls (Avvisi) pages (factory_boy + wagtail-factories, never load_demo)."""
 
 import datetime
 from zoneinfo import ZoneInfo
 
+import factory
 import wagtail_factories
 
 from calls.models import CallDocument, CallIndexPage, CallPage, CallWindow
@@ -10,30 +11,53 @@ from calls.models import CallDocument, CallIndexPage, CallPage, CallWindow
 ROME = ZoneInfo("Europe/Rome")
 
 
-def call_index(home) -> CallIndexPage:
-    return home.add_child(instance=CallIndexPage(title="Avvisi", slug="avvisi", intro="Gli avvisi."))
+class CallIndexPageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = CallIndexPage
+
+    title = "Avvisi"
+    slug = "avvisi"
+    intro = "Gli avvisi."
 
 
-def call(index, slug, windows: int = 1, documents: int = 0, **fields) -> CallPage:
-    """A call with `windows` monthly submission windows from September 2026 and `documents` attachments."""
-    page = CallPage(
-        title=fields.pop("title", f"Avviso {slug}"),
-        slug=slug,
-        intro=fields.pop("intro", f"Sommario dell'avviso {slug}."),
-        **fields,
-    )
+def call_windows(count: int) -> list[CallWindow]:
+    """`count` submission windows of 20 days, one a month from 1 September 2026, 09:00 Europe/Rome."""
     start = datetime.datetime(2026, 9, 1, 9, 0, tzinfo=ROME)
-    page.windows = [
+    return [
         CallWindow(
             label=f"Finestra {n + 1}",
             opens_at=start + datetime.timedelta(days=30 * n),
             closes_at=start + datetime.timedelta(days=30 * n + 20),
         )
-        for n in range(windows)
+        for n in range(count)
     ]
-    page.documents = [
-        CallDocument(document=wagtail_factories.DocumentFactory(title=f"Allegato {n}"), title=f"Allegato {n}")
-        for n in range(documents)
-    ]
-    index.add_child(instance=page)
-    return page
+
+
+class CallPageFactory(wagtail_factories.PageFactory):
+    """A call with `windows` monthly submission windows (default 1) and `documents` attachments (default none)."""
+
+    class Meta:
+        model = CallPage
+
+    class Params:
+        windows_count = 1
+        documents_count = 0
+
+    slug = factory.Sequence(lambda n: f"avviso-{n}")
+    title = factory.LazyAttribute(lambda o: f"Avviso {o.slug}")
+    intro = factory.LazyAttribute(lambda o: f"Sommario dell'avviso {o.slug}.")
+    windows = factory.LazyAttribute(lambda o: call_windows(o.windows_count))
+    documents = factory.LazyAttribute(
+        lambda o: [
+            CallDocument(document=wagtail_factories.DocumentFactory(title=f"Allegato {n}"), title=f"Allegato {n}")
+            for n in range(o.documents_count)
+        ]
+    )
+
+
+def call_index(home) -> CallIndexPage:
+    return CallIndexPageFactory(parent=home)
+
+
+def call(index, slug, windows: int = 1, documents: int = 0, **fields) -> CallPage:
+    return CallPageFactory(parent=index, slug=slug, windows_count=windows, documents_count=documents, **fields)

@@ -49,3 +49,25 @@ def test_demo_is_idempotent_and_deterministic(small_demo):
     first = demo._service(random.Random(demo.SEED), 0, "arte", {})[0]
     again = demo._service(random.Random(demo.SEED), 0, "arte", {})[0]
     assert (first.title, first.price_amount, first.age_min) == (again.title, again.price_amount, again.age_min)
+
+
+def test_demo_services_make_sense_to_the_city(small_demo):
+    """Ages fit the activity, staff and tags fit the service, providers have real-looking names and offer
+    services only in the categories they were admitted for."""
+    services = list(ServicePage.objects.select_related("provider_page"))
+    for service in services:
+        assert 0 <= service.age_min <= service.age_max <= 18
+        if service.title.startswith("Judo"):
+            assert service.age_min >= 8, service.title
+        if service.title.startswith("Gioco danza"):
+            assert service.age_max <= 6, service.title
+        if service.title.startswith("Psicomotricità"):
+            assert service.staff_qualification == "Psicomotricista"
+        provider = service.provider_page
+        assert service.category in {row.category for row in provider.categories.all()}, (service, provider)
+    names = list(ProviderPage.objects.values_list("title", flat=True))
+    assert len(set(names)) == len(names)
+    assert not [name for name in names if name.split()[-1].isdigit()]
+    swimming = ServicePage.objects.filter(title__startswith="Corso di nuoto").first()
+    if swimming:
+        assert "piscina" in {tag.name for tag in swimming.tags.all()}

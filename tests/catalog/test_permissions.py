@@ -7,7 +7,7 @@ from django.contrib.auth.models import AnonymousUser
 from wagtail.models import Page
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
-from catalog.constants import Category
+from core.vocabularies import Category
 from home.models import ContentPage
 from tests.catalog import factories
 

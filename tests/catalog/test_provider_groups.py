@@ -9,9 +9,9 @@ from django.urls import reverse
 from wagtail.models import GroupPagePermission
 
 from catalog import register
-from catalog.constants import Category
 from catalog.models import ProviderPage, RegisterApplication
 from catalog.workflow import grant_provider_permissions
+from core.vocabularies import Category
 from tests.booking.factories import ChildFactory, make_request
 from tests.catalog import factories
 from tests.catalog.test_register import REPRESENTATIVE_CF

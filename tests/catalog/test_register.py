@@ -14,10 +14,11 @@ from stdnum.it import codicefiscale
 from wagtail.models import GroupPagePermission
 
 from catalog import register
-from catalog.constants import ApplicationStatus, Category
+from catalog.constants import ApplicationStatus
 from catalog.models import ProviderPage, RegisterApplication
 from catalog.validators import MAX_ATTACHMENT_BYTES
 from core.audit import history_for
+from core.vocabularies import Category
 from tests.catalog import factories
 
 pytestmark = pytest.mark.django_db

@@ -1,22 +1,39 @@
-"""Builders for the challenges (Sfide) pages (never load_demo)."""
+"""Factories for the challenges (Sfide) pages (factory_boy + wagtail-factories, never load_demo)."""
+
+import factory
+import wagtail_factories
 
 from challenges.models import ChallengeIndexPage, ChallengePage
+from core.vocabularies import AgeBand
+
+
+class ChallengeIndexPageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = ChallengeIndexPage
+
+    title = "Sfide per la città"
+    slug = "sfide"
+    intro = "Le sfide."
+
+
+class ChallengePageFactory(wagtail_factories.PageFactory):
+    """Challenge number `number` for every age band; `dimensions=[WellbeingDimension, ...]` links dimensions."""
+
+    class Meta:
+        model = ChallengePage
+
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.LazyAttribute(lambda o: f"Sfida numero {o.number}")
+    slug = factory.LazyAttribute(lambda o: f"sfida-{o.number}")
+    age_band = AgeBand.ALL
+    description = factory.LazyAttribute(lambda o: f"Descrizione della sfida {o.number}.")
+    live = True
+    dimensions = factory.LazyFunction(list)
 
 
 def challenge_index(home) -> ChallengeIndexPage:
-    return home.add_child(instance=ChallengeIndexPage(title="Sfide per la città", slug="sfide", intro="Le sfide."))
+    return ChallengeIndexPageFactory(parent=home)
 
 
 def challenge(index, number, dimensions=(), live=True, **fields) -> ChallengePage:
-    page = ChallengePage(
-        title=fields.pop("title", f"Sfida numero {number}"),
-        slug=f"sfida-{number}",
-        number=number,
-        age_band=fields.pop("age_band", ChallengePage.AgeBand.ALL),
-        description=fields.pop("description", f"Descrizione della sfida {number}."),
-        live=live,
-        **fields,
-    )
-    page.dimensions = list(dimensions)
-    index.add_child(instance=page)
-    return page
+    return ChallengePageFactory(parent=index, number=number, dimensions=list(dimensions), live=live, **fields)

@@ -89,7 +89,7 @@ def project_fields(call, **fields):
     values = {
         "title": "Laboratorio di quartiere",
         "challenges": ["extrascolastiche"],
-        "descriptors": ["descriptor_relationships"],
+        "descriptors": ["relationships"],
         "age_min": 6,
         "age_max": 14,
         "municipi": [2],

@@ -30,7 +30,8 @@ def test_search_finds_a_page_by_a_word_of_its_body(client, pages):
     assert 'role="status"' in html
     assert "1 risultato per «voucher»" in html
     assert 'href="/progetto/"' in html
-    assert "Pagina di contenuto" in html  # the result's type
+    assert '<span class="m018-badge m018-badge--info">Pagina</span>' in html  # the result's type, a visitor's word
+    assert "Pagina di contenuto" not in html
     assert "Bozza riservata" not in html
 
 

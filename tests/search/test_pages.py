@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from catalog.constants import Category
+from core.vocabularies import Category
 from search import sync
 from tests.catalog import factories
 

@@ -45,7 +45,9 @@ def test_footer_has_the_legal_links_in_order_and_the_eu_notice(client, legal_pag
         "Contatti",
         "Mappa del sito",
     ]
-    assert "European Regional Development Fund" in html
+    # The funding notice in Italian (the seeds named the fund in English).
+    assert "cofinanziato dal Fondo europeo di sviluppo regionale (FESR)" in html
+    assert "European Regional Development Fund" not in html
     assert '<a href="https://uia-initiative.eu/">Urban Innovative Actions</a>' in html
     assert "ActionAid" in html
 

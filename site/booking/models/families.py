@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from booking.validators import fiscal_code_matches_birth_date, normalise_fiscal_code, validate_fiscal_code
-from home.constants import Municipio
+from core.vocabularies import Municipio
 
 
 class FiscalCodeField(models.CharField):

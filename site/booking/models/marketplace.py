@@ -83,7 +83,7 @@ class ServiceRequest(StatefulModel):
         return f"{self.service.title} — {self.child.first_name}"
 
     def preferred_day_labels(self) -> list[str]:
-        from home.constants import Weekday
+        from core.vocabularies import Weekday
 
         chosen = {int(d) for d in self.preferred_days.split(",") if d}
         return [str(label) for value, label in Weekday.choices if value in chosen]

@@ -84,6 +84,9 @@ class Wallet(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Set and cleared only by booking.vouchers.suspend / restore (logged): a suspended wallet pays nothing.
+    suspended_at = models.DateTimeField(_("sospeso il"), null=True, blank=True, editable=False)
+    suspension_reason = models.CharField(_("motivo della sospensione"), max_length=255, blank=True, editable=False)
 
     objects = WalletQuerySet.as_manager()
 
@@ -139,6 +142,7 @@ class LedgerEntry(models.Model):
         REVERSAL = "reversal", _("Storno")
         REFUND = "refund", _("Rimborso")
         EXPIRY = "expiry", _("Scadenza")
+        REVOCATION = "revocation", _("Revoca")
 
     wallet = models.ForeignKey(Wallet, on_delete=models.PROTECT, related_name="entries", verbose_name=_("voucher"))
     kind = models.CharField(_("tipo"), max_length=20, choices=Kind.choices)
@@ -183,6 +187,7 @@ class LedgerEntry(models.Model):
                     | Q(kind="reversal", amount__gt=0)
                     | Q(kind="refund", amount__gt=0)
                     | Q(kind="expiry", amount__lte=0)
+                    | Q(kind="revocation", amount__lt=0)
                 ),
                 name="booking_ledgerentry_sign_matches_kind",
             ),

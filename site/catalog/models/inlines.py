@@ -9,12 +9,8 @@ from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.models import Orderable
 
-from catalog.constants import (
-    Category,
-    DocumentKind,
-    OfficeKind,
-)
-from home.constants import Municipio, Weekday
+from catalog.constants import DocumentKind, OfficeKind
+from core.vocabularies import Category, Municipio, Weekday
 
 
 class ProviderCategory(models.Model):

@@ -7,12 +7,10 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.search import index
 
-from catalog.constants import (
-    Category,
-)
 from catalog.models.providers import ProviderPage
 from catalog.models.routing import route_to_specific_child, service_under
 from core.pages import BasePage
+from core.vocabularies import Category
 
 
 class CatalogIndexPage(RoutablePageMixin, BasePage):

@@ -9,10 +9,7 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.search import index
 
-from catalog.constants import (
-    Category,
-    LegalForm,
-)
+from catalog.constants import LegalForm
 from catalog.models.inlines import ProviderCategory
 from catalog.models.routing import route_to_specific_child
 from catalog.models.services import RICH_TEXT_FEATURES, ServicePage, live_services
@@ -21,6 +18,7 @@ from catalog.validators import (
     validate_partita_iva,
 )
 from core.pages import BasePage
+from core.vocabularies import Category
 
 
 class ProviderPageForm(WagtailAdminPageForm):
@@ -130,8 +128,8 @@ class ProviderPage(BasePage):
         page.group_id = self.group_id
         return page
 
-    def category_labels(self) -> list[str]:
-        return [row.get_category_display() for row in self.categories.all()]
+    def category_codes(self) -> list[str]:
+        return [row.category for row in self.categories.all()]
 
     #: Services per page of the Scheda Ente (`?pagina=`): a provider may offer fifty.
     services_per_page = 12

@@ -4,17 +4,14 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from catalog.constants import (
-    ApplicationStatus,
-    Category,
-    LegalForm,
-)
+from catalog.constants import ApplicationStatus, LegalForm
 from catalog.validators import (
     validate_organisation_tax_code,
     validate_partita_iva,
     validate_personal_tax_code,
 )
 from config.private_files import PrivateFileField
+from core.vocabularies import Category
 
 
 class RegisterApplication(models.Model):

@@ -18,16 +18,10 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.search import index
 
-from catalog.constants import (
-    DESCRIPTOR_MAX,
-    DESCRIPTORS,
-    Category,
-    PriceUnit,
-    Sharing,
-)
+from catalog.constants import Sharing
 from catalog.models.inlines import ServiceImage, ServiceMunicipio
 from core.pages import BasePage
-from home.constants import Municipio, Weekday
+from core.vocabularies import COST, DESCRIPTOR_MAX, Category, DeliveryMode, Descriptor, Municipio, PriceUnit, Weekday
 
 if TYPE_CHECKING:
     from catalog.models.providers import ProviderPage
@@ -99,15 +93,16 @@ class ServicePage(RoutablePageMixin, BasePage):
         _("adatto a bisogni educativi speciali (BES)"), default=False, db_index=True
     )
 
-    at_premises = models.BooleanField(_("presso la sede"), default=True)
-    at_home = models.BooleanField(_("a domicilio"), default=False)
-    online = models.BooleanField(_("online"), default=False)
+    # One boolean per delivery mode (DeliveryMode.field), labelled as the vocabulary labels the mode.
+    at_premises = models.BooleanField(DeliveryMode.VENUE.label, default=True)
+    at_home = models.BooleanField(DeliveryMode.HOME.label, default=False)
+    online = models.BooleanField(DeliveryMode.ONLINE.label, default=False)
 
     staff_qualification = models.CharField(_("qualifica del personale"), max_length=200)
     staff_experience_years = models.PositiveSmallIntegerField(_("esperienza minima nel settore (anni)"), default=1)
     staff_references = models.BooleanField(_("referenze disponibili"), default=False)
 
-    is_free = models.BooleanField(_("gratuito"), default=False, db_index=True)
+    is_free = models.BooleanField(COST[True], default=False, db_index=True)
     price_amount = models.DecimalField(
         _("prezzo (EUR)"), max_digits=8, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
     )
@@ -123,11 +118,12 @@ class ServicePage(RoutablePageMixin, BasePage):
     end_date = models.DateField(_("fine"), null=True, blank=True)
     places_available = models.PositiveIntegerField(_("posti disponibili"), null=True, blank=True)
 
-    descriptor_body = _descriptor_field(_("corpo e movimento"))
-    descriptor_relationships = _descriptor_field(_("relazioni"))
-    descriptor_knowledge = _descriptor_field(_("conoscenze e competenze"))
-    descriptor_creativity = _descriptor_field(_("creatività, abilità e talenti"))
-    descriptor_self_determination = _descriptor_field(_("autodeterminazione"))
+    # One score per wellbeing descriptor (Descriptor.field), labelled as the vocabulary labels it.
+    descriptor_body = _descriptor_field(Descriptor.BODY.label)
+    descriptor_relationships = _descriptor_field(Descriptor.RELATIONSHIPS.label)
+    descriptor_knowledge = _descriptor_field(Descriptor.KNOWLEDGE.label)
+    descriptor_creativity = _descriptor_field(Descriptor.CREATIVITY.label)
+    descriptor_self_determination = _descriptor_field(Descriptor.SELF_DETERMINATION.label)
 
     challenges = ParentalManyToManyField(
         "challenges.ChallengePage", verbose_name=_("sfide affrontate"), related_name="services", blank=True
@@ -177,7 +173,9 @@ class ServicePage(RoutablePageMixin, BasePage):
             heading=_("Periodo e posti"),
         ),
         InlinePanel("sessions", label=_("Orario settimanale")),
-        MultiFieldPanel([FieldPanel(name) for name, _label in DESCRIPTORS], heading=_("Descrittori del benessere")),
+        MultiFieldPanel(
+            [FieldPanel(descriptor.field) for descriptor in Descriptor], heading=_("Descrittori del benessere")
+        ),
         FieldPanel("challenges", widget=forms.CheckboxSelectMultiple),
         FieldPanel("tags"),
         InlinePanel("images", label=_("Immagine")),
@@ -233,9 +231,16 @@ class ServicePage(RoutablePageMixin, BasePage):
     # What the sheet shows ---------------------------------------------------------------------------------------
 
     def descriptors(self) -> list[dict]:
+        """Each wellbeing descriptor: code, label, score (0-DESCRIPTOR_MAX), maximum, page field."""
         return [
-            {"label": label, "score": getattr(self, name), "max": DESCRIPTOR_MAX, "field": name}
-            for name, label in DESCRIPTORS
+            {
+                "code": descriptor.value,
+                "label": descriptor.label,
+                "score": getattr(self, descriptor.field),
+                "max": DESCRIPTOR_MAX,
+                "field": descriptor.field,
+            }
+            for descriptor in Descriptor
         ]
 
     def audience_labels(self) -> list[str]:
@@ -251,29 +256,34 @@ class ServicePage(RoutablePageMixin, BasePage):
     def age_range(self) -> dict:
         return {"min": self.age_min, "max": self.age_max}
 
-    def delivery_labels(self) -> list[str]:
-        modes = [(self.at_premises, _("Sede")), (self.at_home, _("Domicilio")), (self.online, _("Online"))]
-        return [label for enabled, label in modes if enabled]
+    def delivery_modes(self) -> list[DeliveryMode]:
+        """The ways the service is delivered, in the vocabulary's order."""
+        return [mode for mode in DeliveryMode if getattr(self, mode.field)]
+
+    def municipi(self) -> list[int]:
+        """The numbers of the municipi the service serves."""
+        return [row.municipio for row in self.served_municipi.all()]
 
     def municipio_labels(self) -> list[str]:
         return [row.get_municipio_display() for row in self.served_municipi.all()]
 
-    def contact_week(self) -> list[tuple[str, str]]:
+    def contact_week(self) -> list[tuple[Weekday, str]]:
         """(weekday, "09:00-13:00 / 14:00-17:30") for the seven days; "---" when closed, as in the seed."""
         by_day: dict[int, list[str]] = {}
         for row in sorted(self.contact_hours.all(), key=lambda r: (r.weekday, r.opens)):
             by_day.setdefault(row.weekday, []).append(f"{row.opens:%H:%M}-{row.closes:%H:%M}")
-        return [(label, " / ".join(by_day.get(value, [])) or "---") for value, label in Weekday.choices]
+        return [(day, " / ".join(by_day.get(day, [])) or "---") for day in Weekday]
 
-    def weekly_schedule(self) -> list[tuple[str, str]]:
+    def weekly_schedule(self) -> list[tuple[Weekday, str]]:
+        """(weekday, "17:00-18:30") for the days the activity takes place."""
         by_day: dict[int, list[str]] = {}
         for row in sorted(self.sessions.all(), key=lambda r: (r.weekday, r.start_time)):
             by_day.setdefault(row.weekday, []).append(f"{row.start_time:%H:%M}-{row.end_time:%H:%M}")
-        return [(label, " / ".join(by_day[value])) for value, label in Weekday.choices if value in by_day]
+        return [(day, " / ".join(by_day[day])) for day in Weekday if day in by_day]
 
     def price_label(self) -> str:
         if self.is_free:
-            return str(_("Gratuito"))
+            return str(COST[True])
         amount = f"{self.price_amount:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
         return f"€ {amount} {self.get_price_unit_display()}".strip()
 

@@ -141,6 +141,8 @@ STORAGES = {
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private"))
+# Open data files written by `manage.py publish_open_data` and served at /dati-aperti/ (monitoring).
+OPEN_DATA_ROOT = Path(os.environ.get("OPEN_DATA_ROOT", MEDIA_ROOT / "dati-aperti"))
 
 _email = email_settings(os.environ.get("EMAIL_URL", "console://"))
 # The real transport; EMAIL_BACKEND below only queues (the outbox block).
@@ -193,6 +195,8 @@ INSTALLED_APPS += [
     "allauth.account",
     "allauth.socialaccount",
     "booking.spid_sp",
+    "settlement",
+    "monitoring",
 ]
 MIDDLEWARE += ["allauth.account.middleware.AccountMiddleware"]
 AUTHENTICATION_BACKENDS = [
@@ -221,6 +225,22 @@ from .spid import *  # noqa: E402, F403
 
 BOOKING_PAYMENT_GATEWAY = os.environ.get("BOOKING_PAYMENT_GATEWAY", "booking.payments.FakeGateway")
 # --- end booking ------------------------------------------------------------------------------------------------
+
+# --- vouchercall: the families' voucher call (applications, ISEE, ranking, appeals, re-ranking) -----------------
+INSTALLED_APPS += ["vouchercall"]
+# The ISEE check: "local" (demo, tests) or "inps_pdnd" (INPS's ISEE e-service over PDND, see vouchercall/README.md).
+VOUCHERCALL_ISEE_SOURCE = os.environ.get("VOUCHERCALL_ISEE_SOURCE", "local")
+VOUCHERCALL_PDND = {
+    "token_url": os.environ.get("PDND_TOKEN_URL", ""),
+    "client_id": os.environ.get("PDND_CLIENT_ID", ""),
+    "kid": os.environ.get("PDND_KID", ""),
+    "purpose_id": os.environ.get("PDND_PURPOSE_ID", ""),
+    "private_key_path": os.environ.get("PDND_PRIVATE_KEY_PATH", ""),
+    "isee_url": os.environ.get("INPS_ISEE_URL", ""),
+    "benefit_code": os.environ.get("INPS_ISEE_BENEFIT_CODE", ""),
+    "timeout": float(os.environ.get("INPS_ISEE_TIMEOUT", "10")),
+}
+# --- end vouchercall ---------------------------------------------------------------------------------------------
 
 # --- email outbox (django-mailer): every message is queued in the database, sent after commit, retried by cron ---
 # EMAIL_URL chooses the real transport (MAILER_EMAIL_BACKEND); EMAIL_BACKEND only queues (theme.mail.OutboxBackend).

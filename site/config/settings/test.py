@@ -17,3 +17,8 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 WAGTAILADMIN_BASE_URL = "http://testserver"
 # Private uploads of test runs go to the system's temporary folder, never into the working tree.
 PRIVATE_MEDIA_ROOT = Path(tempfile.gettempdir()) / "milano018-test-private"
+OPEN_DATA_ROOT = Path(tempfile.gettempdir()) / "milano018-test-open-data"
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    # Test databases are thrown away after the run: no commit waits for its WAL to reach the disk (each one
+    # waited ~5 ms on the shared CI machine). A crash could only lose the last commits, never corrupt data.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"  # noqa: F405

@@ -1,0 +1,342 @@
+"""One label per code, everywhere: the rendered site, the JSON API and its schema read `core.vocabularies`.
+
+Pages mark every vocabulary label they show (`{% term %}`: `data-vocabulary` + `data-code`; the search
+facets: `data-facet` + `data-code`); the tests render a small catalogue (factories, no demo), collect every
+marked label, every chip, the family request form's weekdays, the API's facet labels and the OpenAPI enums,
+and compare each with the vocabulary. A static check then fails when a template, script or Python module
+outside `core/vocabularies.py` writes a vocabulary label of its own ("Scuola+", "In sede"...).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import unicodedata
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from core.vocabularies import (
+    VOCABULARIES,
+    Category,
+    DeliveryMode,
+    Descriptor,
+    Dimension,
+    label_of,
+    long_label_of,
+    vocabulary_labels,
+)
+from search import sync
+from search.facets import FACETS
+from tests.booking.factories import ChildFactory
+from tests.catalog import factories
+
+pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parents[2]
+#: The vocabulary each search facet must read (independent of what search/facets.py declares).
+FACET_VOCABULARY = {
+    "category": "category",
+    "municipio": "municipio",
+    "free": "cost",
+    "voucher": "voucher",
+    "delivery": "delivery",
+    "day": "weekday",
+    "wellbeing": "descriptor",
+}
+#: One value of every facet, selected at once: every chip is shown.
+ALL_SELECTED = {
+    "category": "scuola-plus",
+    "municipio": "5",
+    "free": "true",
+    "voucher": "true",
+    "delivery": "sede",
+    "day": "2",
+    "wellbeing": "creativity",
+}
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+class MarkedLabels(HTMLParser):
+    """Collects (kind, vocabulary or facet, code, own text, form) of every marked element, plus the chips and the
+    checkboxes' labels. "Own text" is the element's text without its children's (a facet label's count is a child).
+    """
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.stack: list[dict] = []
+        self.marked: list[dict] = []
+        self.inputs: dict[str, dict] = {}  # id -> attributes
+        self.labels_for: dict[str, dict] = {}  # id -> the label element
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "input" and attributes.get("id"):
+            self.inputs[attributes["id"]] = attributes
+        if tag in VOID:
+            return
+        element = {"tag": tag, "attrs": attributes, "text": [], "all": []}
+        self.stack.append(element)
+        if tag == "label" and attributes.get("for"):
+            self.labels_for[attributes["for"]] = element
+
+    def handle_endtag(self, tag):
+        while self.stack:
+            element = self.stack.pop()
+            attributes = element["attrs"]
+            if (
+                "data-vocabulary" in attributes
+                or "data-facet" in attributes
+                or "m018-chip" in attributes.get("class", "").split()
+            ):
+                self.marked.append(element)
+            if element["tag"] == tag:
+                break
+
+    def handle_data(self, data):
+        if self.stack:
+            self.stack[-1]["text"].append(data)
+            for element in self.stack:
+                element["all"].append(data)
+
+
+def parse(html: str) -> MarkedLabels:
+    parser = MarkedLabels()
+    parser.feed(html)
+    parser.close()
+    return parser
+
+
+def vocabulary_mismatches(html: str, where: str) -> tuple[list[str], set[tuple[str, str]]]:
+    """Marked labels that differ from their vocabulary's, and the (vocabulary, code) pairs seen."""
+    wrong, seen = [], set()
+    for element in parse(html).marked:
+        attributes = element["attrs"]
+        text = squash("".join(element["text"]))
+        if "data-vocabulary" in attributes:
+            name, code = attributes["data-vocabulary"], attributes["data-code"]
+            expected = (long_label_of if attributes.get("data-form") == "long" else label_of)(name, code)
+        elif "data-facet" in attributes:
+            name, code = FACET_VOCABULARY[attributes["data-facet"]], attributes["data-code"]
+            expected = label_of(name, code if name not in ("cost", "voucher") else code == "true")
+        else:
+            continue
+        seen.add((name, str(code)))
+        if text != expected:
+            wrong.append(f"{where}: {name} {code!r} reads {text!r}, the vocabulary says {expected!r}")
+    return wrong, seen
+
+
+@pytest.fixture
+def catalogue(home_page):
+    catalog, categories, index = factories.catalog_tree(home_page)
+    provider = factories.provider(index, name="Teatro Aperto")
+    theatre = factories.service(provider, title="Teatro per ragazzi", slug="teatro", online=True)
+    school = factories.service(
+        provider,
+        title="Doposcuola in biblioteca",
+        slug="doposcuola",
+        category=Category.SCUOLA_PLUS,
+        is_free=True,
+        price_amount=None,
+        price_unit="",
+    )
+    sync.update([theatre.pk, school.pk])
+    return {"catalog": catalog, "categories": categories, "provider": provider, "services": [theatre, school]}
+
+
+def test_every_label_a_page_shows_is_its_vocabulary_label(client, catalogue):
+    theatre, school = catalogue["services"]
+    search_url = catalogue["catalog"].url + "cerca/"
+    pages = {
+        "catalogue search": search_url,
+        "search with every facet selected": search_url + "?" + "&".join(f"{k}={v}" for k, v in ALL_SELECTED.items()),
+        "category page": catalogue["categories"][Category.ARTE].url,
+        "service page": theatre.url,
+        "free service page": school.url,
+        "provider page": catalogue["provider"].url,
+    }
+    wrong, seen = [], {}
+    for where, url in pages.items():
+        response = client.get(url)
+        assert response.status_code == 200, where
+        mismatches, seen[where] = vocabulary_mismatches(response.content.decode(), where)
+        wrong += mismatches
+    assert wrong == []
+
+    # The search page offers every value of every facet, each with its label.
+    for facet, vocabulary in FACET_VOCABULARY.items():
+        codes = {str(code).lower() for code in vocabulary_labels(vocabulary)}
+        assert {code for name, code in seen["catalogue search"] if name == vocabulary} >= codes, facet
+    # The service page names its category, every municipio it serves, every delivery mode and descriptor,
+    # the days of its weekly schedule.
+    service_codes = seen["service page"]
+    assert ("category", "arte") in service_codes
+    assert {("municipio", "5"), ("municipio", "6")} <= service_codes
+    assert {("delivery", mode.value) for mode in DeliveryMode} <= service_codes
+    assert {("descriptor", descriptor.value) for descriptor in Descriptor} <= service_codes
+    assert {("weekday", "2"), ("weekday", "5")} <= service_codes
+    assert {("category", "scuola-plus"), ("cost", "True")} <= seen["free service page"]
+
+
+def test_chips_name_the_facet_and_the_value_as_the_vocabulary_does(client, catalogue):
+    url = catalogue["catalog"].url + "cerca/?" + "&".join(f"{k}={v}" for k, v in ALL_SELECTED.items())
+    chips = [
+        squash("".join(element["text"]))
+        for element in parse(client.get(url).content.decode()).marked
+        if "m018-chip" in element["attrs"].get("class", "").split()
+    ]
+    expected = []
+    for facet, code in ALL_SELECTED.items():
+        vocabulary = FACET_VOCABULARY[facet]
+        value = code == "true" if vocabulary in ("cost", "voucher") else code
+        expected.append(f"{FACETS[facet].label}: {label_of(vocabulary, value)}")
+    assert chips == expected
+
+
+def test_the_api_and_its_schema_use_the_vocabulary_codes_and_labels(client, catalogue):
+    answer = client.get("/api/v1/services/").json()
+    for facet, values in answer["facets"].items():
+        vocabulary = vocabulary_labels(FACET_VOCABULARY[facet])
+        assert [value["value"] for value in values] == list(vocabulary), facet
+        assert [value["label"] for value in values] == [str(label) for label in vocabulary.values()], facet
+    schema = client.get("/api/v1/schema/").json()
+    parameters = {p["name"]: p["schema"] for p in schema["paths"]["/api/v1/services/"]["get"]["parameters"]}
+    for facet, vocabulary in FACET_VOCABULARY.items():
+        items = parameters[facet]["items"]
+        if vocabulary in ("cost", "voucher"):
+            assert items == {"type": "boolean"}
+        else:
+            assert items["enum"] == list(vocabulary_labels(vocabulary)), facet
+    service = schema["components"]["schemas"]["Service"]["properties"]
+    assert service["category"]["enum"] == list(vocabulary_labels("category"))
+    assert service["delivery"]["items"]["enum"] == list(vocabulary_labels("delivery"))
+
+
+def test_the_family_request_form_names_the_days_as_the_vocabulary_does(client, catalogue):
+    child = ChildFactory()
+    client.force_login(child.guardian.user)
+    theatre = catalogue["services"][0]
+    response = client.get(reverse("booking:request_new") + f"?servizio={theatre.pk}")
+    assert response.status_code == 200
+    page = parse(response.content.decode())
+    days = {
+        attributes["value"]: squash("".join(page.labels_for[input_id]["all"]))
+        for input_id, attributes in page.inputs.items()
+        if attributes.get("name") == "preferred_days"
+    }
+    assert days == {str(code): str(label) for code, label in vocabulary_labels("weekday").items()}
+
+
+# Static check ----------------------------------------------------------------------------------------------------
+
+#: Where the labels may be written: the vocabularies (migrations freeze choices; locale translates them).
+ALLOWED = ("site/core/vocabularies.py",)
+SKIPPED_PARTS = {"migrations", "locale", "node_modules", "__pycache__"}
+
+
+def normalised(text: str) -> str:
+    """Case, accents' composition and spacing ignored: "Scuola+" and "scuola +" are the same label."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFC", text)).casefold()
+
+
+def all_labels() -> dict[str, str]:
+    """{normalised label: "vocabulary code"} of every vocabulary, long labels included."""
+    found = {}
+    for name in VOCABULARIES:
+        for code in vocabulary_labels(name):
+            for label in {label_of(name, code), long_label_of(name, code)}:
+                found[normalised(label)] = f"{name} {code!r}"
+    return found
+
+
+def python_strings(path: Path) -> list[tuple[int, str]]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    return [
+        (node.lineno, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
+    ]
+
+
+TEMPLATE_TEXT = re.compile(r'{%\s*(?:trans|translate)\s+"([^"]*)"|{%\s*(?:trans|translate)\s+\'([^\']*)\'|>([^<>{}]+)<')
+SCRIPT_STRING = re.compile(r'"((?:[^"\\\n]|\\.)*)"|\'((?:[^\'\\\n]|\\.)*)\'|`([^`]*)`')
+
+
+def text_strings(path: Path, pattern: re.Pattern) -> list[tuple[int, str]]:
+    text = path.read_text(encoding="utf-8")
+    return [
+        (text.count("\n", 0, match.start()) + 1, next(group for group in match.groups() if group is not None))
+        for match in pattern.finditer(text)
+    ]
+
+
+def project_files():
+    for folder in ("site", "search", "theme"):
+        for path in (ROOT / folder).rglob("*"):
+            relative = path.relative_to(ROOT)
+            if not path.is_file() or SKIPPED_PARTS & set(relative.parts[:-1]) or str(relative) in ALLOWED:
+                continue
+            if path.suffix == ".py":
+                yield relative, python_strings(path)
+            elif path.suffix in (".html", ".txt") and "templates" in relative.parts:
+                yield relative, text_strings(path, TEMPLATE_TEXT)
+            elif path.suffix == ".js":
+                yield relative, text_strings(path, SCRIPT_STRING)
+
+
+def hard_coded_labels() -> list[str]:
+    """Every string literal or template text, outside the vocabularies, that is a vocabulary label.
+
+    A literal spelled exactly as a code ("sport", "online") is that code, not a copy of its label.
+    """
+    labels = all_labels()
+    codes = {str(code) for name in VOCABULARIES for code in vocabulary_labels(name)}
+    return [
+        f"{relative}:{line}: {text!r} is the label of {labels[normalised(text)]}"
+        for relative, strings in project_files()
+        for line, text in strings
+        if text.strip() and text not in codes and normalised(text) in labels
+    ]
+
+
+def test_no_file_outside_the_vocabularies_writes_a_vocabulary_label():
+    assert hard_coded_labels() == []
+
+
+def test_the_static_check_finds_a_copied_label(tmp_path, monkeypatch):
+    copy = tmp_path / "site" / "catalog" / "copy.py"
+    copy.parent.mkdir(parents=True)
+    copy.write_text('LABELS = {"scuola-plus": "Scuola+", "sede": _("In sede")}\n', encoding="utf-8")
+    template = tmp_path / "site" / "catalog" / "templates" / "copy.html"
+    template.parent.mkdir()
+    template.write_text('<p>{% trans "Corpo e movimento" %}</p><span> Gratuito </span>', encoding="utf-8")
+    monkeypatch.setattr(f"{__name__}.ROOT", tmp_path)
+    for folder in ("search", "theme"):
+        (tmp_path / folder).mkdir()
+    assert hard_coded_labels() == [
+        "site/catalog/copy.py:1: 'Scuola+' is the label of category 'scuola-plus'",
+        "site/catalog/copy.py:1: 'In sede' is the label of delivery 'sede'",
+        "site/catalog/templates/copy.html:1: 'Corpo e movimento' is the label of descriptor 'body'",
+        "site/catalog/templates/copy.html:1: ' Gratuito ' is the label of cost True",
+    ]
+
+
+def test_the_css_tokens_carry_the_dimensions_colours():
+    css = (ROOT / "theme/static/theme/css/milano018.css").read_text(encoding="utf-8")
+    tokens = dict(re.findall(r"(--m018-dim-\d):\s*(#[0-9a-fA-F]{6})", css))
+    assert tokens == {dimension.css_token: dimension.colour for dimension in Dimension}

@@ -1,0 +1,63 @@
+"""Requests and orders written straight to the tables with chosen dates, municipi and ages."""
+
+import datetime
+import itertools
+from decimal import Decimal
+
+from django.utils import timezone
+
+from booking.models import Child, Guardian, Order, Quote, ServiceRequest
+from tests.booking.factories import fiscal_code
+
+_serial = itertools.count(1)
+
+
+def birth_for(age: int, when: datetime.datetime) -> datetime.date:
+    """A birth date that makes the child `age` on `when`'s day (born 100 days before that birthday)."""
+    day = timezone.localtime(when).date()
+    return day.replace(year=day.year - age) - datetime.timedelta(days=100)
+
+
+def event(world, service, *, municipio, age, when, order_state=None, price="50.00"):
+    """A family in `municipio` whose child (aged `age` on `when`) requested `service` on `when`; with
+    `order_state`, the quote was accepted into an order created the same day. Returns the request."""
+    n = next(_serial)
+    guardian = Guardian.objects.create(
+        first_name="Genitore",
+        last_name=f"Prova {n}",
+        fiscal_code=fiscal_code(datetime.date(1980, 1, 1)),
+        municipio=municipio,
+    )
+    birth = birth_for(age, when)
+    child = Child.objects.create(
+        guardian=guardian, first_name=f"Bimbo {n}", birth_date=birth, fiscal_code=fiscal_code(birth)
+    )
+    request = ServiceRequest.objects.create(
+        guardian=guardian,
+        child=child,
+        service=service,
+        provider_id=service.provider_page_id,
+        preferred_start=when.date(),
+        created_at=when,
+        state=ServiceRequest.State.QUOTED if order_state else ServiceRequest.State.SENT,
+    )
+    if order_state:
+        quote = Quote.objects.create(
+            request=request,
+            price=Decimal(price),
+            start_date=when.date(),
+            schedule="Sabato",
+            valid_until=when.date(),
+            created_by=world.staff,
+            created_at=when,
+            state=Quote.State.ACCEPTED,
+        )
+        Order.objects.create(
+            quote=quote,
+            guardian=guardian,
+            provider_id=service.provider_page_id,
+            price=Decimal(price),
+            created_at=when,
+            state=order_state,
+        )
+    return request

@@ -1,0 +1,186 @@
+"""The public monitoring page, the admin dashboard and equity page, and a child's wellbeing radar."""
+
+import datetime
+import io
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from booking.models import Order
+from monitoring.figures import refresh
+from monitoring.models import MonitoringPage
+from tests.booking.factories import ChildFactory, GuardianFactory
+from tests.catalog.factories import user
+from tests.htmlcheck import html_errors
+from tests.monitoring.events import event
+
+ROME = datetime.timezone(datetime.timedelta(hours=1))
+WHEN = datetime.datetime(2025, 10, 6, 11, tzinfo=ROME)
+
+
+@pytest.fixture
+def public_page(world, home_page):
+    return home_page.add_child(instance=MonitoringPage(title="Il monitoraggio", slug="monitoraggio", intro="Cifre."))
+
+
+@pytest.fixture
+def officer(db):
+    group, _ = Group.objects.get_or_create(name="Monitoraggio")
+    group.permissions.add(
+        Permission.objects.get(codename="view_monitoring"), Permission.objects.get(codename="access_admin")
+    )
+    return user("ufficio-monitoraggio", groups=[group.name])
+
+
+def activity(world, count):
+    for n in range(count):
+        event(
+            world, world.services[n % 3], municipio=1 + n % 9, age=4 + n % 13, when=WHEN, order_state=Order.State.PAID
+        )
+    refresh()
+
+
+def queries(client, url):
+    """Queries of one request with every cache cold (the monitoring's figures and the site's chrome)."""
+    cache.clear()
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_the_public_page_shows_each_challenge_and_hides_fewer_than_three_children(client, world, public_page):
+    one, both, _none = world.services
+    for _ in range(4):
+        event(world, both, municipio=5, age=9, when=WHEN, order_state=Order.State.COMPLETED)
+    event(world, one, municipio=5, age=9, when=WHEN, order_state=Order.State.PAID)
+    refresh()
+    response = client.get(public_page.url)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "public" in response["Cache-Control"]
+    assert "Sfida di prova 1" in html and "Accesso a istruzione e formazione" in html
+    # Challenge 1 reached 5 children, challenge 2 only the 4 of "both"; dimension 3 likewise 4.
+    assert ">5<" in html and ">4<" in html
+    assert '<svg class="m018-bars"' in html and 'class="m018-radar"' in html
+
+
+def test_a_single_child_is_never_published(client, world, public_page):
+    event(world, world.services[1], municipio=5, age=9, when=WHEN, order_state=Order.State.PAID)
+    refresh()
+    html = client.get(public_page.url).content.decode()
+    table = html.split("Le cifre per sfida")[1].split("</table>")[0]
+    # Requests, orders, children and their voucher spending: every people cell of the challenge is hidden.
+    first_row = table.split("<tbody>")[1].split("</tr>")[0]
+    assert first_row.count(">&lt;3<") == 4
+    assert '<td class="text-end">2</td>' in first_row  # its two services are not people: shown
+
+
+def test_the_public_page_and_the_dashboard_take_the_same_queries_for_five_or_forty_orders(
+    client, world, public_page, officer
+):
+    activity(world, 5)
+    client.force_login(officer)
+    client.get(public_page.url)  # the first request of a site creates its settings row
+    few = (
+        queries(client, public_page.url),
+        queries(client, "/admin/monitoraggio/"),
+        queries(client, "/admin/monitoraggio/equita/"),
+    )
+    activity(world, 35)
+    assert (
+        queries(client, public_page.url),
+        queries(client, "/admin/monitoraggio/"),
+        queries(client, "/admin/monitoraggio/equita/"),
+    ) == few
+
+
+def test_only_the_monitoring_group_opens_the_dashboard(client, world, officer):
+    activity(world, 3)
+    assert client.get("/admin/monitoraggio/").status_code == 302  # to the admin's sign-in
+    editor = user("redattore", is_staff=True)
+    editor.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(editor)
+    refused = client.get("/admin/monitoraggio/")
+    assert (refused.status_code, refused["Location"]) == (302, "/admin/")  # Wagtail: "no permission" message
+    client.force_login(officer)
+    response = client.get("/admin/monitoraggio/?cut=municipio&metric=children&period=2025")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Sfida 1: Sfida di prova 1" in html and "Municipio 9" in html
+    # Staff see exact figures: no small-cell rule in the admin.
+    assert "&lt;3" not in html
+
+
+def test_the_equity_page_compares_shares_with_the_resident_children(client, world, officer, tmp_path):
+    activity(world, 9)
+    csv_path = tmp_path / "residenti.csv"
+    lines = ["anno,codice_municipio,fascia_eta,residenti,fonte,sintetici"]
+    lines += [f"2024,{m},6-10,{1000 * m},Prova,si" for m in range(1, 10)]
+    csv_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    call_command("load_resident_children", csv_path, stdout=io.StringIO())
+    client.force_login(officer)
+    html = client.get("/admin/monitoraggio/equita/").content.decode()
+    assert "Dati sintetici, solo dimostrativi." in html
+    assert "2,2%" in html  # Municipio 1: 1,000 of 45,000 residents
+    assert html.count('<path class="level-') == 9
+
+
+def test_a_wrong_resident_file_loads_nothing(world, tmp_path):
+    from django.core.management.base import CommandError
+
+    from monitoring.models import ResidentChildren
+
+    path = tmp_path / "bad.csv"
+    path.write_text(
+        "anno,codice_municipio,fascia_eta,residenti,fonte,sintetici\n2024,1,6-10,5,x,no\n2024,12,6-10,5,x,no\n"
+    )
+    with pytest.raises(CommandError, match="Riga 3"):
+        call_command("load_resident_children", path, stdout=io.StringIO())
+    assert not ResidentChildren.objects.exists()
+
+
+def test_a_childs_radar_is_private_and_suggests_what_is_missing(client, world):
+    guardian = GuardianFactory(municipio=5)
+    child = ChildFactory(
+        guardian=guardian, birth_date=datetime.date.today().replace(year=datetime.date.today().year - 9)
+    )
+    request = event(world, world.services[0], municipio=5, age=9, when=WHEN, order_state=Order.State.PAID)
+    Order.objects.filter(quote__request=request).update(guardian=guardian)
+    request.child = child
+    request.guardian = guardian
+    request.save(update_fields=["child", "guardian"])
+    client.force_login(guardian.user)
+    response = client.get(f"/famiglia/benessere/{child.pk}/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Teatro" in html  # the activity it has
+    # "Teatro" rates body movement 3 of 5 (covered); "Calcio" rates it 5 but is already... not booked: suggested
+    # only for uncovered descriptors, e.g. self-determination (0 in "Teatro").
+    assert "da scoprire" in html and "coperto" in html
+    other = ChildFactory()
+    assert client.get(f"/famiglia/benessere/{other.pk}/").status_code == 404
+    client.logout()
+    assert client.get(f"/famiglia/benessere/{child.pk}/").status_code == 302
+
+
+def test_every_monitoring_page_is_valid_html(client, world, public_page, officer, settings, tmp_path):
+    settings.OPEN_DATA_ROOT = tmp_path
+    activity(world, 6)
+    call_command("publish_open_data", stdout=io.StringIO(), stderr=io.StringIO())
+    guardian = GuardianFactory(municipio=5)
+    child = ChildFactory(guardian=guardian)
+    documents = {
+        "public": client.get(public_page.url).content.decode(),
+        "open data": client.get("/dati-aperti/").content.decode(),
+    }
+    client.force_login(guardian.user)
+    documents["radar"] = client.get(f"/famiglia/benessere/{child.pk}/").content.decode()
+    client.force_login(officer)
+    documents["dashboard"] = client.get("/admin/monitoraggio/").content.decode()
+    documents["equity"] = client.get("/admin/monitoraggio/equita/").content.decode()
+    assert html_errors(documents) == {}
