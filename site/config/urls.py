@@ -32,6 +32,7 @@ urlpatterns += i18n_patterns(
     path("graduatorie-voucher/", include("vouchercall.public_urls")),
     path("famiglia/", include("booking.urls")),
     path("elenco-milano-0-18/", include("catalog.urls")),
+    path("voucher-collettivi/", include("collective.urls")),
     path("", include("legal.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,

@@ -190,6 +190,7 @@ LOGGING = {
 # --- booking: accounts (django-allauth), SPID/CIE via SAML, family area and vouchers ---------------------------
 INSTALLED_APPS += [
     "booking",
+    "collective",
     "allauth",
     "allauth.account",
     "allauth.socialaccount",

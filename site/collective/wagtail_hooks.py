@@ -1,0 +1,140 @@
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+
+from collective import admin_views, services
+from collective.models import CollectiveCall, CommitteeMember, Criterion, Referrer, Window
+
+
+@hooks.register("register_admin_urls")
+def register_collective_urls():
+    return [
+        path("collective/domande/", admin_views.application_list, name="collective_applications"),
+        path("collective/domande/<int:pk>/", admin_views.application_detail, name="collective_application"),
+        path(
+            "collective/domande/progetti/<int:pk>/partecipanti/",
+            admin_views.provider_participants,
+            name="collective_provider_participants",
+        ),
+        path("collective/commissione/", admin_views.committee_home, name="collective_committee"),
+        path("collective/commissione/<int:call_id>/", admin_views.committee_call, name="collective_committee_call"),
+        path(
+            "collective/commissione/<int:call_id>/dichiarazione/",
+            admin_views.declaration,
+            name="collective_declaration",
+        ),
+        path(
+            "collective/commissione/progetti/<int:pk>/",
+            admin_views.committee_project,
+            name="collective_committee_project",
+        ),
+        path("collective/avvisi/<int:pk>/esito/", admin_views.call_outcome, name="collective_call_outcome"),
+        path(
+            "collective/avvisi/progetti/<int:pk>/partecipanti/",
+            admin_views.city_participants,
+            name="collective_city_participants",
+        ),
+    ]
+
+
+class ProviderMenuItem(MenuItem):
+    def is_shown(self, request):
+        return bool(services.provider_ids(request.user))
+
+
+class CommitteeMenuItem(MenuItem):
+    def is_shown(self, request):
+        return services.is_city(request.user) or CommitteeMember.objects.filter(user=request.user).exists()
+
+
+@hooks.register("register_admin_menu_item")
+def register_provider_menu_item():
+    return ProviderMenuItem(
+        _("Voucher collettivi: domande"), reverse("collective_applications"), icon_name="doc-full", order=260
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_committee_menu_item():
+    return CommitteeMenuItem(
+        _("Commissione voucher collettivi"), reverse("collective_committee"), icon_name="form", order=270
+    )
+
+
+class CallViewSet(ModelViewSet):
+    name = "collective_call"
+    url_prefix = "collective/call"
+    model = CollectiveCall
+    icon = "doc-full"
+    menu_label = _("Avvisi voucher collettivi")
+    copy_view_enabled = False
+    form_fields = [
+        "name",
+        "code",
+        "budget",
+        "activities_end",
+        "threshold",
+        "reserved_share",
+        "tie_rule",
+        "reconciliation_gap",
+        "advance_share",
+    ]
+    list_display = ["name", "code", "budget", "activities_end", "committee_closed_at"]
+
+
+class WindowViewSet(ModelViewSet):
+    name = "collective_window"
+    url_prefix = "collective/window"
+    model = Window
+    icon = "date"
+    menu_label = _("Finestre")
+    copy_view_enabled = False
+    form_fields = ["call", "opens_at", "closes_at"]
+    list_display = ["call", "opens_at", "closes_at"]
+
+
+class CriterionViewSet(ModelViewSet):
+    name = "collective_criterion"
+    url_prefix = "collective/criterion"
+    model = Criterion
+    icon = "list-ol"
+    menu_label = _("Criteri di valutazione")
+    copy_view_enabled = False
+    form_fields = ["call", "order", "title", "weight", "level_zero", "level_half", "level_full"]
+    list_display = ["call", "order", "title", "weight"]
+
+
+class MemberViewSet(ModelViewSet):
+    name = "collective_member"
+    url_prefix = "collective/member"
+    model = CommitteeMember
+    icon = "user"
+    menu_label = _("Commissione")
+    copy_view_enabled = False
+    form_fields = ["call", "user"]
+    list_display = ["call", "user", "declared_at"]
+
+
+class ReferrerViewSet(ModelViewSet):
+    name = "collective_referrer"
+    url_prefix = "collective/referrer"
+    model = Referrer
+    icon = "site"
+    menu_label = _("Servizi segnalanti")
+    copy_view_enabled = False
+    form_fields = ["name", "kind"]
+    list_display = ["name", "kind"]
+
+
+class CollectiveViewSetGroup(ModelViewSetGroup):
+    items = (CallViewSet, WindowViewSet, CriterionViewSet, MemberViewSet, ReferrerViewSet)
+    menu_icon = "doc-full"
+    menu_label = _("Voucher collettivi")
+    menu_name = "collective"
+
+
+@hooks.register("register_admin_viewset")
+def register_collective_viewsets():
+    return CollectiveViewSetGroup()

@@ -1,0 +1,58 @@
+"""The collective-voucher pages pass axe-core: the provider's application, the committee's proposal and the City's
+outcome and nominal list in the admin, and the public results page."""
+
+import pytest
+
+from collective import services
+from tests.browser.axe import assert_accessible
+from tests.browser.content import fresh_home
+from tests.collective import factories as f
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PASSWORD = "pw-test-1234"
+
+
+@pytest.fixture
+def world(live_server):
+    call = f.make_call()
+    (provider, staff), (other, other_staff) = f.providers(fresh_home())
+    application = f.submitted(call, provider, staff, planned_participants=3, reserved_places=1)
+    second = f.submitted(call, other, other_staff)
+    members = [f.member(call, name) for name in ("anna", "bruno")]
+    for m in members:
+        services.declare(m, [], m.user)
+        f.score_all(m, application.projects.get())
+        f.score_all(m, second.projects.get(), "0.5")
+    return {"call": call, "application": application, "project": application.projects.get()}
+
+
+def sign_in(page, username):
+    page.goto("/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+
+
+def test_collective_pages_pass_axe(page, world):
+    sign_in(page, "ente-1")
+    page.goto(f"/admin/collective/domande/{world['application'].pk}/")
+    assert_accessible(page, "provider application")
+    page.goto("/admin/collective/domande/")
+    assert_accessible(page, "provider applications")
+    page.context.clear_cookies()
+    sign_in(page, "anna")
+    page.goto(f"/admin/collective/commissione/progetti/{world['project'].pk}/")
+    assert_accessible(page, "committee proposal")
+    page.goto(f"/admin/collective/commissione/{world['call'].pk}/")
+    assert_accessible(page, "committee proposals")
+    page.context.clear_cookies()
+    city = f.city_user()
+    services.fund(world["call"], city)
+    services.publish(world["call"], city)
+    sign_in(page, city.username)
+    page.goto(f"/admin/collective/avvisi/{world['call'].pk}/esito/")
+    assert_accessible(page, "city outcome")
+    page.goto(f"/admin/collective/avvisi/progetti/{world['project'].pk}/partecipanti/")
+    assert_accessible(page, "city nominal list")
+    page.goto(f"/voucher-collettivi/{world['call'].code}/esiti/")
+    assert_accessible(page, "public results")

@@ -1,0 +1,136 @@
+"""Builders for the collective-voucher tests: a call with an open window and a four-line grid, providers with
+their staff, committee members and City staff (with the admin access they really get)."""
+
+import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth.models import Permission
+from django.utils import timezone
+
+from collective import services
+from collective.models import (
+    Application,
+    BudgetLine,
+    CollectiveCall,
+    CommitteeMember,
+    Criterion,
+    MicroProject,
+    Referrer,
+    Window,
+)
+from tests.booking.factories import fiscal_code
+from tests.catalog import factories as catalog
+
+ROME = ZoneInfo("Europe/Rome")
+GRID = [("Coerenza con le sfide", 40), ("Qualità del progetto", 30), ("Rete territoriale", 20), ("Costi", 10)]
+
+
+def rome(*args) -> datetime.datetime:
+    """An aware datetime from a Europe/Rome wall-clock time (year, month, day, hour, minute)."""
+    return datetime.datetime(*args, tzinfo=ROME)
+
+
+def make_call(code="vc-test", budget="420000.00", opens=None, closes=None, **fields) -> CollectiveCall:
+    now = timezone.now()
+    call = CollectiveCall.objects.create(
+        name=f"Voucher collettivi {code}",
+        code=code,
+        budget=Decimal(budget),
+        activities_end=fields.pop("activities_end", (now + datetime.timedelta(days=300)).date()),
+        tie_rule=fields.pop("tie_rule", "earlier"),
+        **fields,
+    )
+    Window.objects.create(
+        call=call,
+        opens_at=opens or now - datetime.timedelta(days=10),
+        closes_at=closes or now + datetime.timedelta(days=10),
+    )
+    for order, (title, weight) in enumerate(GRID):
+        Criterion.objects.create(
+            call=call,
+            order=order,
+            title=title,
+            weight=weight,
+            level_zero="Assente",
+            level_half="Parziale",
+            level_full="Piena e documentata",
+        )
+    return call
+
+
+def staff_user(username, *perms):
+    account = catalog.user(username, is_staff=True)
+    account.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    for codename in perms:
+        account.user_permissions.add(Permission.objects.get(codename=codename))
+    return account
+
+
+def city_user(username="comune"):
+    return staff_user(username, "change_collectivecall")
+
+
+def member(call, username):
+    return CommitteeMember.objects.create(call=call, user=staff_user(username))
+
+
+def providers(home_page, count=2):
+    """[(provider page, its staff user)] for `count` providers admitted to the Elenco."""
+    _catalog, _categories, index = catalog.catalog_tree(home_page)
+    out = []
+    for number in range(1, count + 1):
+        page = catalog.provider(index, f"Ente {number}", number=number)
+        out.append((page, catalog.provider_user(f"ente-{number}", page)))
+    return out
+
+
+def project_fields(call, **fields):
+    values = {
+        "title": "Laboratorio di quartiere",
+        "challenges": ["extrascolastiche"],
+        "descriptors": ["relationships"],
+        "age_min": 6,
+        "age_max": 14,
+        "municipi": [2],
+        "venues": "Via Padova 1, Milano",
+        "planned_participants": 20,
+        "reserved_places": 6,
+        "starts_on": call.activities_end - datetime.timedelta(days=120),
+        "ends_on": call.activities_end - datetime.timedelta(days=10),
+        "amount_asked": Decimal("10000.00"),
+    }
+    values.update(fields)
+    return values
+
+
+def draft(call, provider, staff, projects=1, **fields) -> Application:
+    application = services.create_application(call, provider.pk, staff)
+    for n in range(projects):
+        values = project_fields(call, **fields)
+        values["title"] = f"{values['title']} {n + 1}"
+        project = MicroProject(**values)
+        services.save_project(application, staff, project, [("Educatori", values["amount_asked"])])
+    return application
+
+
+def submitted(call, provider, staff, **fields) -> Application:
+    return services.submit(draft(call, provider, staff, **fields), staff)
+
+
+def score_all(member_obj, project, fraction="0.8"):
+    points = {
+        c.pk: (Decimal(c.weight) * Decimal(fraction)).quantize(Decimal("0.01")) for c in member_obj.call.criteria.all()
+    }
+    return services.record_score(member_obj, project, points, member_obj.user)
+
+
+def child_code(age_on: datetime.date, years: int = 10) -> str:
+    return fiscal_code(age_on.replace(year=age_on.year - years) - datetime.timedelta(days=40))
+
+
+def referrer():
+    return Referrer.objects.get_or_create(name="Servizio sociale Municipio 2", kind="social")[0]
+
+
+__all__ = ["BudgetLine", "rome"]
