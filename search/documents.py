@@ -39,6 +39,13 @@ WELLBEING: dict[str, str] = {
     "creativity": _("Creatività e talenti"),
     "self_determination": _("Autodeterminazione"),
 }
+#: What a price is for (catalog.constants.PriceUnit takes its labels from here).
+PRICE_UNITS: dict[str, str] = {
+    "session": _("a incontro"),
+    "month": _("al mese"),
+    "course": _("per l'intero corso"),
+    "one-off": _("una tantum"),
+}
 #: A descriptor "counts" for the wellbeing filter from this score up (scores go 0-5).
 WELLBEING_THRESHOLD = 3
 MAX_AGE = 18
@@ -61,6 +68,7 @@ class ServiceDocument:
     age_min: int | None = None
     age_max: int | None = None
     price: Decimal | None = None
+    price_unit: str = ""
     free: bool = False
     voucher: bool = False
     delivery: tuple[str, ...] = ()
@@ -76,6 +84,8 @@ class ServiceDocument:
             raise ValueError(f"unknown category {self.category!r}")
         if not set(self.municipi) <= set(MUNICIPI):
             raise ValueError(f"municipi must be 1-9, got {self.municipi!r}")
+        if self.price_unit and self.price_unit not in PRICE_UNITS:
+            raise ValueError(f"unknown price unit {self.price_unit!r}")
         if not set(self.delivery) <= set(DELIVERY):
             raise ValueError(f"unknown delivery mode in {self.delivery!r}")
         if not set(self.days) <= set(DAYS):
@@ -92,9 +102,25 @@ class ServiceDocument:
         """Price used for sorting: a free service costs 0; an unknown price sorts last."""
         return Decimal("0.00") if self.free else self.price
 
+    @property
+    def price_text(self) -> str:
+        """The price as families read it, always with its unit: «€ 12,00 a incontro», «Gratuito»."""
+        return price_text(self.price, self.price_unit, self.free)
+
     def wellbeing_codes(self) -> tuple[str, ...]:
         """Descriptors scored at least WELLBEING_THRESHOLD: what the wellbeing filter matches."""
         return tuple(code for code in WELLBEING if self.wellbeing.get(code, 0) >= WELLBEING_THRESHOLD)
+
+
+def price_text(amount: Decimal | None, unit: str, free: bool) -> str:
+    """«€ 1.250,00 al mese» (EUR, Italian separators, the unit's label from PRICE_UNITS); «Gratuito» when free;
+    «Prezzo su richiesta» when no amount is known. An unknown unit code raises KeyError."""
+    if free:
+        return str(_("Gratuito"))
+    if amount is None:
+        return str(_("Prezzo su richiesta"))
+    figures = f"{amount:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+    return f"€ {figures} {PRICE_UNITS[unit] if unit else ''}".strip()
 
 
 def catalogue_entries(ids: Iterable[int] | None = None) -> Iterator[ServiceDocument]:

@@ -10,7 +10,7 @@ from typing import Any
 
 from search.api import MAX_ID, MAX_PAGE_SIZE, MAX_QUERY_LENGTH, MAX_RESULT_WINDOW, SORTS
 from search.api_views import API_PAGE_SIZE, AUTOCOMPLETE_MAX_LENGTH
-from search.documents import CATEGORIES, DAYS, DELIVERY, MAX_AGE, MUNICIPI, WELLBEING
+from search.documents import CATEGORIES, DAYS, DELIVERY, MAX_AGE, MUNICIPI, PRICE_UNITS, WELLBEING
 
 VERSION = "1.0.0"
 
@@ -90,6 +90,8 @@ SERVICE = {
         "age_min",
         "age_max",
         "price",
+        "price_unit",
+        "price_text",
         "free",
         "voucher",
         "delivery",
@@ -115,6 +117,18 @@ SERVICE = {
             "pattern": r"^\d+\.\d{2}$",
             "nullable": True,
             "description": "Prezzo in euro con due decimali; null se gratuito o non indicato.",
+        },
+        "price_unit": {
+            "type": "string",
+            "enum": [*PRICE_UNITS, None],
+            "nullable": True,
+            "description": "A che cosa si riferisce il prezzo: session (a incontro), month (al mese), "
+            "course (per l'intero corso), one-off (una tantum); null se gratuito.",
+        },
+        "price_text": {
+            "type": "string",
+            "description": "Il prezzo come lo legge una famiglia, sempre con l'unità: "
+            "«€ 12,00 a incontro», «Gratuito».",
         },
         "free": {"type": "boolean"},
         "voucher": {"type": "boolean"},

@@ -143,6 +143,7 @@ class CatalogueDocument(Document):
     age_max = Integer()
     price = Keyword(index=False)
     sort_price = ScaledFloat(scaling_factor=100)
+    price_unit = Keyword(index=False)
     free = Boolean()
     voucher = Boolean()
     delivery = Keyword()
@@ -305,6 +306,7 @@ def to_source(doc: ServiceDocument) -> dict[str, Any]:
         "age_max": doc.age_max,
         "price": None if doc.price is None else str(doc.price),
         "sort_price": None if doc.sort_price is None else float(doc.sort_price),
+        "price_unit": doc.price_unit,
         "free": doc.free,
         "voucher": doc.voucher,
         "delivery": list(doc.delivery),
@@ -333,6 +335,7 @@ def from_source(source: dict[str, Any]) -> ServiceDocument:
         age_min=source.get("age_min"),
         age_max=source.get("age_max"),
         price=None if source.get("price") is None else Decimal(source["price"]),
+        price_unit=source.get("price_unit") or "",
         free=bool(source.get("free")),
         voucher=bool(source.get("voucher")),
         delivery=tuple(source.get("delivery") or ()),

@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from search.documents import PRICE_UNITS
+
 
 class Category(models.TextChoices):
     SPORT = "sport", _("Sport")
@@ -31,10 +33,12 @@ CATEGORY_DESCRIPTIONS = {
 
 
 class PriceUnit(models.TextChoices):
-    SESSION = "session", _("a incontro")
-    MONTH = "month", _("al mese")
-    COURSE = "course", _("per l'intero corso")
-    ONE_OFF = "one-off", _("una tantum")
+    """What a price is for; the labels are the search documents' (search.documents.PRICE_UNITS), said once."""
+
+    SESSION = "session", PRICE_UNITS["session"]
+    MONTH = "month", PRICE_UNITS["month"]
+    COURSE = "course", PRICE_UNITS["course"]
+    ONE_OFF = "one-off", PRICE_UNITS["one-off"]
 
 
 class Sharing(models.TextChoices):

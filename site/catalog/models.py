@@ -41,6 +41,7 @@ from catalog.validators import (
 from config.private_files import PrivateFileField
 from home.constants import Municipio, Weekday
 from home.models import BasePage
+from search.documents import price_text
 
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul"]
 
@@ -594,10 +595,8 @@ class ServicePage(RoutablePageMixin, BasePage):
         return [(label, " / ".join(by_day[value])) for value, label in Weekday.choices if value in by_day]
 
     def price_label(self) -> str:
-        if self.is_free:
-            return str(_("Gratuito"))
-        amount = f"{self.price_amount:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
-        return f"€ {amount} {self.get_price_unit_display()}".strip()
+        """«€ 12,00 a incontro» or «Gratuito» (search.documents.price_text, the one formatting of a price)."""
+        return price_text(self.price_amount, self.price_unit, self.is_free)
 
     def provider(self) -> ProviderPage:
         """The provider page; the one routing already read (the parent) when the request came through it."""
@@ -656,11 +655,27 @@ class ServicePage(RoutablePageMixin, BasePage):
                 "@type": "Offer",
                 "price": "0.00" if self.is_free else f"{self.price_amount:.2f}",
                 "priceCurrency": "EUR",
+                "description": self.price_label(),
                 "availability": "https://schema.org/InStock"
                 if self.places_available != 0
                 else "https://schema.org/SoldOut",
             },
         }
+        if not self.is_free and self.price_unit:
+            # The unit goes with the price: schema.org's UnitPriceSpecification, with UN/CEFACT common codes
+            # (C62 "one": a session, a course, a one-off fee; MON: a month).
+            data["offers"]["priceSpecification"] = {
+                "@type": "UnitPriceSpecification",
+                "price": f"{self.price_amount:.2f}",
+                "priceCurrency": "EUR",
+                "unitText": str(self.get_price_unit_display()),
+                "referenceQuantity": {
+                    "@type": "QuantitativeValue",
+                    "value": 1,
+                    "unitCode": "MON" if self.price_unit == PriceUnit.MONTH else "C62",
+                    "unitText": str(self.get_price_unit_display()),
+                },
+            }
         if self.price_valid_from:
             data["offers"]["validFrom"] = self.price_valid_from.isoformat()
         if self.price_valid_until:

@@ -164,12 +164,7 @@ def _suggestions(state: SearchState, backend) -> list[dict]:
 
 
 def _card(doc: ServiceDocument) -> dict[str, Any]:
-    if doc.free:
-        price = _("Gratuito")
-    elif doc.price is not None:
-        price = "€ " + f"{doc.price:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
-    else:
-        price = _("Prezzo su richiesta")
+    price = doc.price_text
     if doc.age_min is None and doc.age_max is None:
         ages = _("Tutte le età")
     else:
@@ -216,6 +211,7 @@ def search_context(request, base_url: str, fixed_category: str = "") -> dict[str
     backend = get_backend()
     result = backend.search(query)
     state = SearchState(base_url, query, fixed_category)
+    chips = _chips(state)
     return {
         "search": {
             "action": base_url,
@@ -225,7 +221,9 @@ def search_context(request, base_url: str, fixed_category: str = "") -> dict[str
             "count_text": count_text(result.count),
             "cards": [_card(hit) for hit in result.hits],
             "facet_groups": _facet_groups(result, state),
-            "chips": _chips(state),
+            "chips": chips,
+            # The «Filtri (n)» disclosure counts the filters, not the text typed in the search box.
+            "active_filters": len(chips) - bool(query.q),
             "clear_url": base_url + ("?category=" if fixed_category else ""),
             "ages": range(MAX_AGE + 1),
             "sorts": [

@@ -88,6 +88,7 @@ def service_document(page, rating: tuple[float | None, int] = (None, 0)) -> Serv
         age_min=page.age_min,
         age_max=page.age_max,
         price=None if page.is_free or page.price_amount is None else Decimal(page.price_amount),
+        price_unit="" if page.is_free else page.price_unit,
         free=page.is_free,
         voucher=page.voucher_accepted,
         delivery=tuple(code for code, on in delivery if on),
