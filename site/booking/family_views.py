@@ -11,6 +11,8 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -111,11 +113,12 @@ def request_new(request):
         .public()
         .filter(pk__in=[pk for i in ids if (pk := parse_id(i))])
         .select_related("provider_page")
+        .prefetch_related("sessions")
     )
     if not services:
         messages.info(request, _("Scegli almeno un servizio dal catalogo."))
         return redirect("booking:basket")
-    form = ServiceRequestForm(request.POST or None, guardian=guardian)
+    form = ServiceRequestForm(request.POST or None, guardian=guardian, services=services)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -133,18 +136,62 @@ def request_new(request):
         else:
             if not single:
                 request.session[BASKET_KEY] = []
-            messages.success(
-                request,
-                _("Richiesta inviata a %(count)d servizi.") % {"count": len(created)}
-                if len(created) > 1
-                else _("Richiesta inviata."),
-            )
+            messages.success(request, _sent_message(created))
             return redirect("booking:requests")
     return render(
         request,
         "booking/request_form.html",
-        {"form": form, "services": services, "single": single},
+        {
+            "form": form,
+            "services": services,
+            "single": single,
+            "costs": _costs(guardian, form, services),
+            "paid": any(not service.is_free for service in services),
+        },
     )
+
+
+def _sent_message(created: list[ServiceRequest]) -> str:
+    """The confirmation: what happens next and by when (each provider's maximum wait, as a date)."""
+    answers = "; ".join(
+        _("%(provider)s entro il %(date)s")
+        % {"provider": r.provider.title, "date": date_format(marketplace.answer_deadline(r), "d/m/Y")}
+        for r in created
+    )
+    sent = (
+        _("Richiesta inviata a %(count)d servizi.") % {"count": len(created)}
+        if len(created) > 1
+        else _("Richiesta inviata.")
+    )
+    return " ".join(
+        (
+            sent,
+            _("Ora l'ente la valuta e ti risponde con un preventivo, oppure ti spiega perché non può: %(answers)s.")
+            % {"answers": answers},
+            _("Ti scriviamo per email appena risponde; se non risponde entro quel giorno la richiesta scade."),
+        )
+    )
+
+
+def _costs(guardian: Guardian, form: ServiceRequestForm, services) -> list[dict]:
+    """Per service, before sending: the price with its unit and what each fitting child's voucher would pay of it.
+
+    Rows: {"service", "covers": [{"child", "wallet", "covered", "rest", "units"}] (see marketplace.voucher_cover),
+    "answer_by": the provider's last day to answer if sent today}; the final amount comes with the quote.
+    """
+    children = [child for child in guardian.children.all() if child.pk not in form.reasons]
+    wallets = marketplace.usable_wallets(guardian, children)
+    rows = []
+    for service in services:
+        covers = []
+        if service.voucher_accepted and not service.is_free:
+            for child in children:
+                if wallet := wallets.get(child.pk):
+                    cover = marketplace.voucher_cover(service.price_amount, service.price_unit, wallet.balance)
+                    covers.append({"child": child, "wallet": wallet, **cover})
+        answer_by = marketplace.add_working_days(timezone.localdate(), service.max_wait_days)
+        rows.append({"service": service, "covers": covers, "answer_by": answer_by})
+    return rows
 
 
 def _filtered(queryset, form, date_field: str):
@@ -205,6 +252,7 @@ def request_detail(request, pk: int):
         "booking/request_detail.html",
         {
             "req": service_request,
+            "answer_by": marketplace.answer_deadline(service_request),
             "quote": quote,
             "order": getattr(quote, "order", None) if quote else None,
             "thread": thread,

@@ -5,6 +5,7 @@ booking.vouchers; every email through booking.emails.notify (after commit).
 """
 
 import datetime
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count, Q
@@ -50,6 +51,56 @@ def add_working_days(day: datetime.date, days: int) -> datetime.date:
         if day.weekday() < 5:
             days -= 1
     return day
+
+
+def answer_deadline(request: ServiceRequest) -> datetime.date:
+    """The last day the provider may answer a request: the service's maximum wait (`max_wait_days`, working days,
+    Monday-Friday) after the day it was sent (Europe/Rome). After it the request expires (`expire_overdue`)."""
+    return add_working_days(timezone.localdate(request.created_at), request.service.max_wait_days)
+
+
+def age_refusal(service, child: Child, day: datetime.date) -> str | None:
+    """Why the child's age on `day` is outside the service's range (Italian, names the child and the ages), or None."""
+    age = age_on(child.birth_date, day)
+    if service.age_min <= age <= service.age_max:
+        return None
+    return _("%(name)s ha %(age)s anni: «%(service)s» è per bambine e bambini da %(min)s a %(max)s anni.") % {
+        "service": service.title,
+        "min": service.age_min,
+        "max": service.age_max,
+        "name": child.first_name,
+        "age": age,
+    }
+
+
+def voucher_cover(price: Decimal | None, unit: str, balance: Decimal) -> dict:
+    """What a voucher balance (EUR) would pay of a catalogue price, before any quote.
+
+    Returns {"covered": EUR the voucher pays of one price unit (or of the whole price), "rest": EUR left to the
+    family for it, "units": how many whole units (sessions, months) the balance pays, or None for a price that is
+    not per session or per month}. A missing price (on request) covers nothing yet: covered = rest = None.
+    """
+    if price is None:
+        return {"covered": None, "rest": None, "units": None}
+    covered = min(balance, price)
+    per_unit = unit in ("session", "month") and price > ZERO
+    return {"covered": covered, "rest": price - covered, "units": int(balance // price) if per_unit else None}
+
+
+def usable_wallets(guardian: Guardian, children) -> dict[int, Wallet]:
+    """For each child (id), the wallet the guardian could pay with today: within its window, not expired, money
+    left; the one that ends first when there are several. Two queries, whatever the number of children."""
+    today = timezone.localdate()
+    wallets = (
+        Wallet.objects.with_balance()
+        .filter(child__in=children, holder=guardian, valid_from__lte=today, valid_until__gte=today)
+        .order_by("valid_until", "pk")
+    )
+    usable: dict[int, Wallet] = {}
+    for wallet in wallets:
+        if wallet.child_id not in usable and not wallet.is_expired and wallet.balance > ZERO:
+            usable[wallet.child_id] = wallet
+    return usable
 
 
 def refusal(service, child: Child, start: datetime.date) -> str | None:
@@ -417,8 +468,7 @@ def expire_overdue(today: datetime.date | None = None) -> tuple[int, int]:
     today = today or timezone.localdate()
     requests_expired = 0
     for request in ServiceRequest.objects.filter(state=ServiceRequest.State.SENT).select_related("service", "guardian"):
-        deadline = add_working_days(timezone.localdate(request.created_at), request.service.max_wait_days)
-        if today > deadline:
+        if today > answer_deadline(request):
             with transaction.atomic():
                 transition(
                     request,
