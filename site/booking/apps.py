@@ -8,10 +8,13 @@ class BookingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import post_delete, post_save
 
         from booking.marketplace import ratings_changed
         from booking.models import Rating
+        from booking.selection import restore_on_sign_in
 
+        user_logged_in.connect(restore_on_sign_in, dispatch_uid="booking-selection-restored")
         post_save.connect(ratings_changed, sender=Rating, dispatch_uid="booking-ratings-saved")
         post_delete.connect(ratings_changed, sender=Rating, dispatch_uid="booking-ratings-deleted")

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from booking import marketplace
+from booking import marketplace, selection
 from booking.forms import MessageForm, PayForm, RatingForm, RequestFilterForm, ServiceRequestForm
 from booking.models import Guardian, Message, Order, Quote, Rating, ServiceRequest
 from catalog.models import ServicePage
@@ -26,8 +26,8 @@ from core.audit import history_for
 from core.errors import DomainError
 from theme.input import parse_id
 
-BASKET_KEY = "booking_basket"
-BASKET_MAX = 20
+BASKET_KEY = selection.SESSION_KEY
+BASKET_MAX = selection.MAX_SERVICES
 PER_PAGE = 20
 
 
@@ -51,7 +51,7 @@ def family_view(view):
 
 
 def _basket(request) -> list[int]:
-    return [int(pk) for pk in request.session.get(BASKET_KEY, [])]
+    return selection.current(request)
 
 
 def counters(guardian: Guardian) -> dict:
@@ -81,7 +81,7 @@ def basket_add(request):
         return redirect("booking:basket")
     if service.pk not in basket:
         basket.append(service.pk)
-    request.session[BASKET_KEY] = basket
+    selection.store(request, basket)
     messages.success(request, _("«%(service)s» aggiunto alla selezione.") % {"service": service.title})
     return redirect("booking:basket")
 
@@ -89,7 +89,7 @@ def basket_add(request):
 @require_POST
 @family_view
 def basket_remove(request):
-    request.session[BASKET_KEY] = [pk for pk in _basket(request) if str(pk) != request.POST.get("service")]
+    selection.store(request, [pk for pk in _basket(request) if str(pk) != request.POST.get("service")])
     return redirect("booking:basket")
 
 
@@ -135,7 +135,7 @@ def request_new(request):
             form.add_error(None, error.message)
         else:
             if not single:
-                request.session[BASKET_KEY] = []
+                selection.store(request, [])
             messages.success(request, _sent_message(created))
             return redirect("booking:requests")
     return render(

@@ -110,6 +110,7 @@ def family_data(guardian: Guardian) -> dict:
             "email": guardian.email,
             "phone": guardian.phone,
             "municipio": guardian.get_municipio_display() if guardian.municipio else None,
+            "saved_selection": list(guardian.saved_selection),
             "created_at": _iso(guardian.created_at),
         },
         "account": {
@@ -274,6 +275,7 @@ def erase_family(guardian: Guardian, *, actor) -> dict[str, int]:
             email="",
             phone="",
             municipio=None,
+            saved_selection=[],
         )
         history = _history(objects)
         if guardian.user_id:
