@@ -6,6 +6,7 @@ process sharing the cache (Redis in production) sees the change at once and old 
 
 from uuid import uuid4
 
+from django.apps import apps
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.utils.translation import get_language
@@ -35,8 +36,6 @@ def _invalidate_on_page_change(sender, instance=None, **kwargs) -> None:
 
 
 def connect_signals() -> None:
-    from home.models import Partner, SiteSettings
-
     dispatch = "m018-chrome-cache"
     page_published.connect(invalidate, dispatch_uid=f"{dispatch}-published")
     page_unpublished.connect(invalidate, dispatch_uid=f"{dispatch}-unpublished")
@@ -44,6 +43,7 @@ def connect_signals() -> None:
     # Pages created or deleted without a publish (scripts, load_demo, tests) change the menu too.
     post_save.connect(_invalidate_on_page_change, dispatch_uid=f"{dispatch}-page-saved")
     post_delete.connect(_invalidate_on_page_change, dispatch_uid=f"{dispatch}-page-deleted")
-    for model in (Site, SiteSettings, Partner):
+    # The footer's sources, by label: theme sits below the apps that import it.
+    for model in (Site, apps.get_model("home", "SiteSettings"), apps.get_model("home", "Partner")):
         post_save.connect(invalidate, sender=model, dispatch_uid=f"{dispatch}-{model.__name__}-saved")
         post_delete.connect(invalidate, sender=model, dispatch_uid=f"{dispatch}-{model.__name__}-deleted")

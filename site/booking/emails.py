@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 
+from catalog.facts import provider_facts
 from theme.mail import send_email
 
 SUBJECT_PREFIX = "[Milano 0.18] "
@@ -13,8 +14,9 @@ def family_address(guardian) -> str:
     return guardian.email or (guardian.user.email if guardian.user_id else "")
 
 
-def provider_address(provider) -> str:
-    return provider.contact_email
+def provider_address(provider_id: int) -> str:
+    """The provider's address for citizens (its sheet's contact email): one query."""
+    return provider_facts(provider_id).email
 
 
 def notify(event: str, to: str, context: dict) -> None:

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from booking import marketplace, selection
 from booking.forms import MessageForm, PayForm, RatingForm, RequestFilterForm, ServiceRequestForm
 from booking.models import Guardian, Message, Order, Quote, Rating, ServiceRequest
-from catalog.models import ServicePage
+from catalog.facts import ServiceNotFound, service_facts, services_facts
 from config.private_files import private_file_response
 from core.audit import history_for
 from core.errors import DomainError
@@ -66,21 +66,32 @@ def counters(guardian: Guardian) -> dict:
     }
 
 
+def _live_service_or_404(raw_id: str):
+    """The facts of the live service of this id; Http404 for garbage, an unknown id or an unpublished service."""
+    pk = parse_id(raw_id)
+    try:
+        service = service_facts(pk) if pk else None
+    except ServiceNotFound:
+        service = None
+    if service is None or not service.live:
+        raise Http404
+    return service
+
+
 @require_POST
 @family_view
 def basket_add(request):
-    service_id = request.POST.get("service", "")
-    service = get_object_or_404(ServicePage.objects.live(), pk=parse_id(service_id))
+    service = _live_service_or_404(request.POST.get("service", ""))
     basket = _basket(request)
-    if service.pk not in basket and len(basket) >= BASKET_MAX:
+    if service.id not in basket and len(basket) >= BASKET_MAX:
         messages.error(
             request,
             _("La selezione può contenere al massimo %(count)d servizi: invia le richieste o togline qualcuno.")
             % {"count": BASKET_MAX},
         )
         return redirect("booking:basket")
-    if service.pk not in basket:
-        basket.append(service.pk)
+    if service.id not in basket:
+        basket.append(service.id)
     selection.store(request, basket)
     messages.success(request, _("«%(service)s» aggiunto alla selezione.") % {"service": service.title})
     return redirect("booking:basket")
@@ -95,7 +106,7 @@ def basket_remove(request):
 
 @family_view
 def basket(request):
-    services = ServicePage.objects.live().public().filter(pk__in=_basket(request)).select_related("provider_page")
+    services = services_facts(_basket(request))
     return render(request, "booking/basket.html", {"services": services})
 
 
@@ -108,13 +119,7 @@ def request_new(request):
         return redirect("booking:profile")
     single = request.GET.get("servizio") or request.POST.get("servizio")
     ids = [single] if single else _basket(request)
-    services = list(
-        ServicePage.objects.live()
-        .public()
-        .filter(pk__in=[pk for i in ids if (pk := parse_id(i))])
-        .select_related("provider_page")
-        .prefetch_related("sessions")
-    )
+    services = services_facts(pk for i in ids if (pk := parse_id(i)))
     if not services:
         messages.info(request, _("Scegli almeno un servizio dal catalogo."))
         return redirect("booking:basket")
@@ -136,7 +141,7 @@ def request_new(request):
         else:
             if not single:
                 selection.store(request, [])
-            messages.success(request, _sent_message(created))
+            messages.success(request, _sent_message(created, services))
             return redirect("booking:requests")
     return render(
         request,
@@ -151,11 +156,15 @@ def request_new(request):
     )
 
 
-def _sent_message(created: list[ServiceRequest]) -> str:
+def _sent_message(created: list[ServiceRequest], services) -> str:
     """The confirmation: what happens next and by when (each provider's maximum wait, as a date)."""
+    by_id = {service.id: service for service in services}
     answers = "; ".join(
         _("%(provider)s entro il %(date)s")
-        % {"provider": r.provider.title, "date": date_format(marketplace.answer_deadline(r), "d/m/Y")}
+        % {
+            "provider": by_id[r.service_id].provider_name,
+            "date": date_format(marketplace.answer_deadline(r.created_at, by_id[r.service_id].max_wait_days), "d/m/Y"),
+        }
         for r in created
     )
     sent = (
@@ -184,10 +193,10 @@ def _costs(guardian: Guardian, form: ServiceRequestForm, services) -> list[dict]
     rows = []
     for service in services:
         covers = []
-        if service.voucher_accepted and not service.is_free:
+        if service.accepts_voucher and not service.is_free:
             for child in children:
                 if wallet := wallets.get(child.pk):
-                    cover = marketplace.voucher_cover(service.price_amount, service.price_unit, wallet.balance)
+                    cover = marketplace.voucher_cover(service.price, service.price_unit, wallet.balance)
                     covers.append({"child": child, "wallet": wallet, **cover})
         answer_by = marketplace.add_working_days(timezone.localdate(), service.max_wait_days)
         rows.append({"service": service, "covers": covers, "answer_by": answer_by})
@@ -252,7 +261,9 @@ def request_detail(request, pk: int):
         "booking/request_detail.html",
         {
             "req": service_request,
-            "answer_by": marketplace.answer_deadline(service_request),
+            "answer_by": marketplace.answer_deadline(
+                service_request.created_at, service_facts(service_request.service_id).max_wait_days
+            ),
             "quote": quote,
             "order": getattr(quote, "order", None) if quote else None,
             "thread": thread,

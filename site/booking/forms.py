@@ -156,7 +156,7 @@ class ServiceRequestForm(forms.Form):
         fitting = [child for child in children if child.pk not in self.reasons]
         if len(fitting) == 1:
             self.initial.setdefault("child", fitting[0].pk)
-        days = sorted({row.weekday for service in services for row in service.sessions.all()})
+        days = sorted({day for service in services for day in service.weekdays})
         if days:
             self.fields["preferred_days"].choices = [(d, label) for d, label in Weekday.choices if d in days]
             self.fields["preferred_days"].help_text = _("I giorni in cui si svolge il servizio.")

@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from booking.models import Child, Guardian, LedgerEntry, Message, Order, Quote, Rating, ServiceRequest, Wallet
+from catalog.facts import services_changed
 from core.audit import action_label, log_action
 from core.errors import DomainError
 from core.models import AuditEntry
@@ -241,8 +242,6 @@ def erase_family(guardian: Guardian, *, actor) -> dict[str, int]:
 
     Raises ErasureRefused (a DomainError) while requests, quotes or orders are still open.
     """
-    from catalog import search_sync
-
     with transaction.atomic():
         guardian = Guardian.objects.select_for_update().get(pk=guardian.pk)
         blocking = open_items(guardian)
@@ -287,7 +286,7 @@ def erase_family(guardian: Guardian, *, actor) -> dict[str, int]:
         counts.update({model.__name__.lower(): len(ids) for model, ids in objects.items()})
         log_action(actor, "privacy.erasure", guardian, counts)
         if rated:
-            search_sync.schedule(sorted(set(rated)))
+            services_changed(sorted(set(rated)))
     return counts
 
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from booking import marketplace
 from booking.forms import DeclineForm, MessageForm, QuoteForm, ReplyForm, RequestFilterForm
 from booking.models import Message, Order, Quote, Rating, ServiceRequest
-from catalog.models import ProviderPage, ServicePage
+from catalog.facts import providers_for_user, service_titles
 from config.private_files import private_file_response
 from core.admin_views import history_url
 from core.audit import history_for, log_sensitive_read
@@ -26,13 +26,9 @@ REQUESTS_PER_PAGE = 50
 
 
 def provider_ids(user) -> list[int]:
-    """The provider pages this user works for: those whose own group (`ProviderPage.group`, a key, never a
-    name) the user belongs to. Superusers see every provider."""
-    if user.is_superuser:
-        return list(ProviderPage.objects.values_list("pk", flat=True))
-    if not user.is_authenticated:
-        return []
-    return list(ProviderPage.objects.filter(group__user=user).values_list("pk", flat=True))
+    """The ids of the providers this user works for (`catalog.facts.providers_for_user`: by their own group;
+    superusers: every provider)."""
+    return [provider.id for provider in providers_for_user(user)]
 
 
 def visible_requests(user):
@@ -44,7 +40,7 @@ def request_list(request):
     if not providers:
         raise PermissionDenied
     form = RequestFilterForm(request.GET or None, states=ServiceRequest.State.choices)
-    services = ServicePage.objects.filter(provider_page_id__in=providers).order_by("title")
+    services = service_titles(providers)
     service_id = request.GET.get("servizio", "")
     unread = Message.objects.filter(request=OuterRef("pk"), from_family=True, read_at__isnull=True)
     requests = (

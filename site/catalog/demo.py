@@ -9,7 +9,11 @@ import datetime
 import random
 from contextlib import contextmanager
 from decimal import Decimal
+from pathlib import Path
+from string import Template
 
+import yaml
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db.models.signals import post_save
@@ -23,15 +27,6 @@ from wagtail.search.backends import get_search_backend
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from catalog.constants import CATEGORY_DESCRIPTIONS, EDITORS_GROUP, Category, LegalForm, PriceUnit, Sharing
-from catalog.demo_data import (
-    ACTIVATION_PROCEDURES,
-    CATEGORIES,
-    FIRST_NAMES,
-    LAST_NAMES,
-    MUNICIPIO_CENTRES,
-    PROVIDER_NAMES,
-    STREETS,
-)
 from catalog.models import (
     CatalogIndexPage,
     CategoryPage,
@@ -59,11 +54,25 @@ PUBLISHED_BASE = datetime.datetime(2026, 9, 1, 9, 0, tzinfo=datetime.UTC)
 CATEGORY_ORDER = [Category.SPORT, Category.ARTE, Category.STEM, Category.SALUTE, Category.SCUOLA_PLUS]
 LEGAL_FORMS = [LegalForm.THIRD_SECTOR, LegalForm.NONPROFIT, LegalForm.COMPANY, LegalForm.OTHER]
 
+# The word pools and texts live in demo_data/catalogue.yaml (see its header).
+with (Path(__file__).with_name("demo_data") / "catalogue.yaml").open(encoding="utf-8") as _file:
+    DATA = yaml.safe_load(_file)
+TEXTS = DATA["texts"]
+CATEGORIES = {
+    Category(code): {**pool, "services": [(row["title"], row["summary"]) for row in pool["services"]]}
+    for code, pool in DATA["categories"].items()
+}
+PROVIDER_NAMES = DATA["provider_names"]
+STREETS = [(row["street"], row["municipio"]) for row in DATA["streets"]]
+MUNICIPIO_CENTRES = {number: tuple(centre) for number, centre in DATA["municipio_centres"].items()}
+FIRST_NAMES = DATA["first_names"]
+LAST_NAMES = DATA["last_names"]
+ACTIVATION_PROCEDURES = DATA["activation_procedures"]
+
 
 def load(stdout) -> None:
-    from home.models import HomePage
-
-    home = HomePage.objects.first()
+    # The catalogue hangs under the home page (the demo of a higher layer): looked up by label, never imported.
+    home = apps.get_model("home", "HomePage").objects.first()
     if home is None:
         stdout.write("catalog: manca la home page, salto")
         return
@@ -92,14 +101,10 @@ def _catalog_pages(home) -> CatalogIndexPage:
         catalog = _publish(
             home,
             CatalogIndexPage(
-                title="Catalogo 0-18",
+                title=TEXTS["catalogue_title"],
                 slug="catalogo",
                 show_in_menus=True,
-                intro=(
-                    "Puoi cercare, personalizzare e acquistare attività per bambine e bambini, ragazzi e ragazze, "
-                    "gratuite o a pagamento, disponibili in città ed erogate dalla rete di associazioni, "
-                    "cooperative e imprese sociali selezionate e qualificate dal Comune di Milano."
-                ),
+                intro=TEXTS["catalogue_intro"],
             ),
         )
     existing = set(CategoryPage.objects.child_of(catalog).values_list("category", flat=True))
@@ -115,9 +120,9 @@ def _catalog_pages(home) -> CatalogIndexPage:
         _publish(
             catalog,
             ProviderIndexPage(
-                title="Enti dell'Elenco Milano 0-18",
+                title=TEXTS["provider_index_title"],
                 slug="enti",
-                intro="Gli enti profit e no profit ammessi all'Elenco Milano 0-18 e le loro schede.",
+                intro=TEXTS["provider_index_intro"],
             ),
         )
     return catalog
@@ -232,10 +237,7 @@ def _provider(rng, n, name, slug, category) -> ProviderPage:
         contact_person=person,
         contact_email=f"info@{slug[:30].strip('-')}.example.org",
         contact_phone=f"02 {rng.randint(1000000, 9999999)}",
-        description=(
-            f"<p>{name} opera a Milano da oltre {rng.randint(3, 30)} anni con bambine, bambini, ragazze e ragazzi, "
-            "in collaborazione con le scuole e i servizi del territorio.</p>"
-        ),
+        description=Template(TEXTS["provider_description"]).substitute(name=name, years=rng.randint(3, 30)),
         website=f"https://www.{slug[:30].strip('-')}.example.org",
     )
     page.offices = [ProviderOffice(address=f"{street} {rng.randint(1, 120)}, Milano", municipio=municipio)]
@@ -247,9 +249,7 @@ def _provider(rng, n, name, slug, category) -> ProviderPage:
 
 
 def _challenges() -> dict[int, Page]:
-    from challenges.models import ChallengePage
-
-    return {c.number: c for c in ChallengePage.objects.all()}
+    return {c.number: c for c in apps.get_model("challenges", "ChallengePage").objects.all()}
 
 
 def _service(rng, number, category, challenges) -> tuple[ServicePage, dict]:
@@ -284,14 +284,11 @@ def _service(rng, number, category, challenges) -> tuple[ServicePage, dict]:
     profile = pool["profile"]
     disability = rng.random() < 0.2
     page = ServicePage(
-        title=f"{title} — {rng.choice(['base', 'avanzato', 'per piccoli', 'per ragazzi', 'open', 'estate'])}"
-        if number % 3
-        else title,
+        title=f"{title} — {rng.choice(TEXTS['title_variants'])}" if number % 3 else title,
         slug=f"{slugify(title)}-{number + 1}",
         category=category,
         summary=summary,
-        description=f"<p>{summary}</p><p>Le attività si svolgono in gruppi di massimo {rng.randint(6, 20)} "
-        "partecipanti, con attenzione ai tempi e ai bisogni di ciascuno.</p>",
+        description=Template(TEXTS["service_description"]).substitute(summary=summary, group_size=rng.randint(6, 20)),
         age_min=age_min,
         age_max=age_max,
         for_families=age_min < 3,

@@ -8,12 +8,12 @@ the index never sees a change that was rolled back, and a failing search server 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from functools import partial
 
 from django.db import transaction
-from django.db.models import Avg, Count, Prefetch
+from django.db.models import Prefetch
 from django.db.models.signals import post_delete
 from django.utils.html import strip_tags
 from wagtail.models import Site
@@ -33,16 +33,24 @@ DESCRIPTOR_FIELDS = {
 }
 
 
-def rating_summary(service_ids: Iterable[int]) -> dict[int, tuple[float | None, int]]:
-    """(average overall score, count) of each rated service, in one grouped query over the families' ratings."""
-    from booking.models import Rating
+#: What gives services' ratings to their documents: service ids -> {id: (average overall score or None, count)}.
+RatingSource = Callable[[list[int]], dict[int, tuple[float | None, int]]]
+_rating_sources: list[RatingSource] = []
 
-    rows = (
-        Rating.objects.filter(service_id__in=list(service_ids))
-        .values("service_id")
-        .annotate(average=Avg("overall"), count=Count("pk"))
-    )
-    return {row["service_id"]: (round(float(row["average"]), 2), row["count"]) for row in rows}
+
+def register_rating_source(source: RatingSource) -> None:
+    """Add a source of ratings (booking registers one from its AppConfig.ready: catalog never imports booking)."""
+    if source not in _rating_sources:
+        _rating_sources.append(source)
+
+
+def rating_summary(service_ids: Iterable[int]) -> dict[int, tuple[float | None, int]]:
+    """(average overall score, count) of each rated service, from the registered sources (none: no ratings)."""
+    ids = list(service_ids)
+    summary: dict[int, tuple[float | None, int]] = {}
+    for source in _rating_sources:
+        summary.update(source(ids))
+    return summary
 
 
 def _live_service_ids(ids: Iterable[int] | None) -> list[int]:

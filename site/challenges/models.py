@@ -8,8 +8,9 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import StreamField
 from wagtail.search import index
 
-from home.blocks import BodyBlock
-from home.models import BasePage, WellbeingDimensionsPage
+from core.blocks import BodyBlock
+from core.pages import BasePage
+from home.models import WellbeingDimensionsPage
 
 
 def dimensions_page():

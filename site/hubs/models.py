@@ -15,9 +15,9 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable
 from wagtail.search import index
 
-from home.blocks import BodyBlock
+from core.blocks import BodyBlock
+from core.pages import BasePage
 from home.constants import Municipio, Weekday
-from home.models import BasePage
 from hubs.map import hub_map
 
 

@@ -15,7 +15,7 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.search import index
 
-from home.models import BasePage
+from core.pages import BasePage
 
 NOTICE_FEATURES = ["bold", "italic", "link", "ul", "ol"]
 

@@ -14,8 +14,8 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path, route
 from wagtail.fields import StreamField
 from wagtail.search import index
 
-from home.blocks import BodyBlock
-from home.models import BasePage
+from core.blocks import BodyBlock
+from core.pages import BasePage
 
 
 class NewsIndexPage(RoutablePageMixin, BasePage):

@@ -54,7 +54,7 @@ def test_basket_sends_one_request_per_service_to_two_providers(client, market, f
     assert response.status_code == 302
     requests = ServiceRequest.objects.filter(guardian=family.guardian)
     assert {r.provider_id for r in requests} == {market["provider"].pk, other_provider.pk}
-    assert client.get(reverse("booking:basket")).context["services"].count() == 0
+    assert len(client.get(reverse("booking:basket")).context["services"]) == 0
 
 
 def test_request_form_shows_the_age_refusal_in_italian(client, market):

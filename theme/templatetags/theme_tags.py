@@ -3,15 +3,18 @@
 import math
 
 from django import template
+from django.apps import apps
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from wagtail.models import Page, Site
 
-from home.models import Partner, SiteSettings
 from theme.chrome_cache import FRAGMENT_TIMEOUT, fragment_key
 
 register = template.Library()
+
+# The footer reads the home app's settings and partners; theme sits below the apps (they import it), so the
+# models are looked up by label, never imported.
 
 LEGAL_LINK_FIELDS = ("accessibility_page", "privacy_page", "legal_notes_page", "cookie_page", "contacts_page")
 # The twelve stars of the European flag on a 60x40 canvas, as strings so no locale formats the decimals.
@@ -52,7 +55,7 @@ def main_menu(context):
     }
 
 
-def _legal_links(site_settings: SiteSettings) -> list[Page]:
+def _legal_links(site_settings) -> list[Page]:
     """The legal pages of the footer, in their fixed order, fetched in one query."""
     ids = [getattr(site_settings, f"{field}_id") for field in LEGAL_LINK_FIELDS]
     pages = Page.objects.live().in_bulk([pk for pk in ids if pk])
@@ -66,7 +69,8 @@ def site_footer(context):
     key = fragment_key("footer", site)
     html = cache.get(key)
     if html is None:
-        site_settings = SiteSettings.for_request(request)
+        site_settings = apps.get_model("home", "SiteSettings").for_request(request)
+        Partner = apps.get_model("home", "Partner")
         partners = list(Partner.objects.all())
         html = render_to_string(
             "theme/components/footer.html",

@@ -6,6 +6,8 @@ metadata and requests AgID asks for (Avviso SPID n.29 v3, Regole Tecniche SPID, 
 check the SPID-specific rules of a response, so this module writes the metadata and the AuthnRequest
 with lxml, signs them with xmlsec, and adds the SPID checks on top of python3-saml's validation. The
 conformance is proved by spid-sp-test (tests/spid/).
+
+Over 400 lines on purpose: one protocol (SAML as SPID/CIE profile it), read end to end against AgID's rules.
 """
 
 import base64

@@ -1,0 +1,98 @@
+"""The provider register (Elenco Milano 0-18): applications, their categories and attachments."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from catalog.constants import (
+    ApplicationStatus,
+    Category,
+    LegalForm,
+)
+from catalog.validators import (
+    validate_organisation_tax_code,
+    validate_partita_iva,
+    validate_personal_tax_code,
+)
+from config.private_files import PrivateFileField
+
+
+class RegisterApplication(models.Model):
+    """An application to the Elenco Milano 0-18, reviewed by municipal staff."""
+
+    organisation_name = models.CharField(_("denominazione dell'ente"), max_length=255)
+    legal_form = models.CharField(_("forma giuridica"), max_length=20, choices=LegalForm.choices)
+    tax_code = models.CharField(
+        _("codice fiscale dell'ente"), max_length=16, validators=[validate_organisation_tax_code]
+    )
+    vat_number = models.CharField(_("partita IVA"), max_length=11, blank=True, validators=[validate_partita_iva])
+    address = models.CharField(_("indirizzo della sede legale"), max_length=255)
+    email = models.EmailField(_("email"))
+    phone = models.CharField(_("telefono"), max_length=40)
+    website = models.URLField(_("sito web"), blank=True)
+    representative_name = models.CharField(_("nome e cognome del legale rappresentante"), max_length=200)
+    representative_tax_code = models.CharField(
+        _("codice fiscale del legale rappresentante"), max_length=16, validators=[validate_personal_tax_code]
+    )
+    contact_email = models.EmailField(
+        _("email del referente per il catalogo"), help_text=_("Riceverà l'invito ad accedere all'area riservata.")
+    )
+    declares_honourability = models.BooleanField(_("requisiti di onorabilità"), default=False)
+    declares_professional_capacity = models.BooleanField(_("capacità professionale e tecnica"), default=False)
+    declares_organisational_capacity = models.BooleanField(_("competenza organizzativa e gestionale"), default=False)
+
+    status = models.CharField(
+        _("stato"), max_length=10, choices=ApplicationStatus.choices, default=ApplicationStatus.SUBMITTED, db_index=True
+    )
+    rejection_reason = models.TextField(_("motivo del rigetto"), blank=True)
+    submitted_at = models.DateTimeField(_("inviata il"), auto_now_add=True)
+    provider_page = models.ForeignKey(
+        "catalog.ProviderPage",
+        verbose_name=_("scheda ente"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    provider_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("utente dell'ente"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        verbose_name = _("domanda di iscrizione all'Elenco")
+        verbose_name_plural = _("domande di iscrizione all'Elenco")
+
+    def __str__(self) -> str:
+        return self.organisation_name
+
+    def category_labels(self) -> str:
+        return ", ".join(str(row.get_category_display()) for row in self.categories.all())
+
+    category_labels.short_description = _("categorie")
+
+
+class ApplicationCategory(models.Model):
+    application = models.ForeignKey(RegisterApplication, on_delete=models.CASCADE, related_name="categories")
+    category = models.CharField(_("categoria"), max_length=20, choices=Category.choices, db_index=True)
+
+    class Meta:
+        unique_together = [("application", "category")]
+        ordering = ["category"]
+
+    def __str__(self) -> str:
+        return str(self.get_category_display())
+
+
+class ApplicationAttachment(models.Model):
+    application = models.ForeignKey(RegisterApplication, on_delete=models.CASCADE, related_name="attachments")
+    title = models.CharField(_("documento"), max_length=200)
+    file = PrivateFileField(_("file PDF"), upload_to="elenco/%Y/%m/")
+
+    def __str__(self) -> str:
+        return self.title
