@@ -6,8 +6,9 @@
     .venv/bin/python bench/journey.py --screenshots /tmp/journey        # also a PNG of every step
 
 The task (issue 10, "Measured"), as a parent does it on a 390 x 844 phone, signed out at first:
-home page → the «Sport» category → age 9, «Gratuito», «Municipio 5» → the first result → «Aggiungi alla
-selezione» (sign in with the password when asked) → «Invia la richiesta» → a start date, a day, the child → send.
+home page → the «Sport» category → age 9, «Gratuito», «Municipio 5» (and the filters' own button, when there is
+one to see the results) → the first result → «Richiedi il servizio» (sign in with the password when asked) → the
+child, a start date (unless one is already there), a day → send.
 
 How it counts (the same rules before and after a change, so the two figures compare):
 - a tap is a click on a link, button, checkbox or disclosure, or focusing a text or date field (typing is not a tap);
@@ -118,25 +119,21 @@ def run_task(page, tally: Tally) -> str:
     municipio = page.locator("label", has_text=re.compile(r"^\s*Municipio 5\b")).first
     tally.click(municipio, "municipio 5")
     wait_for_results(page)
-    apply = first_visible(page, page.get_by_role("button", name=re.compile("Mostra .*risultat|Applica i filtri")))
-    if apply and page.evaluate("!document.querySelector('#m018-search[data-enhanced]')"):
-        tally.click(apply, "apply the filters")
-        page.wait_for_load_state()
+    apply = first_visible(page, page.get_by_role("button", name=re.compile(r"Mostra \d+ serviz|Applica i filtri")))
+    if apply:
+        tally.click(apply, "show the results")
+        wait_for_results(page)
     first = page.locator(".m018-results .card-title a").first
     title = first.inner_text()
     tally.click(first, f"first result: {title}")
     page.wait_for_load_state()
 
-    tally.click(page.get_by_role("link", name="Aggiungi alla selezione"), "«Aggiungi alla selezione» (signed out)")
+    tally.click(page.get_by_role("link", name="Richiedi il servizio"), "«Richiedi il servizio» (signed out)")
     page.wait_for_load_state()
     tally.fill(page.get_by_label("Email"), EMAIL, "sign in: email")
     tally.fill(page.get_by_label("Password"), PASSWORD, "sign in: password")
     tally.click(page.locator("form[action^='/accounts/login/'] button[type=submit]"), "sign in")
-    page.wait_for_load_state()
-    tally.click(page.get_by_role("button", name="Aggiungi alla selezione"), "«Aggiungi alla selezione»")
-    page.wait_for_url(re.compile(r"/famiglia/selezione/$"))
-    tally.click(page.get_by_role("link", name="Invia la richiesta"), "«Invia la richiesta» from the selection")
-    page.wait_for_load_state()
+    page.wait_for_url(re.compile(r"/famiglia/richieste/nuova/"))
 
     child = page.locator("select[name=child]")
     if child.count():
@@ -149,8 +146,10 @@ def run_task(page, tally: Tally) -> str:
         choice = page.locator("label", has_text=re.compile(rf"^\s*{CHILD_NAME}\b")).first
         if not page.locator(f"#{choice.get_attribute('for')}").is_checked():
             tally.click(choice, "the child")
-    start = datetime.date.today() + datetime.timedelta(days=14)
-    tally.fill(page.get_by_label(re.compile(r"^Dal")), start.isoformat(), "start date")
+    start_field = page.get_by_label(re.compile(r"^Dal"))
+    if not start_field.input_value():
+        start = datetime.date.today() + datetime.timedelta(days=14)
+        tally.fill(start_field, start.isoformat(), "start date")
     day = page.locator("input[name=preferred_days]:not([disabled])").first
     tally.click(page.locator(f"label[for='{day.get_attribute('id')}']"), "a day")
     tally.click(page.locator("main form button[type=submit]", has_text="Invia la richiesta"), "send")

@@ -1,3 +1,4 @@
+import datetime
 import io
 
 from django import forms
@@ -153,6 +154,8 @@ class ServiceRequestForm(forms.Form):
             if (reasons := [r for service in services if (r := age_refusal(service, child, today))])
         }
         self.fields["child"].widget.reasons = self.reasons
+        # «As soon as possible» unless the family says otherwise: the provider's quote fixes the real start.
+        self.initial.setdefault("preferred_start", today + datetime.timedelta(days=1))
         fitting = [child for child in children if child.pk not in self.reasons]
         if len(fitting) == 1:
             self.initial.setdefault("child", fitting[0].pk)

@@ -44,6 +44,8 @@ def test_only_the_services_days_are_offered(client, market, family):
     days = re.findall(r'name="preferred_days" value="(\d)"', html)
     assert days == ["2", "5"]
     assert "I giorni in cui si svolge il servizio." in html
+    tomorrow = (TODAY + datetime.timedelta(days=1)).isoformat()
+    assert re.search(rf'name="preferred_start" value="{tomorrow}"', html)  # as soon as possible, unless changed
 
 
 def test_the_child_who_fits_is_preselected_and_the_other_disabled_with_the_reason(client, market, family):
@@ -86,7 +88,7 @@ def test_confirmation_says_what_happens_next_and_by_when(client, market, family)
     )
     request = ServiceRequest.objects.get()
     deadline = marketplace.add_working_days(timezone.localdate(request.created_at), 5)
-    assert marketplace.answer_deadline(request) == deadline
+    assert marketplace.answer_deadline(request.created_at, 5) == deadline
     text = response.content.decode()
     assert "Richiesta inviata." in text
     assert f"{service.provider().title} entro il {deadline:%d/%m/%Y}" in text

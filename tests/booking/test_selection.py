@@ -60,7 +60,7 @@ def test_another_device_finds_the_selection_and_a_sent_request_empties_it(client
     sign_in(phone, family)
     assert selection_titles(phone) == [market["service"].title]
     child = family.children.get()
-    start = "2099-01-07"
+    start = (datetime.date.today() + datetime.timedelta(days=10)).isoformat()
     sent = {"child": child.pk, "preferred_start": start, "preferred_days": ["2"]}
     assert phone.post(reverse("booking:request_new"), sent).status_code == 302
     family.refresh_from_db()
