@@ -22,7 +22,13 @@ def _italian_by_default():
 
 @pytest.fixture
 def home_page(db) -> HomePage:
-    """The site's home page, with the default Site pointing at it (what load_demo builds first)."""
+    """The site's home page, with the default Site pointing at it (what load_demo builds first).
+
+    In a transactional test an earlier one's flush may have emptied Wagtail's tree: its root comes back first.
+    """
+    from tests.browser.content import ensure_tree_root
+
+    ensure_tree_root()
     root = Page.get_first_root_node()
     for default in root.get_children():
         default.delete()

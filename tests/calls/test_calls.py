@@ -109,9 +109,13 @@ def days(now, first, last):
 
 
 def test_listing_shows_open_then_upcoming_then_closed_with_badges(client, index, frozen_now):
-    add_call(index, "chiuso", [("Finestra", OPENS, CLOSES)], title="Avviso voucher digitali per le famiglie")
-    add_call(index, "in-arrivo", [("Finestra", *days(frozen_now, 30, 60))], title="Avviso volontariato civico")
-    add_call(index, "aperto-tardi", [("Finestra", *days(frozen_now, -10, 20))], title="Avviso che chiude tardi")
+    # Unnamed windows say where they stand; a named one shows its own name, once («Finestra in corso», never
+    # «Finestra aperta: Finestra in corso»).
+    add_call(index, "chiuso", [("", OPENS, CLOSES)], title="Avviso voucher digitali per le famiglie")
+    add_call(index, "in-arrivo", [("", *days(frozen_now, 30, 60))], title="Avviso volontariato civico")
+    add_call(
+        index, "aperto-tardi", [("Finestra in corso", *days(frozen_now, -10, 20))], title="Avviso che chiude tardi"
+    )
     add_call(index, "aperto", [("Finestra", *days(frozen_now, -3, 5))], title="Avviso per l'Elenco Milano 0-18")
 
     html = client.get("/avvisi/").content.decode()
@@ -131,6 +135,7 @@ def test_listing_shows_open_then_upcoming_then_closed_with_badges(client, index,
     assert "Prossima finestra:" in html
     assert "dal 23 dicembre 2026, ore 12:00 al 22 gennaio 2027, ore 12:00" in html
     assert "Ultima finestra:" in html and "al 29 settembre 2022, ore 15:00" in html
+    assert "Finestra in corso:" in html and "Finestra aperta: Finestra in corso" not in html
 
 
 def test_listing_status_moves_with_the_clock(client, index, monkeypatch):
@@ -215,8 +220,8 @@ def test_deadline_closes_the_call_and_keeps_it_in_definition_between_windows():
 
 def test_call_without_dates_renders_in_definition_and_is_never_listed_open_or_upcoming(client, index, frozen_now):
     add_call(index, "gaming", [], title="Avviso volontariato civico e gaming")
-    add_call(index, "in-arrivo", [("Finestra", *days(frozen_now, 30, 60))], title="Avviso in arrivo")
-    add_call(index, "chiuso", [("Finestra", OPENS, CLOSES)], title="Avviso chiuso")
+    add_call(index, "in-arrivo", [("", *days(frozen_now, 30, 60))], title="Avviso in arrivo")
+    add_call(index, "chiuso", [("", OPENS, CLOSES)], title="Avviso chiuso")
 
     listing = client.get("/avvisi/").content.decode()
     page = client.get("/avvisi/gaming/").content.decode()

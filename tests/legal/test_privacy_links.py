@@ -142,6 +142,8 @@ NO_NOTICE_NEEDED = {
     "site/booking/templates/booking/base.html": "the sign-out button",
     "theme/templates/theme/components/language_switch.html": "the language switch",
     "theme/templates/base.html": "the site search (GET)",
+    "site/settlement/templates/settlement/payment_details.html": "a Wagtail admin page for provider and City staff",
+    "site/settlement/templates/settlement/voucher_wallet.html": "a Wagtail admin page for the voucher office",
 }
 FIELD = re.compile(r"form_fields\.html|<textarea|<select|type=\"(?:text|email|tel|file|radio|checkbox)\"|\{\{ field")
 
