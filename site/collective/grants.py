@@ -38,7 +38,9 @@ def pay_advance(project: MicroProject, actor) -> GrantEntry:
     if not is_city(actor):
         raise CollectiveError(_("Solo il Comune dispone i pagamenti."), code="collective.city_only")
     with transaction.atomic():
-        project = MicroProject.objects.select_for_update().select_related("application__call").get(pk=project.pk)
+        project = (
+            MicroProject.objects.select_for_update(of=("self",)).select_related("application__call").get(pk=project.pk)
+        )
         if project.funding != MicroProject.Funding.FUNDED or project.list_accepted_at is None:
             raise CollectiveError(
                 _("L'anticipo si paga a un progetto finanziato con l'elenco nominativo accettato."),

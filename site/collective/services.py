@@ -147,7 +147,9 @@ def withdraw(application: Application, actor, at: datetime.datetime | None = Non
     """Submitted → withdrawn, only while the window it was submitted in is still open."""
     at = at or timezone.now()
     with transaction.atomic():
-        application = Application.objects.select_for_update().select_related("window").get(pk=application.pk)
+        application = (
+            Application.objects.select_for_update(of=("self",)).select_related("window").get(pk=application.pk)
+        )
         if application.provider_id not in provider_ids(actor):
             raise CollectiveError(_("Puoi ritirare solo le domande dei tuoi enti."), code="collective.provider")
         if application.state != Application.State.SUBMITTED or not application.window.is_open(at):

@@ -84,7 +84,7 @@ def test_a_request_sent_while_smtp_is_down_is_saved_and_its_email_leaves_later(
     client.force_login(child.guardian.user)
     url = reverse("booking:request_new") + f"?servizio={market['service'].pk}"
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, {"child": child.pk, "preferred_start": START, "preferred_days": ["1"]})
+        response = client.post(url, {"child": child.pk, "preferred_start": START, "preferred_days": ["2"]})
     assert response.status_code == 302
     assert ServiceRequest.objects.filter(child=child).count() == 1
     assert_queued_then_delivered(smtp, market["staff"].email, "Nuova richiesta")

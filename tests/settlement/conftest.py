@@ -64,7 +64,17 @@ def two_providers(home_page):
 
 @pytest.fixture
 def office(db):
-    """A City employee in «Ufficio voucher» (the group the data migration creates), not a superuser."""
+    """A City employee in «Ufficio voucher» (the group the data migration creates), not a superuser.
+
+    A transactional test's flush empties the group's rows: its permissions are given back from the migration's list.
+    """
+    from importlib import import_module
+
+    from django.contrib.auth.models import Group, Permission
+
+    group, _ = Group.objects.get_or_create(name="Ufficio voucher")
+    for app_label, codename in import_module("settlement.migrations.0002_ufficio_voucher_group").PERMISSIONS:
+        group.permissions.add(*Permission.objects.filter(content_type__app_label=app_label, codename=codename))
     return catalog.user("ufficio", groups=["Ufficio voucher"])
 
 
