@@ -109,5 +109,6 @@ def test_search_page_query_count_does_not_grow_with_results(client, catalogue, d
 
 def test_site_search_finds_services_and_providers_with_their_type(client, catalogue):
     html = client.get("/cerca/", {"q": "Teatro"}).content.decode()
-    assert "Teatro per ragazzi" in html and "Scheda servizio" in html
-    assert "Teatro Aperto" in html and "Scheda ente" in html
+    badges = re.findall(r'm018-badge--info">([^<]+)<', html)
+    assert "Teatro per ragazzi" in html and "Servizio" in badges
+    assert "Teatro Aperto" in html and "Ente" in badges
