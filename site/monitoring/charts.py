@@ -11,7 +11,6 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Bar:
     label: str
-    value: float
     shown: str  # what the bar's label says: the value, or "<3" when suppressed
     y: float
     width: float
@@ -32,7 +31,7 @@ def bar_chart(items: list[tuple[str, float, str]], width: int = 640, label_width
     top = max((value for _label, value, _shown in items), default=0) or 1
     usable = width - label_width - 70
     bars = [
-        Bar(label=label, value=value, shown=shown, y=i * row, width=round(usable * value / top, 1))
+        Bar(label=label, shown=shown, y=i * row, width=round(usable * value / top, 1))
         for i, (label, value, shown) in enumerate(items)
     ]
     description = "; ".join(f"{label}: {shown}" for label, _value, shown in items)

@@ -51,5 +51,4 @@ def child_radar(child) -> dict:
         "descriptors": descriptors,
         "age": age,
         "activities": sorted((card for card, _ratings in scores.values()), key=lambda card: card.title),
-        "covered_threshold": COVERED,
     }

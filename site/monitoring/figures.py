@@ -88,8 +88,11 @@ class Source:
     birth: str | None
     call: str | None = None
     cuts: tuple = field(default=(Cut.ALL, Cut.MUNICIPIO, Cut.AGE_BAND, Cut.CATEGORY, Cut.MONTH))
-    #: The path to the family's ISEE (EUR) in the voucher call that funded it, or None.
+    #: The path to the family's ISEE (EUR), or None.
     isee: str | None = None
+    #: The path to the wallet whose ISEE counts: only the application to that wallet's own call (None: the rows are
+    #: applications and carry their ISEE).
+    wallet: str | None = None
 
 
 def _path(prefix: str | None, rest: str) -> str:
@@ -139,6 +142,7 @@ def sources() -> list[Source]:
             birth="order__quote__request__child__birth_date",
             call="ledger_entry__wallet__call",
             isee="ledger_entry__wallet__child__voucher_applications__application__isee_value",
+            wallet="ledger_entry__wallet",
             cuts=(Cut.ALL, Cut.MUNICIPIO, Cut.AGE_BAND, Cut.CATEGORY, Cut.MONTH, Cut.ISEE_BAND),
         ),
         Source(
@@ -151,6 +155,7 @@ def sources() -> list[Source]:
             birth="wallet__child__birth_date",
             call="wallet__call",
             isee="wallet__child__voucher_applications__application__isee_value",
+            wallet="wallet",
             cuts=(Cut.ALL, Cut.MUNICIPIO, Cut.AGE_BAND, Cut.MONTH, Cut.ISEE_BAND),
         ),
         Source(
@@ -220,9 +225,9 @@ def _cut_rows(source: Source, cut: str, by_year: bool, by_call: bool) -> list[di
         qs = qs.annotate(_cut=TruncMonth(source.date))
         keys.append("_cut")
     elif cut == Cut.ISEE_BAND:
-        if source.isee != "isee_value":
+        if source.wallet:
             # The ISEE of the application that funded this wallet: the same call, never another one's.
-            wallet = source.isee.split("__child__")[0]
+            wallet = source.wallet
             qs = qs.filter(**{f"{wallet}__child__voucher_applications__call__money_call": F(f"{wallet}__call")})
         qs = qs.annotate(_cut=_isee_band_annotation(source.isee))
         keys.append("_cut")

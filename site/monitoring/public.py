@@ -77,7 +77,6 @@ def public_context() -> dict:
         "headers": [Metric(metric).label for metric in PUBLIC_METRICS],
         "challenges": challenge_rows,
         "dimensions": dimension_rows,
-        "totals": _rows(figures, Scope.TOTAL, {0: ""})[0]["cells"],
         "bars": bar_chart(
             [(f"Sfida {row['number']}", _chart_value(row), _shown(row["children_shown"])) for row in challenge_rows],
             width=480,
