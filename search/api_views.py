@@ -45,6 +45,8 @@ def hit_json(doc: ServiceDocument) -> dict[str, Any]:
         "age_min": doc.age_min,
         "age_max": doc.age_max,
         "price": None if doc.price is None else f"{doc.price:.2f}",
+        "price_unit": doc.price_unit or None,
+        "price_text": doc.price_text,
         "free": doc.free,
         "voucher": doc.voucher,
         "delivery": list(doc.delivery),

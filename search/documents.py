@@ -11,7 +11,19 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from core.vocabularies import DESCRIPTOR_MAX, Category, DeliveryMode, Descriptor, Municipio, Weekday, labels
+from django.utils.translation import gettext as _
+
+from core.vocabularies import (
+    COST,
+    DESCRIPTOR_MAX,
+    Category,
+    DeliveryMode,
+    Descriptor,
+    Municipio,
+    PriceUnit,
+    Weekday,
+    labels,
+)
 
 # The code lists a document is checked against ({code: label}, from core.vocabularies).
 CATEGORIES = labels(Category)
@@ -19,6 +31,8 @@ MUNICIPI = labels(Municipio)
 DELIVERY = labels(DeliveryMode)
 DAYS = labels(Weekday)
 WELLBEING = labels(Descriptor)
+#: What a price is for (core.vocabularies.PriceUnit).
+PRICE_UNITS = labels(PriceUnit)
 #: A descriptor "counts" for the wellbeing filter from this score up (scores go 0-DESCRIPTOR_MAX).
 WELLBEING_THRESHOLD = 3
 
@@ -40,6 +54,7 @@ class ServiceDocument:
     age_min: int | None = None
     age_max: int | None = None
     price: Decimal | None = None
+    price_unit: str = ""
     free: bool = False
     voucher: bool = False
     delivery: tuple[str, ...] = ()
@@ -55,6 +70,8 @@ class ServiceDocument:
             raise ValueError(f"unknown category {self.category!r}")
         if not set(self.municipi) <= set(MUNICIPI):
             raise ValueError(f"municipi must be 1-9, got {self.municipi!r}")
+        if self.price_unit and self.price_unit not in PRICE_UNITS:
+            raise ValueError(f"unknown price unit {self.price_unit!r}")
         if not set(self.delivery) <= set(DELIVERY):
             raise ValueError(f"unknown delivery mode in {self.delivery!r}")
         if not set(self.days) <= set(DAYS):
@@ -73,9 +90,25 @@ class ServiceDocument:
         """Price used for sorting: a free service costs 0; an unknown price sorts last."""
         return Decimal("0.00") if self.free else self.price
 
+    @property
+    def price_text(self) -> str:
+        """The price as families read it, always with its unit: «€ 12,00 a incontro», «Gratuito»."""
+        return price_text(self.price, self.price_unit, self.free)
+
     def wellbeing_codes(self) -> tuple[str, ...]:
         """Descriptors scored at least WELLBEING_THRESHOLD: what the wellbeing filter matches."""
         return tuple(code for code in WELLBEING if self.wellbeing.get(code, 0) >= WELLBEING_THRESHOLD)
+
+
+def price_text(amount: Decimal | None, unit: str, free: bool) -> str:
+    """«€ 1.250,00 al mese» (EUR, Italian separators, the unit's label from PRICE_UNITS); «Gratuito» when free;
+    «Prezzo su richiesta» when no amount is known. An unknown unit code raises KeyError."""
+    if free:
+        return str(COST[True])
+    if amount is None:
+        return str(_("Prezzo su richiesta"))
+    figures = f"{amount:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+    return f"€ {figures} {PRICE_UNITS[unit] if unit else ''}".strip()
 
 
 def catalogue_entries(ids: Iterable[int] | None = None) -> Iterator[ServiceDocument]:

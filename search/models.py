@@ -51,6 +51,7 @@ class CatalogueEntry(models.Model):
     age_max = models.PositiveSmallIntegerField(null=True)
     price = models.DecimalField(max_digits=9, decimal_places=2, null=True)
     sort_price = models.DecimalField(max_digits=9, decimal_places=2, null=True)
+    price_unit = models.CharField(max_length=10, blank=True, default="")
     free = models.BooleanField(default=False)
     voucher = models.BooleanField(default=False)
     delivery_mask = models.PositiveSmallIntegerField(default=0)
@@ -98,6 +99,7 @@ class CatalogueEntry(models.Model):
             age_min=self.age_min,
             age_max=self.age_max,
             price=self.price,
+            price_unit=self.price_unit,
             free=self.free,
             voucher=self.voucher,
             delivery=from_mask(self.delivery_mask, DELIVERY_BITS),

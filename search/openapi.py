@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.vocabularies import MAX_AGE, Category, DeliveryMode, Municipio, labels
+from core.vocabularies import MAX_AGE, Category, DeliveryMode, Municipio, PriceUnit, labels
 from search import facets
 from search.api import MAX_ID, MAX_PAGE_SIZE, MAX_QUERY_LENGTH, MAX_RESULT_WINDOW, SORTS
 from search.api_views import API_PAGE_SIZE, AUTOCOMPLETE_MAX_LENGTH
@@ -68,6 +68,7 @@ def _enum(values: dict[Any, Any], kind: str) -> dict[str, Any]:
 CATEGORY = _enum(labels(Category), "string")
 MUNICIPIO = _enum(labels(Municipio), "integer")
 DELIVERY_MODE = _enum(labels(DeliveryMode), "string")
+PRICE_UNIT = _enum(labels(PriceUnit), "string")
 
 ERRORS = {
     "description": "Parametri non validi: per ogni parametro, i messaggi in italiano.",
@@ -102,6 +103,8 @@ SERVICE = {
         "age_min",
         "age_max",
         "price",
+        "price_unit",
+        "price_text",
         "free",
         "voucher",
         "delivery",
@@ -127,6 +130,19 @@ SERVICE = {
             "pattern": r"^\d+\.\d{2}$",
             "nullable": True,
             "description": "Prezzo in euro con due decimali; null se gratuito o non indicato.",
+        },
+        "price_unit": {
+            **PRICE_UNIT,
+            "enum": [*PRICE_UNIT["enum"], None],
+            "nullable": True,
+            "description": "A che cosa si riferisce il prezzo: "
+            + ", ".join(f"{code} ({label})" for code, label in labels(PriceUnit).items())
+            + "; null se gratuito.",
+        },
+        "price_text": {
+            "type": "string",
+            "description": "Il prezzo come lo legge una famiglia, sempre con l'unità: "
+            "«€ 12,00 a incontro», «Gratuito».",
         },
         "free": {"type": "boolean"},
         "voucher": {"type": "boolean"},

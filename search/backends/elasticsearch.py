@@ -154,6 +154,7 @@ class CatalogueDocument(Document):
     age_max = Integer()
     price = Keyword(index=False)
     sort_price = ScaledFloat(scaling_factor=100)
+    price_unit = Keyword(index=False)
     wellbeing = Object(properties={code: Byte() for code in WELLBEING})
     rating_average = Float()
     rating_count = Integer()
@@ -308,6 +309,7 @@ def to_source(doc: ServiceDocument) -> dict[str, Any]:
         "age_max": doc.age_max,
         "price": None if doc.price is None else str(doc.price),
         "sort_price": None if doc.sort_price is None else float(doc.sort_price),
+        "price_unit": doc.price_unit,
         "wellbeing": dict(doc.wellbeing),
         "rating_average": doc.rating_average,
         "rating_count": doc.rating_count,
@@ -333,6 +335,7 @@ def from_source(source: dict[str, Any]) -> ServiceDocument:
         age_min=source.get("age_min"),
         age_max=source.get("age_max"),
         price=None if source.get("price") is None else Decimal(source["price"]),
+        price_unit=source.get("price_unit") or "",
         free=bool(source.get("free")),
         voucher=bool(source.get("voucher")),
         delivery=tuple(source.get("delivery") or ()),

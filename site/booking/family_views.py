@@ -11,11 +11,13 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from booking import marketplace
+from booking import marketplace, selection
 from booking.forms import MessageForm, PayForm, RatingForm, RequestFilterForm, ServiceRequestForm
 from booking.models import Guardian, Message, Order, Quote, Rating, ServiceRequest
 from catalog.facts import ServiceNotFound, service_facts, services_facts
@@ -24,8 +26,8 @@ from core.audit import history_for
 from core.errors import DomainError
 from theme.input import parse_id
 
-BASKET_KEY = "booking_basket"
-BASKET_MAX = 20
+BASKET_KEY = selection.SESSION_KEY
+BASKET_MAX = selection.MAX_SERVICES
 PER_PAGE = 20
 
 
@@ -49,7 +51,7 @@ def family_view(view):
 
 
 def _basket(request) -> list[int]:
-    return [int(pk) for pk in request.session.get(BASKET_KEY, [])]
+    return selection.current(request)
 
 
 def counters(guardian: Guardian) -> dict:
@@ -90,7 +92,7 @@ def basket_add(request):
         return redirect("booking:basket")
     if service.id not in basket:
         basket.append(service.id)
-    request.session[BASKET_KEY] = basket
+    selection.store(request, basket)
     messages.success(request, _("«%(service)s» aggiunto alla selezione.") % {"service": service.title})
     return redirect("booking:basket")
 
@@ -98,7 +100,7 @@ def basket_add(request):
 @require_POST
 @family_view
 def basket_remove(request):
-    request.session[BASKET_KEY] = [pk for pk in _basket(request) if str(pk) != request.POST.get("service")]
+    selection.store(request, [pk for pk in _basket(request) if str(pk) != request.POST.get("service")])
     return redirect("booking:basket")
 
 
@@ -121,7 +123,7 @@ def request_new(request):
     if not services:
         messages.info(request, _("Scegli almeno un servizio dal catalogo."))
         return redirect("booking:basket")
-    form = ServiceRequestForm(request.POST or None, guardian=guardian)
+    form = ServiceRequestForm(request.POST or None, guardian=guardian, services=services)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -138,19 +140,67 @@ def request_new(request):
             form.add_error(None, error.message)
         else:
             if not single:
-                request.session[BASKET_KEY] = []
-            messages.success(
-                request,
-                _("Richiesta inviata a %(count)d servizi.") % {"count": len(created)}
-                if len(created) > 1
-                else _("Richiesta inviata."),
-            )
+                selection.store(request, [])
+            messages.success(request, _sent_message(created, services))
             return redirect("booking:requests")
     return render(
         request,
         "booking/request_form.html",
-        {"form": form, "services": services, "single": single},
+        {
+            "form": form,
+            "services": services,
+            "single": single,
+            "costs": _costs(guardian, form, services),
+            "paid": any(not service.is_free for service in services),
+        },
     )
+
+
+def _sent_message(created: list[ServiceRequest], services) -> str:
+    """The confirmation: what happens next and by when (each provider's maximum wait, as a date)."""
+    by_id = {service.id: service for service in services}
+    answers = "; ".join(
+        _("%(provider)s entro il %(date)s")
+        % {
+            "provider": by_id[r.service_id].provider_name,
+            "date": date_format(marketplace.answer_deadline(r.created_at, by_id[r.service_id].max_wait_days), "d/m/Y"),
+        }
+        for r in created
+    )
+    sent = (
+        _("Richiesta inviata a %(count)d servizi.") % {"count": len(created)}
+        if len(created) > 1
+        else _("Richiesta inviata.")
+    )
+    return " ".join(
+        (
+            sent,
+            _("Ora l'ente la valuta e ti risponde con un preventivo, oppure ti spiega perché non può: %(answers)s.")
+            % {"answers": answers},
+            _("Ti scriviamo per email appena risponde; se non risponde entro quel giorno la richiesta scade."),
+        )
+    )
+
+
+def _costs(guardian: Guardian, form: ServiceRequestForm, services) -> list[dict]:
+    """Per service, before sending: the price with its unit and what each fitting child's voucher would pay of it.
+
+    Rows: {"service", "covers": [{"child", "wallet", "covered", "rest", "units"}] (see marketplace.voucher_cover),
+    "answer_by": the provider's last day to answer if sent today}; the final amount comes with the quote.
+    """
+    children = [child for child in guardian.children.all() if child.pk not in form.reasons]
+    wallets = marketplace.usable_wallets(guardian, children)
+    rows = []
+    for service in services:
+        covers = []
+        if service.accepts_voucher and not service.is_free:
+            for child in children:
+                if wallet := wallets.get(child.pk):
+                    cover = marketplace.voucher_cover(service.price, service.price_unit, wallet.balance)
+                    covers.append({"child": child, "wallet": wallet, **cover})
+        answer_by = marketplace.add_working_days(timezone.localdate(), service.max_wait_days)
+        rows.append({"service": service, "covers": covers, "answer_by": answer_by})
+    return rows
 
 
 def _filtered(queryset, form, date_field: str):
@@ -211,6 +261,9 @@ def request_detail(request, pk: int):
         "booking/request_detail.html",
         {
             "req": service_request,
+            "answer_by": marketplace.answer_deadline(
+                service_request.created_at, service_facts(service_request.service_id).max_wait_days
+            ),
             "quote": quote,
             "order": getattr(quote, "order", None) if quote else None,
             "thread": thread,

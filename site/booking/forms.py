@@ -1,3 +1,4 @@
+import datetime
 import io
 
 from django import forms
@@ -96,8 +97,32 @@ def _check_image(data: bytes, expected_format: str) -> None:
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+class ChildRadioSelect(forms.RadioSelect):
+    """Radio buttons for the family's children; a child the services do not fit is disabled and carries the reason
+    (`option["reason"]`, shown next to the name), so it cannot be chosen."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reasons: dict[int, str] = {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        reason = self.reasons.get(getattr(value, "value", value))
+        option["reason"] = reason or ""
+        if reason:
+            option["attrs"]["disabled"] = True
+            option["attrs"]["aria-describedby"] = f"{option['attrs']['id']}_reason"
+        return option
+
+
 class ServiceRequestForm(forms.Form):
-    child = forms.ModelChoiceField(label=_("Per chi"), queryset=Child.objects.none(), empty_label=None)
+    """A request for one or more services, fitted to them: the children their age range excludes (age today,
+    Europe/Rome) are disabled with the reason; the only child who fits is pre-selected; the days offered are the
+    days the services run (all seven when none says). The start date is checked again by `marketplace.refusal`."""
+
+    child = forms.ModelChoiceField(
+        label=_("Per chi"), queryset=Child.objects.none(), empty_label=None, widget=ChildRadioSelect
+    )
     preferred_start = forms.DateField(label=_("Dal (inizio preferito)"), widget=DATE_WIDGET)
     preferred_end = forms.DateField(label=_("Al (fine preferita)"), widget=DATE_WIDGET, required=False)
     preferred_days = forms.TypedMultipleChoiceField(
@@ -109,9 +134,43 @@ class ServiceRequestForm(forms.Form):
     )
     message = forms.CharField(label=_("Messaggio per l'ente"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
 
-    def __init__(self, *args, guardian: Guardian, **kwargs):
+    def __init__(self, *args, guardian: Guardian, services=(), **kwargs):
+        from booking.marketplace import age_on, age_refusal
+
         super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        children = list(guardian.children.all())
         self.fields["child"].queryset = guardian.children.all()
+        self.fields["child"].label_from_instance = lambda child: (
+            _("%(name)s, %(age)s anni")
+            % {
+                "name": child.first_name,
+                "age": age_on(child.birth_date, today),
+            }
+        )
+        self.reasons = {
+            child.pk: " ".join(reasons)
+            for child in children
+            if (reasons := [r for service in services if (r := age_refusal(service, child, today))])
+        }
+        self.fields["child"].widget.reasons = self.reasons
+        # «As soon as possible» unless the family says otherwise: the provider's quote fixes the real start.
+        self.initial.setdefault("preferred_start", today + datetime.timedelta(days=1))
+        fitting = [child for child in children if child.pk not in self.reasons]
+        if len(fitting) == 1:
+            self.initial.setdefault("child", fitting[0].pk)
+        days = sorted({day for service in services for day in service.weekdays})
+        if days:
+            self.fields["preferred_days"].choices = [(d, label) for d, label in Weekday.choices if d in days]
+            self.fields["preferred_days"].help_text = _("I giorni in cui si svolge il servizio.")
+            if len(days) == 1:
+                self.initial.setdefault("preferred_days", days)
+
+    def clean_child(self):
+        child = self.cleaned_data["child"]
+        if child.pk in self.reasons:
+            raise forms.ValidationError(self.reasons[child.pk])
+        return child
 
     def clean(self):
         data = super().clean()

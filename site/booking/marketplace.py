@@ -7,6 +7,8 @@ booking.vouchers; every email through booking.emails.notify (after commit). Serv
 `catalog.facts` only.
 """
 
+from decimal import Decimal
+
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +21,9 @@ from booking.payments import get_gateway
 from booking.quotes import (
     add_working_days,
     age_on,
+    age_refusal,
     already_open,
+    answer_deadline,
     decline,
     expire_overdue,
     family_url,
@@ -41,7 +45,9 @@ __all__ = [
     "accept_quote",
     "add_working_days",
     "age_on",
+    "age_refusal",
     "already_open",
+    "answer_deadline",
     "cancel_order",
     "complete_order",
     "decline",
@@ -61,6 +67,8 @@ __all__ = [
     "reply",
     "send_requests",
     "usable_wallet",
+    "usable_wallets",
+    "voucher_cover",
     "withdraw",
 ]
 
@@ -105,6 +113,36 @@ def usable_wallet(order: Order) -> Wallet | None:
         .order_by("valid_until", "pk")
     )
     return next((w for w in wallets if not w.is_expired and w.balance > ZERO), None)
+
+
+def usable_wallets(guardian, children) -> dict[int, Wallet]:
+    """For each child (id), the wallet the guardian could pay with today: within its window, not expired, money
+    left; the one that ends first when there are several. One query, whatever the number of children."""
+    today = timezone.localdate()
+    wallets = (
+        Wallet.objects.with_balance()
+        .filter(child__in=children, holder=guardian, valid_from__lte=today, valid_until__gte=today)
+        .order_by("valid_until", "pk")
+    )
+    usable: dict[int, Wallet] = {}
+    for wallet in wallets:
+        if wallet.child_id not in usable and not wallet.is_expired and wallet.balance > ZERO:
+            usable[wallet.child_id] = wallet
+    return usable
+
+
+def voucher_cover(price: Decimal | None, unit: str, balance: Decimal) -> dict:
+    """What a voucher balance (EUR) would pay of a catalogue price, before any quote.
+
+    Returns {"covered": EUR the voucher pays of one price unit (or of the whole price), "rest": EUR left to the
+    family for it, "units": how many whole units (sessions, months) the balance pays, or None for a price that is
+    not per session or per month}. A missing price (on request) covers nothing yet: covered = rest = None.
+    """
+    if price is None:
+        return {"covered": None, "rest": None, "units": None}
+    covered = min(balance, price)
+    per_unit = unit in ("session", "month") and price > ZERO
+    return {"covered": covered, "rest": price - covered, "units": int(balance // price) if per_unit else None}
 
 
 def pay(order: Order, *, method: str, attempt_key: str, actor) -> Order:

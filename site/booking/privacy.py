@@ -111,6 +111,7 @@ def family_data(guardian: Guardian) -> dict:
             "email": guardian.email,
             "phone": guardian.phone,
             "municipio": guardian.get_municipio_display() if guardian.municipio else None,
+            "saved_selection": list(guardian.saved_selection),
             "created_at": _iso(guardian.created_at),
         },
         "account": {
@@ -291,6 +292,7 @@ def erase_family(guardian: Guardian, *, actor) -> dict[str, int]:
             email="",
             phone="",
             municipio=None,
+            saved_selection=[],
         )
         for eraser in _erasers:
             counts.update(eraser(guardian.pk))

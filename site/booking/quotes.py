@@ -33,6 +33,27 @@ def add_working_days(day: datetime.date, days: int) -> datetime.date:
     return day
 
 
+def answer_deadline(sent_at: datetime.datetime, max_wait_days: int) -> datetime.date:
+    """The last day a provider may answer a request sent at `sent_at`: the service's maximum wait
+    (`ServiceFacts.max_wait_days`, working days, Monday-Friday) after the day it was sent (Europe/Rome).
+    After it the request expires (`expire_overdue`)."""
+    return add_working_days(timezone.localdate(sent_at), max_wait_days)
+
+
+def age_refusal(service: ServiceFacts, child: Child, day: datetime.date) -> str | None:
+    """Why the child's age on `day` is outside the service's range (Italian, names the child and the ages), or None."""
+    age = age_on(child.birth_date, day)
+    if service.admits_age(age):
+        return None
+    return _("%(name)s ha %(age)s anni: «%(service)s» è per bambine e bambini da %(min)s a %(max)s anni.") % {
+        "service": service.title,
+        "min": service.age_min,
+        "max": service.age_max,
+        "name": child.first_name,
+        "age": age,
+    }
+
+
 def refusal(service: ServiceFacts, child: Child, start: datetime.date) -> str | None:
     """Why this child cannot ask for this service, or None."""
     if not service.live:
@@ -188,8 +209,7 @@ def expire_overdue(today: datetime.date | None = None) -> tuple[int, int]:
         for service in services_facts({request.service_id for request in sent}, live_only=False)
     }
     for request in sent:
-        deadline = add_working_days(timezone.localdate(request.created_at), max_wait[request.service_id])
-        if today > deadline:
+        if today > answer_deadline(request.created_at, max_wait[request.service_id]):
             with transaction.atomic():
                 transition(
                     request,

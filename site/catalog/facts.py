@@ -18,6 +18,7 @@ from catalog import search_sync
 from catalog.models import CatalogIndexPage, ProviderPage, ServicePage, ServiceSession
 from catalog.search_sync import RatingSource
 from core.vocabularies import Descriptor
+from search.documents import price_text
 
 
 class ServiceNotFound(LookupError):
@@ -39,7 +40,7 @@ class ServiceFacts:
     """A bookable service (Scheda Servizio) as the booking module and the programme apps see it.
 
     `price` is in EUR, None for a free service (`is_free`) or one without a price yet; `price_unit` is a
-    `catalog.constants.PriceUnit` code ("" when free) and `price_unit_label` its Italian label. Ages are
+    `core.vocabularies.PriceUnit` code ("" when free) and `price_unit_label` its Italian label. Ages are
     completed years, 0-18, both ends included. `weekdays` are the `Weekday` codes (0 = Monday) of the weekly
     sessions, ascending. `max_wait_days` is the provider's promised answer time in working days. `live` is
     False for an unpublished service (a family cannot ask for it any more).
@@ -71,6 +72,11 @@ class ServiceFacts:
     @property
     def provider_name(self) -> str:
         return self.provider.name
+
+    @property
+    def price_label(self) -> str:
+        """The price as families read it, always with its unit: «€ 12,00 a incontro», «Gratuito»."""
+        return price_text(self.price, self.price_unit, self.is_free)
 
     def admits_age(self, age: int) -> bool:
         """Whether a child of `age` completed years is within the service's age range."""

@@ -14,7 +14,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from core.vocabularies import COST, MAX_AGE
+from core.vocabularies import MAX_AGE
 from search.api import FACETS, SearchQuery, SearchQueryError, facet_label, get_backend
 from search.api_views import clean_params
 from search.documents import ServiceDocument
@@ -157,12 +157,7 @@ def _suggestions(state: SearchState, backend) -> list[dict]:
 
 
 def _card(doc: ServiceDocument) -> dict[str, Any]:
-    if doc.free:
-        price = COST[True]
-    elif doc.price is not None:
-        price = "€ " + f"{doc.price:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
-    else:
-        price = _("Prezzo su richiesta")
+    price = doc.price_text
     if doc.age_min is None and doc.age_max is None:
         ages = _("Tutte le età")
     else:
@@ -203,6 +198,7 @@ def search_context(request, base_url: str, fixed_category: str = "") -> dict[str
     backend = get_backend()
     result = backend.search(query)
     state = SearchState(base_url, query, fixed_category)
+    chips = _chips(state)
     return {
         "search": {
             "action": base_url,
@@ -212,7 +208,9 @@ def search_context(request, base_url: str, fixed_category: str = "") -> dict[str
             "count_text": count_text(result.count),
             "cards": [_card(hit) for hit in result.hits],
             "facet_groups": _facet_groups(result, state),
-            "chips": _chips(state),
+            "chips": chips,
+            # The «Filtri (n)» disclosure counts the filters, not the text typed in the search box.
+            "active_filters": len(chips) - bool(query.q),
             "clear_url": base_url + ("?category=" if fixed_category else ""),
             "ages": range(MAX_AGE + 1),
             "sorts": [

@@ -25,7 +25,7 @@ def test_answer_has_the_documented_shape(client, catalogue):
     hit = body["results"][0]
     assert set(hit) == {
         "id", "title", "url", "summary", "category", "provider", "municipi", "age_min", "age_max",
-        "price", "free", "voucher", "delivery", "rating",
+        "price", "price_unit", "price_text", "free", "voucher", "delivery", "rating",
     }  # fmt: skip
     assert set(hit["provider"]) == {"name", "url"} and set(hit["rating"]) == {"average", "count"}
     assert list(body["facets"]) == ["category", "municipio", "free", "voucher", "delivery", "day"]
@@ -41,6 +41,16 @@ def test_price_is_a_decimal_string_or_null(client, catalogue):
         assert hit["price"] == (None if doc.price is None else f"{doc.price:.2f}")
     assert any(hit["price"] == "90.50" for hit in results)
     assert any(hit["price"] is None for hit in results)
+
+
+def test_price_always_comes_with_its_unit(client, catalogue):
+    results = get(client, page_size=100).json()["results"]
+    priced = [hit for hit in results if hit["price"] is not None]
+    assert priced and all(hit["price_unit"] in ("session", "month") for hit in priced)
+    ninety = next(hit for hit in priced if hit["price"] == "90.50")
+    unit = {"session": "a incontro", "month": "al mese"}[ninety["price_unit"]]
+    assert ninety["price_text"] == f"€ 90,50 {unit}"
+    assert {hit["price_text"] for hit in results if hit["free"]} == {"Gratuito"}
 
 
 @pytest.mark.parametrize(

@@ -49,7 +49,7 @@ def test_basket_sends_one_request_per_service_to_two_providers(client, market, f
         client.post(reverse("booking:basket_add"), {"service": service.pk})
     response = client.post(
         reverse("booking:request_new"),
-        {"child": family.pk, "preferred_start": START, "preferred_days": ["1", "3"], "message": "Grazie"},
+        {"child": family.pk, "preferred_start": START, "preferred_days": ["2", "5"], "message": "Grazie"},
     )
     assert response.status_code == 302
     requests = ServiceRequest.objects.filter(guardian=family.guardian)

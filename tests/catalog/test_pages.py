@@ -109,7 +109,20 @@ def test_json_ld_describes_the_service_and_its_offer(client, sheet):
         "@type": "Offer",
         "price": "25.00",
         "priceCurrency": "EUR",
+        "description": "€ 25,00 a incontro",
         "availability": "https://schema.org/InStock",
+        "priceSpecification": {
+            "@type": "UnitPriceSpecification",
+            "price": "25.00",
+            "priceCurrency": "EUR",
+            "unitText": "a incontro",
+            "referenceQuantity": {
+                "@type": "QuantitativeValue",
+                "value": 1,
+                "unitCode": "C62",
+                "unitText": "a incontro",
+            },
+        },
         "validFrom": "2026-09-01",
         "priceValidUntil": "2027-07-31",
     }

@@ -699,6 +699,7 @@ def build_catalogue() -> list[ServiceDocument]:
                 age_min=age_min,
                 age_max=age_max,
                 price=None if price is None else Decimal(price),
+                price_unit="" if price is None else ("month" if pk % 2 else "session"),
                 free=free,
                 voucher=voucher,
                 delivery=delivery,

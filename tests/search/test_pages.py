@@ -91,7 +91,7 @@ def test_invalid_parameters_are_explained_and_ignored(client, catalogue):
 
 def test_fragment_is_only_the_results_region(client, catalogue):
     html = client.get(catalogue["search_url"], {"category": "arte", "fragment": "1"}).content.decode()
-    assert html.lstrip().startswith('<div class="row" data-count-text="2 servizi trovati">')
+    assert html.lstrip().startswith('<div class="m018-search-layout" data-count-text="2 servizi trovati">')
     assert "<html" not in html
 
 
@@ -112,3 +112,20 @@ def test_site_search_finds_services_and_providers_with_their_type(client, catalo
     badges = re.findall(r'm018-badge--info">([^<]+)<', html)
     assert "Teatro per ragazzi" in html and "Servizio" in badges
     assert "Teatro Aperto" in html and "Ente" in badges
+
+
+def test_filters_fold_into_a_disclosure_that_counts_them(client, catalogue):
+    plain = client.get(catalogue["search_url"]).content.decode()
+    assert re.search(r'<details class="m018-filters-panel" id="m018-filters">\s*<summary[^>]*>Filtri</summary>', plain)
+    html = client.get(catalogue["search_url"], {"category": "arte", "municipio": "5", "age": "9"}).content.decode()
+    summary = re.search(r"<summary[^>]*>(.*?)</summary>", html, re.S).group(1)
+    assert re.sub(r"<[^>]+>", "", summary) == "Filtri (3): 3 attivi"
+    assert "Mostra 1 servizio" in html  # the panel's own submit button: works without JavaScript
+    # The count and the chips come before the first result card in the page.
+    assert html.index('id="m018-search-status"') < html.index('class="m018-chip"') < html.index("card-title")
+
+
+def test_cards_show_the_price_with_its_unit(client, catalogue):
+    html = client.get(catalogue["search_url"]).content.decode()
+    assert "Prezzo: € 25,00 a incontro" in html
+    assert "Prezzo: Gratuito" in html

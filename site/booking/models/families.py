@@ -67,6 +67,9 @@ class Guardian(models.Model):
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("telefono"), max_length=30, blank=True)
     municipio = models.PositiveSmallIntegerField(_("municipio"), choices=Municipio.choices, null=True, blank=True)
+    # The services in the family's selection (ServicePage ids, in the order added): kept here as well as in the
+    # session, so that signing out and back in, or on another device, finds the same selection (booking.selection).
+    saved_selection = models.JSONField(_("selezione salvata"), default=list, blank=True)
     created_at = models.DateTimeField(_("creato il"), auto_now_add=True)
     updated_at = models.DateTimeField(_("aggiornato il"), auto_now=True)
 

@@ -22,6 +22,7 @@ from catalog.constants import Sharing
 from catalog.models.inlines import ServiceImage, ServiceMunicipio
 from core.pages import BasePage
 from core.vocabularies import COST, DESCRIPTOR_MAX, Category, DeliveryMode, Descriptor, Municipio, PriceUnit, Weekday
+from search.documents import price_text
 
 if TYPE_CHECKING:
     from catalog.models.providers import ProviderPage
@@ -282,10 +283,8 @@ class ServicePage(RoutablePageMixin, BasePage):
         return [(day, " / ".join(by_day[day])) for day in Weekday if day in by_day]
 
     def price_label(self) -> str:
-        if self.is_free:
-            return str(COST[True])
-        amount = f"{self.price_amount:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
-        return f"€ {amount} {self.get_price_unit_display()}".strip()
+        """«€ 12,00 a incontro» or «Gratuito» (search.documents.price_text, the one formatting of a price)."""
+        return price_text(self.price_amount, self.price_unit, self.is_free)
 
     def provider(self) -> "ProviderPage":
         """The provider page; the one routing already read (the parent) when the request came through it."""
@@ -344,11 +343,27 @@ class ServicePage(RoutablePageMixin, BasePage):
                 "@type": "Offer",
                 "price": "0.00" if self.is_free else f"{self.price_amount:.2f}",
                 "priceCurrency": "EUR",
+                "description": self.price_label(),
                 "availability": "https://schema.org/InStock"
                 if self.places_available != 0
                 else "https://schema.org/SoldOut",
             },
         }
+        if not self.is_free and self.price_unit:
+            # The unit goes with the price: schema.org's UnitPriceSpecification, with UN/CEFACT common codes
+            # (C62 "one": a session, a course, a one-off fee; MON: a month).
+            data["offers"]["priceSpecification"] = {
+                "@type": "UnitPriceSpecification",
+                "price": f"{self.price_amount:.2f}",
+                "priceCurrency": "EUR",
+                "unitText": str(self.get_price_unit_display()),
+                "referenceQuantity": {
+                    "@type": "QuantitativeValue",
+                    "value": 1,
+                    "unitCode": "MON" if self.price_unit == PriceUnit.MONTH else "C62",
+                    "unitText": str(self.get_price_unit_display()),
+                },
+            }
         if self.price_valid_from:
             data["offers"]["validFrom"] = self.price_valid_from.isoformat()
         if self.price_valid_until:

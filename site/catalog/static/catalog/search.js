@@ -8,7 +8,14 @@
   var status = document.getElementById("m018-search-status");
   var FRAGMENT = "fragment";
   var pending = null;
+  /* Wide screens show the filters beside the results; phones keep them folded in «Filtri (n)», results first. */
+  var wide = window.matchMedia("(min-width: 992px)");
   document.documentElement.classList.add("m018-js");
+
+  function panel() {
+    return document.getElementById("m018-filters");
+  }
+  if (wide.matches && panel()) panel().open = true;
 
   function formUrl() {
     var entries = [];
@@ -37,6 +44,7 @@
     if (pending) pending.abort();
     pending = new AbortController();
     var focusedId = document.activeElement && region.contains(document.activeElement) ? document.activeElement.id : "";
+    var wasOpen = panel() ? panel().open : wide.matches;
     form.classList.add("is-loading");
     return fetch(fragmentUrl(url), { signal: pending.signal, headers: { Accept: "text/html" } })
       .then(function (response) {
@@ -45,6 +53,7 @@
       })
       .then(function (html) {
         region.innerHTML = html;
+        if (panel()) panel().open = wasOpen;
         var row = region.firstElementChild;
         status.textContent = row ? row.getAttribute("data-count-text") : "";
         var q = new URL(url, window.location.href).searchParams.get("q") || "";
@@ -69,7 +78,15 @@
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     closeList();
-    load(formUrl(), true);
+    var fromPanel = panel() && panel().contains(event.submitter || document.activeElement);
+    load(formUrl(), true).then(function () {
+      /* «Mostra N servizi» on a phone: fold the filters and land on the count above the results. */
+      if (!fromPanel || wide.matches) return;
+      panel().open = false;
+      status.setAttribute("tabindex", "-1");
+      status.focus();
+      status.scrollIntoView({ block: "start" });
+    });
   });
   region.addEventListener("click", function (event) {
     var link = event.target.closest("a[data-search-link]");
