@@ -108,9 +108,6 @@ class CallPage(BasePage):
             return CallStatus.IN_DEFINITION
         return CallStatus.CLOSED
 
-    def status_label(self) -> str:
-        return CallStatus(self.status()).label
-
     def next_window(self, now=None):
         """The window in progress, or else the next one to open; None when all are over."""
         now = now or timezone.now()

@@ -41,10 +41,6 @@ SITE_NAME = "Milano 0.18"
 DATA_DIR = Path(__file__).with_name("demo_data")
 
 
-def get_home() -> HomePage:
-    return HomePage.objects.get()
-
-
 def ensure_child(parent: Page, model: type[Page], slug: str, **fields) -> Page:
     """Return the child of `parent` with this slug; create and publish it (one revision) only when missing.
 

@@ -1,7 +1,7 @@
 """Who may read ISEE data: members of «Ufficio voucher» only (need to know, GDPR art. 5(1)(c)); superusers are not
 members by default. Every read of an application's ISEE by staff is logged (`core.audit.log_sensitive_read`)."""
 
-from core.audit import log_sensitive_read, log_sensitive_reads
+from core.audit import log_sensitive_read
 
 OFFICE_GROUP = "Ufficio voucher"
 ISEE_FIELDS = ["isee_type", "isee_value", "dsu_protocol", "isee_date"]
@@ -17,7 +17,3 @@ def read_isee(user, application, via: str) -> dict | None:
         return None
     log_sensitive_read(user, application, ISEE_FIELDS, via)
     return {name: getattr(application, name) for name in ISEE_FIELDS}
-
-
-def log_isee_listing(user, applications, via: str) -> int:
-    return log_sensitive_reads(user, applications, ISEE_FIELDS, via)
