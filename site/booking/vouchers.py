@@ -4,6 +4,9 @@ Every function appends ledger entries inside one transaction that first locks th
 (`SELECT ... FOR UPDATE`), then re-reads the balance under that lock: two payments at once queue on
 the lock instead of both spending the same euro. Retried calls carry an idempotency key and get the
 entry that the first call wrote. Each entry is also recorded in the audit trail ("voucher.ledger.<kind>").
+
+Over 400 lines on purpose: it is the one place money moves (grant, redeem, reverse, refund, expire, revoke,
+suspend), kept whole so that every path a euro can take is read, and reviewed, in one file.
 """
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation

@@ -7,7 +7,6 @@ Live demo services are created already published, without a revision each (like 
 
 import datetime
 import random
-from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 from string import Template
@@ -16,17 +15,15 @@ import yaml
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db.models.signals import post_save
 from django.utils import timezone
 from django.utils.text import slugify
-from modelsearch.signal_handlers import post_save_signal_handler
 from stdnum import luhn
-from taggit.models import Tag
 from wagtail.models import Page, WorkflowState
 from wagtail.search.backends import get_search_backend
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from catalog.constants import EDITORS_GROUP, LegalForm, Sharing
+from catalog.demo_bulk import add_live_children, bulk_children, search_signals_disconnected
 from catalog.models import (
     CatalogIndexPage,
     CategoryPage,
@@ -41,7 +38,6 @@ from catalog.models import (
     ServicePage,
     ServicePriceTier,
     ServiceSession,
-    ServiceTag,
 )
 from catalog.workflow import ensure_moderation_workflow, grant_provider_permissions
 from core.vocabularies import Category, PriceUnit
@@ -66,6 +62,8 @@ MUNICIPIO_CENTRES = {number: tuple(centre) for number, centre in DATA["municipio
 FIRST_NAMES = DATA["first_names"]
 LAST_NAMES = DATA["last_names"]
 ACTIVATION_PROCEDURES = DATA["activation_procedures"]
+PRICE_AMOUNTS = DATA["price_amounts"]
+TAG_NAMES = {tag for pool in CATEGORIES.values() for service in pool["services"] for tag in service["tags"]}
 
 
 def load(stdout) -> None:
@@ -139,7 +137,7 @@ def _providers_and_services(index) -> int:
     used_names: set[str] = set()
     # Bulk load: no per-page search or reference index updates (both are rebuilt in bulk below), and the
     # services' child rows are inserted with one bulk_create per table instead of one INSERT each.
-    with disable_reference_index_auto_update(), _search_signals_disconnected():
+    with disable_reference_index_auto_update(), search_signals_disconnected():
         for n in range(PROVIDERS):
             category = CATEGORY_ORDER[n % len(CATEGORY_ORDER)]
             pool = CATEGORIES[category]
@@ -155,70 +153,14 @@ def _providers_and_services(index) -> int:
                 continue
             _publish(index, provider, PUBLISHED_BASE - datetime.timedelta(days=30))
             providers.append(provider)
-            _add_live_children(provider, [page for page, _related in services])
+            add_live_children(provider, [page for page, _related in services])
             created.extend(services)
-        _bulk_children(created)
+        bulk_children(created, TAG_NAMES)
     if created:
         backend = get_search_backend()
         backend.add_bulk(ProviderPage, providers)
         backend.add_bulk(ServicePage, [page for page, _related in created])
     return len(created)
-
-
-def _add_live_children(parent, pages) -> None:
-    """add_child without its per-page overhead: paths computed here, the parent's numchild updated once.
-
-    The generator's values are valid by construction (the tests build services through the same models with
-    full validation), so the bulk path skips full_clean.
-    """
-    start = parent.numchild
-    for step, page in enumerate(pages, start=start + 1):
-        page.depth = parent.depth + 1
-        page.path = parent._get_path(parent.path, page.depth, step)
-        page.numchild = 0
-        page.locale_id = parent.locale_id
-        page.provider_page = parent
-        page.live = True
-        page.has_unpublished_changes = False
-        page.last_published_at = page.first_published_at
-        page._cached_parent_obj = parent
-        page.save(clean=False)
-    Page.objects.filter(pk=parent.pk).update(numchild=start + len(pages))
-    parent.numchild = start + len(pages)
-
-
-@contextmanager
-def _search_signals_disconnected():
-    models = (ProviderPage, ServicePage)
-    for model in models:
-        post_save.disconnect(post_save_signal_handler, sender=model)
-    try:
-        yield
-    finally:
-        for model in models:
-            post_save.connect(post_save_signal_handler, sender=model)
-
-
-def _bulk_children(created) -> None:
-    rows: dict[type, list] = {}
-    names = {name for pool in CATEGORIES.values() for service in pool["services"] for name in service["tags"]}
-    tags = {name: Tag.objects.get_or_create(name=name)[0] for name in sorted(names)}
-    Through = ServicePage.challenges.through
-    for page, related in created:
-        for model, items in related["children"].items():
-            for order, item in enumerate(items):
-                item.page_id = page.pk
-                if hasattr(item, "sort_order"):
-                    item.sort_order = order
-                rows.setdefault(model, []).append(item)
-        rows.setdefault(ServiceTag, []).extend(
-            ServiceTag(content_object_id=page.pk, tag=tags[t]) for t in related["tags"]
-        )
-        rows.setdefault(Through, []).extend(
-            Through(servicepage_id=page.pk, challengepage_id=c.pk) for c in related["challenges"]
-        )
-    for model, items in rows.items():
-        model.objects.bulk_create(items, batch_size=500)
 
 
 def _provider_name(n: int, pool: dict, used: set[str]) -> str:
@@ -276,20 +218,7 @@ def _service(rng, number, category, challenges) -> tuple[ServicePage, dict]:
     age_min, age_max = service["ages"]  # the ages the activity fits (no judo for toddlers)
     is_free = rng.random() < 0.25
     unit = rng.choice(list(PriceUnit))
-    amount = (
-        None
-        if is_free
-        else Decimal(
-            rng.choice(
-                {
-                    "session": [10, 12, 15, 20, 25],
-                    "month": [35, 45, 60, 80],
-                    "course": [90, 120, 150, 220, 300],
-                    "one-off": [15, 30, 50],
-                }[unit.value]
-            )
-        )
-    )
+    amount = None if is_free else Decimal(rng.choice(PRICE_AMOUNTS[unit.value]))
     municipi = sorted(rng.sample(range(1, 10), rng.choice([1, 1, 2, 3, 9])))
     street, street_municipio = rng.choice(STREETS)
     lat, lng = MUNICIPIO_CENTRES[street_municipio]
