@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
+from booking.models import Guardian
 from catalog.facts import service_facts
 from core.vocabularies import (
     VOCABULARIES,
@@ -33,6 +34,7 @@ from search import sync
 from search.facets import FACETS
 from tests.booking.factories import ChildFactory
 from tests.catalog import factories
+from tests.hubs import factories as hub_factories
 
 pytestmark = pytest.mark.django_db
 
@@ -184,6 +186,72 @@ def test_every_label_a_page_shows_is_its_vocabulary_label(client, catalogue):
     assert {("descriptor", descriptor.value) for descriptor in Descriptor} <= service_codes
     assert {("weekday", "2"), ("weekday", "5")} <= service_codes
     assert {("category", "scuola-plus"), ("cost", "True")} <= seen["free service page"]
+
+
+#: "Municipio 5", and after a dash whatever follows it as the areas it covers, wherever the HTML writes it: in text,
+#: in an attribute (aria-label), in an SVG title, marked with {% term %} or not.
+MUNICIPIO_NAME = re.compile(r"Municipio\s+(\d+)(?:\s*[—\u2013-]\s*([^<>\"()]*[^<>\"()\s]))?")
+
+
+def municipio_mismatches(html: str, where: str) -> tuple[list[str], set[str]]:
+    """Every municipio name in `html` whose number or areas differ from `Municipio`'s, and the forms seen
+    ("short" for «Municipio 5», "long" for «Municipio 5 — Vigentino, Chiaravalle, Gratosoglio»)."""
+    wrong, forms = [], set()
+    for match in MUNICIPIO_NAME.finditer(html):
+        number, areas = match.group(1), match.group(2)
+        label = label_of("municipio", number)
+        if label is None:
+            wrong.append(f"{where}: {match.group(0)!r} names no municipio")
+            continue
+        forms.add("long" if areas else "short")
+        if areas and f"{label} — {areas}" != long_label_of("municipio", number):
+            wrong.append(f"{where}: {match.group(0)!r}, the vocabulary says {long_label_of('municipio', number)!r}")
+    return wrong, forms
+
+
+def test_every_municipio_the_site_names_carries_the_vocabularys_name_and_areas(client, catalogue, home_page):
+    hub_index = hub_factories.hub_index(home_page)
+    hub = hub_factories.hub(hub_index, "hub-vigentino", municipio=5, title="Hub Vigentino")
+    child = ChildFactory()
+    Guardian.objects.filter(pk=child.guardian.pk).update(municipio=5)
+    pages = {
+        "catalogue search": catalogue["catalog"].url + "cerca/",
+        "service page": catalogue["services"][0].url,
+        "provider page": catalogue["provider"].url,
+        "home page": home_page.url,
+        "hub index": hub_index.url,
+        "hub page": hub.url,
+    }
+    wrong, forms = [], {}
+    for where, url in pages.items():
+        response = client.get(url)
+        assert response.status_code == 200, where
+        mismatches, forms[where] = municipio_mismatches(response.content.decode(), where)
+        wrong += mismatches
+    client.force_login(child.guardian.user)
+    response = client.get(reverse("booking:family"))
+    mismatches, forms["family page"] = municipio_mismatches(response.content.decode(), "family page")
+    assert wrong + mismatches == []
+    # Each page names municipi, in the form it means to: the short name on lists, the areas on a sheet.
+    assert forms["service page"] == {"short", "long"}
+    assert all("long" in forms[where] for where in ("hub page", "hub index", "family page"))
+    assert all("short" in forms[where] for where in ("catalogue search", "provider page", "home page"))
+    assert "Municipio 5 — Vigentino, Chiaravalle, Gratosoglio" in response.content.decode()
+
+
+def test_the_municipio_check_finds_a_name_that_drifted():
+    html = (
+        "<p>Municipio 5 — Vigentino, Chiaravalle, Gratosoglio</p>"
+        '<a aria-label="Hub, Municipio 5 - Vigentino-Gratosoglio">'
+        "<span>Municipio 12</span><span>Municipio 9</span>"
+    )
+    wrong, forms = municipio_mismatches(html, "page")
+    assert wrong == [
+        "page: 'Municipio 5 - Vigentino-Gratosoglio', the vocabulary says "
+        "'Municipio 5 — Vigentino, Chiaravalle, Gratosoglio'",
+        "page: 'Municipio 12' names no municipio",
+    ]
+    assert forms == {"short", "long"}
 
 
 def test_chips_name_the_facet_and_the_value_as_the_vocabulary_does(client, catalogue):
