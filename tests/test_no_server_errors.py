@@ -20,9 +20,9 @@ from hypothesis import strategies as st
 from wagtail.models import Page
 
 from booking import marketplace
-from catalog.models import RegisterApplication
 from news.models import NewsIndexPage, NewsPage
 from tests.booking.factories import ChildFactory, make_wallet, quoted, service_setup
+from tests.catalog.factories import RegisterApplicationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -79,16 +79,7 @@ def site(home_page):
     news = NewsPage(title="Graduatoria", slug="graduatoria", date=datetime.date(2026, 5, 4), intro="Pubblicata.")
     news.tags.add("voucher")
     news_index.add_child(instance=news)
-    application = RegisterApplication.objects.create(
-        organisation_name="Teatro",
-        legal_form="ets",
-        tax_code="12345678903",
-        address="Via Padova 10",
-        email="segreteria@teatro.example.org",
-        representative_name="Mario Rossi",
-        representative_tax_code="RSSMRA85T10F205J",
-        contact_email="catalogo@teatro.example.org",
-    )
+    application = RegisterApplicationFactory(organisation_name="Teatro")
     staff = get_user_model().objects.create_superuser("comune", "comune@example.org", "una-password-lunga-42")
     page_urls = [page.url for page in Page.objects.live().specific() if page.url]
     page_urls += [news_index.url + "feed/", news_index.url + "tag/voucher/", news_index.url + "tag/x%00/"]

@@ -79,19 +79,9 @@ def test_register_emails_escape_the_organisation_name_and_the_rejection_reason(
     home_page, django_capture_on_commit_callbacks
 ):
     catalog.catalog_tree(home_page)
-    from catalog.models import RegisterApplication
 
     def application(name):
-        return RegisterApplication.objects.create(
-            organisation_name=name,
-            legal_form="ets",
-            tax_code=catalog.vat(7),
-            address="Via Padova 10",
-            email="segreteria@teatro.example.org",
-            representative_name="Mario Rossi",
-            representative_tax_code="RSSMRA85T10F205J",
-            contact_email="catalogo@teatro.example.org",
-        )
+        return catalog.RegisterApplicationFactory(organisation_name=name)
 
     with django_capture_on_commit_callbacks(execute=True):
         register.reject(application("Teatro"), by=None, reason=MARKUP)

@@ -125,20 +125,7 @@ def test_a_payment_made_while_smtp_is_down_is_saved_and_its_email_leaves_later(
 
 
 def approvable_application() -> RegisterApplication:
-    return RegisterApplication.objects.create(
-        organisation_name="Teatro dei Ragazzi",
-        legal_form="ets",
-        tax_code=catalog.vat(7),
-        address="Via Padova 10, Milano",
-        email="segreteria@teatro.example.org",
-        phone="02 1234567",
-        representative_name="Mario Rossi",
-        representative_tax_code="RSSMRA85T10F205J",
-        contact_email="catalogo@teatro.example.org",
-        declares_honourability=True,
-        declares_professional_capacity=True,
-        declares_organisational_capacity=True,
-    )
+    return catalog.RegisterApplicationFactory(declared=True)
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ import factory
 import wagtail_factories
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from stdnum.it import codicefiscale
 
 from catalog.constants import EDITORS_GROUP, LegalForm, Sharing
 from catalog.models import (
@@ -22,6 +23,7 @@ from catalog.models import (
     ProviderIndexPage,
     ProviderOffice,
     ProviderPage,
+    RegisterApplication,
     ServiceActivity,
     ServiceContactHours,
     ServiceLocation,
@@ -34,6 +36,8 @@ from catalog.workflow import grant_provider_permissions
 from core.vocabularies import Category, PriceUnit
 
 PASSWORD = "pw-test-1234"
+#: A valid fiscal code (check character computed) for the representatives of test applications.
+REPRESENTATIVE_CF = "RSSMRA85T10F205" + codicefiscale.calc_check_digit("RSSMRA85T10F205")
 PUBLISHED = datetime.datetime(2026, 9, 1, tzinfo=datetime.UTC)
 
 
@@ -173,6 +177,37 @@ class ServicePageFactory(wagtail_factories.PageFactory):
     price_tiers = factory.LazyFunction(
         lambda: [ServicePriceTier(min_participants=3, max_participants=5, price_per_participant=Decimal("20.00"))]
     )
+
+
+class RegisterApplicationFactory(factory.django.DjangoModelFactory):
+    """An application to the Elenco as the public form stores it: a third-sector theatre in Via Padova, Mario Rossi
+    its representative (a valid fiscal code). `declared=True` ticks the three declarations approval requires;
+    `categories=[Category.ARTE]` adds the categories applied for; `number` picks its VAT."""
+
+    class Meta:
+        model = RegisterApplication
+        skip_postgeneration_save = True
+
+    class Params:
+        number = 7
+        declared = factory.Trait(
+            declares_honourability=True, declares_professional_capacity=True, declares_organisational_capacity=True
+        )
+
+    organisation_name = "Teatro dei Ragazzi"
+    legal_form = LegalForm.THIRD_SECTOR
+    tax_code = factory.LazyAttribute(lambda o: vat(o.number))
+    address = "Via Padova 10, Milano"
+    email = "segreteria@teatro.example.org"
+    phone = "02 1234567"
+    representative_name = "Mario Rossi"
+    representative_tax_code = REPRESENTATIVE_CF
+    contact_email = "catalogo@teatro.example.org"
+
+    @factory.post_generation
+    def categories(self, create, codes, **kwargs):
+        for code in codes or ():
+            self.categories.create(category=code)
 
 
 class UserFactory(factory.django.DjangoModelFactory):

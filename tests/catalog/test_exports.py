@@ -31,16 +31,7 @@ def staff_client(client, home_page):
 
 
 def application(name: str) -> RegisterApplication:
-    return RegisterApplication.objects.create(
-        organisation_name=name,
-        legal_form="ets",
-        tax_code=factories.vat(7),
-        address="Via Padova 10",
-        email="segreteria@teatro.example.org",
-        representative_name="Mario Rossi",
-        representative_tax_code="RSSMRA85T10F205J",
-        contact_email="catalogo@teatro.example.org",
-    )
+    return factories.RegisterApplicationFactory(organisation_name=name)
 
 
 def test_the_admin_csv_export_neutralises_cells_that_start_like_a_formula(staff_client):

@@ -14,7 +14,6 @@ from catalog.workflow import grant_provider_permissions
 from core.vocabularies import Category
 from tests.booking.factories import ChildFactory, make_request
 from tests.catalog import factories
-from tests.catalog.test_register import REPRESENTATIVE_CF
 
 pytestmark = pytest.mark.django_db
 
@@ -22,22 +21,14 @@ LONG_NAME = "Associazione sportiva dilettantistica " + "Polisportiva dei Navigli
 
 
 def _application(name: str, number: int) -> RegisterApplication:
-    application = RegisterApplication.objects.create(
+    return factories.RegisterApplicationFactory(
         organisation_name=name,
-        legal_form="ets",
-        tax_code=factories.vat(number),
-        address="Via Padova 10, Milano",
+        number=number,
         email=f"segreteria{number}@example.org",
-        phone="02 1234567",
-        representative_name="Mario Rossi",
-        representative_tax_code=REPRESENTATIVE_CF,
         contact_email=f"catalogo{number}@example.org",
-        declares_honourability=True,
-        declares_professional_capacity=True,
-        declares_organisational_capacity=True,
+        declared=True,
+        categories=[Category.ARTE],
     )
-    application.categories.create(category=Category.ARTE)
-    return application
 
 
 def _approve(name: str, number: int):

@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from pypdf import PdfWriter
-from stdnum.it import codicefiscale
 from wagtail.models import GroupPagePermission
 
 from catalog import register
@@ -23,7 +22,6 @@ from tests.catalog import factories
 
 pytestmark = pytest.mark.django_db
 
-REPRESENTATIVE_CF = "RSSMRA85T10F205" + codicefiscale.calc_check_digit("RSSMRA85T10F205")
 APPLY_URL = "/elenco-milano-0-18/domanda/"
 
 
@@ -50,7 +48,7 @@ def form_data(**overrides):
         "phone": "02 1234567",
         "website": "",
         "representative_name": "Mario Rossi",
-        "representative_tax_code": REPRESENTATIVE_CF,
+        "representative_tax_code": factories.REPRESENTATIVE_CF,
         "contact_email": "catalogo@teatro.example.org",
         "categories": ["arte", "scuola-plus"],
         "declares_honourability": "on",
@@ -65,22 +63,7 @@ def form_data(**overrides):
 
 @pytest.fixture
 def application(home_page):
-    app = RegisterApplication.objects.create(
-        organisation_name="Teatro dei Ragazzi",
-        legal_form="ets",
-        tax_code=factories.vat(7),
-        address="Via Padova 10, Milano",
-        email="segreteria@teatro.example.org",
-        phone="02 1234567",
-        representative_name="Mario Rossi",
-        representative_tax_code=REPRESENTATIVE_CF,
-        contact_email="catalogo@teatro.example.org",
-        declares_honourability=True,
-        declares_professional_capacity=True,
-        declares_organisational_capacity=True,
-    )
-    app.categories.create(category=Category.ARTE)
-    return app
+    return factories.RegisterApplicationFactory(declared=True, categories=[Category.ARTE])
 
 
 def test_valid_application_is_stored_with_categories_attachments_and_log(client, home_page, settings, tmp_path):
@@ -212,18 +195,16 @@ def test_rejection_emails_the_reason_and_is_logged(tree, application, django_cap
 
 
 def test_staff_review_in_the_admin(client, tree, application):
-    other = RegisterApplication.objects.create(
+    factories.RegisterApplicationFactory(
         organisation_name="Polisportiva Navigli",
         legal_form="associazione",
-        tax_code=factories.vat(8),
+        number=8,
         address="Via Novara 1",
         email="a@example.org",
-        phone="02",
         representative_name="Anna Bianchi",
-        representative_tax_code=REPRESENTATIVE_CF,
         contact_email="b@example.org",
+        categories=[Category.SPORT],
     )
-    other.categories.create(category=Category.SPORT)
     client.force_login(factories.editor())
     listing = client.get(reverse("register_applications:index"), {"category": "arte", "status": "submitted"})
     assert listing.status_code == 200

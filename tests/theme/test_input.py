@@ -11,7 +11,6 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from booking.models import Order, Payment
-from catalog.models import RegisterApplication
 from news.models import NewsIndexPage, NewsPage
 from tests.booking.factories import ChildFactory, make_request, quoted, service_setup
 from tests.catalog import factories as catalog
@@ -80,16 +79,7 @@ def test_json_ld_and_the_api_stay_valid_json_with_control_characters(client, hom
 
 
 def test_control_characters_typed_in_an_admin_form_are_stripped_before_saving(client, home_page):
-    application = RegisterApplication.objects.create(
-        organisation_name="Teatro",
-        legal_form="ets",
-        tax_code=catalog.vat(7),
-        address="Via Padova 10",
-        email="segreteria@teatro.example.org",
-        representative_name="Mario Rossi",
-        representative_tax_code="RSSMRA85T10F205J",
-        contact_email="catalogo@teatro.example.org",
-    )
+    application = catalog.RegisterApplicationFactory(organisation_name="Teatro")
     admin = get_user_model().objects.create_superuser("comune", "comune@example.org", "una-password-lunga-42")
     client.force_login(admin)
     reason = f"Manca\x0b lo statuto{CONTROL}.\r\nRiprovate."
