@@ -23,7 +23,7 @@ from booking.models import Guardian, Message, Order, Quote, Rating, ServiceReque
 from catalog.facts import ServiceNotFound, service_facts, services_facts
 from config.private_files import private_file_response
 from core.audit import history_for
-from core.errors import DomainError
+from core.errors import DomainError, act
 from theme.input import parse_id
 
 BASKET_KEY = selection.SESSION_KEY
@@ -273,22 +273,11 @@ def request_detail(request, pk: int):
     )
 
 
-def _act(request, action, success: str):
-    """Run a service call; its Italian refusal becomes an error message instead of a 500."""
-    try:
-        result = action()
-    except DomainError as error:
-        messages.error(request, error.message)
-        return None
-    messages.success(request, success)
-    return result
-
-
 @require_POST
 @family_view
 def request_withdraw(request, pk: int):
     service_request = _own_request(request, pk)
-    _act(request, lambda: marketplace.withdraw(service_request, actor=request.user), _("Richiesta ritirata."))
+    act(request, lambda: marketplace.withdraw(service_request, actor=request.user), _("Richiesta ritirata."))
     return redirect("booking:request", pk=pk)
 
 
@@ -298,11 +287,11 @@ def quote_decide(request, pk: int):
     service_request = _own_request(request, pk)
     quote = get_object_or_404(Quote, request=service_request)
     if request.POST.get("decision") == "accept":
-        order = _act(request, lambda: marketplace.accept_quote(quote, actor=request.user), _("Preventivo accettato."))
+        order = act(request, lambda: marketplace.accept_quote(quote, actor=request.user), _("Preventivo accettato."))
         if order is not None:
             return redirect("booking:order", pk=order.pk)
     else:
-        _act(request, lambda: marketplace.reject_quote(quote, actor=request.user), _("Preventivo rifiutato."))
+        act(request, lambda: marketplace.reject_quote(quote, actor=request.user), _("Preventivo rifiutato."))
     return redirect("booking:request", pk=pk)
 
 
@@ -381,7 +370,7 @@ def order_pay(request, pk: int):
 def order_cancel(request, pk: int):
     guardian = _guardian_or_404(request)
     order = get_object_or_404(Order, pk=pk, guardian=guardian)
-    _act(
+    act(
         request,
         lambda: marketplace.cancel_order(order, actor=request.user),
         _("Acquisto annullato; la parte pagata con il voucher è tornata disponibile."),
@@ -398,7 +387,7 @@ def order_rate(request, pk: int):
     if not form.is_valid():
         messages.error(request, _("Indica un punteggio da 1 a 5 per ogni voce."))
         return redirect("booking:order", pk=pk)
-    _act(
+    act(
         request,
         lambda: marketplace.rate(order, actor=request.user, **form.cleaned_data),
         _("Grazie per il tuo giudizio."),

@@ -19,7 +19,7 @@ from catalog.facts import providers_for_user, service_titles
 from config.private_files import private_file_response
 from core.admin_views import history_url
 from core.audit import history_for, log_sensitive_read
-from core.errors import DomainError
+from core.errors import act
 from theme.input import parse_id
 
 REQUESTS_PER_PAGE = 50
@@ -72,15 +72,6 @@ def request_list(request):
     )
 
 
-def _run(request, action, success: str) -> None:
-    try:
-        action()
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, success)
-
-
 def request_detail(request, pk: int):
     service_request = get_object_or_404(
         visible_requests(request.user).select_related("service", "child", "guardian", "provider"), pk=pk
@@ -99,7 +90,7 @@ def request_detail(request, pk: int):
     }
     actor = request.user
     if action == "quote" and forms["quote_form"].is_valid():
-        _run(
+        act(
             request,
             lambda: marketplace.offer_quote(service_request, actor=actor, **forms["quote_form"].cleaned_data),
             _("Preventivo inviato."),
@@ -107,7 +98,7 @@ def request_detail(request, pk: int):
         return redirect("booking_provider_request", pk=pk)
     if action == "decline" and forms["decline_form"].is_valid():
         reason = forms["decline_form"].cleaned_data["reason"]
-        _run(
+        act(
             request, lambda: marketplace.decline(service_request, actor=actor, reason=reason), _("Richiesta rifiutata.")
         )
         return redirect("booking_provider_request", pk=pk)
@@ -119,11 +110,11 @@ def request_detail(request, pk: int):
         messages.success(request, _("Messaggio inviato."))
         return redirect("booking_provider_request", pk=pk)
     if action == "complete" and order:
-        _run(request, lambda: marketplace.complete_order(order, actor=actor), _("Servizio segnato come concluso."))
+        act(request, lambda: marketplace.complete_order(order, actor=actor), _("Servizio segnato come concluso."))
         return redirect("booking_provider_request", pk=pk)
     if action == "reply" and rating and forms["reply_form"].is_valid():
         text = forms["reply_form"].cleaned_data["text"]
-        _run(request, lambda: marketplace.reply(rating, text=text, actor=actor), _("Risposta pubblicata."))
+        act(request, lambda: marketplace.reply(rating, text=text, actor=actor), _("Risposta pubblicata."))
         return redirect("booking_provider_request", pk=pk)
     thread = list(service_request.messages.select_related("sender"))
     marketplace.mark_read(service_request, reader_is_family=False)
@@ -166,7 +157,7 @@ def moderation(request):
         rating_id = request.POST.get("rating", "")
         rating = get_object_or_404(Rating, pk=parse_id(rating_id))
         approve = request.POST.get("decision") == "approve"
-        _run(
+        act(
             request,
             lambda: marketplace.moderate(rating, approve=approve, actor=request.user),
             _("Commento pubblicato.") if approve else _("Commento non pubblicato."),

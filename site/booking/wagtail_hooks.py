@@ -3,36 +3,24 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from booking import admin_views, provider_views
 from booking.models import Child, Guardian, LedgerEntry, VoucherCall, Wallet
 from core.admin_guards import ProtectedAwareDeleteView, refuse_protected_delete
+from core.permissions import WRITES, RefusingPolicy
 
 
-class ReadOnlyPolicy(ModelPermissionPolicy):
+class ReadOnlyPolicy(RefusingPolicy):
     """Staff may look at personal data and ledger entries; changes go through the family or the voucher services."""
 
-    def user_has_permission(self, user, action):
-        if action in ("add", "change", "delete"):
-            return False
-        return super().user_has_permission(user, action)
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
+    refused = WRITES
 
 
-class WalletPolicy(ModelPermissionPolicy):
+class WalletPolicy(RefusingPolicy):
     """Wallets are created (with their grant); never edited or deleted."""
 
-    def user_has_permission(self, user, action):
-        if action in ("change", "delete"):
-            return False
-        return super().user_has_permission(user, action)
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
+    refused = frozenset({"change", "delete"})
 
 
 for model in (Guardian, Child, LedgerEntry):

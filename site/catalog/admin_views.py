@@ -15,25 +15,22 @@ from wagtail.admin.views.generic import InspectView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import HeaderButton
-from wagtail.permission_policies import ModelPermissionPolicy
 
 from catalog import register
 from catalog.constants import ApplicationStatus
 from catalog.models import ApplicationAttachment, RegisterApplication
 from config.private_files import private_file_response
 from core.admin_views import render_history
+from core.permissions import WRITES, RefusingPolicy
 from core.vocabularies import Category
 
 DECIDE_PERMISSION = "catalog.change_registerapplication"
 
 
-class ApplicationPermissionPolicy(ModelPermissionPolicy):
+class ApplicationPermissionPolicy(RefusingPolicy):
     """Applications are read-only in the admin: they change only through approve and reject (and their log)."""
 
-    def user_has_permission(self, user, action):
-        if action in ("add", "change", "delete"):
-            return False
-        return super().user_has_permission(user, action)
+    refused = WRITES
 
 
 class ApplicationFilterSet(WagtailFilterSet):

@@ -14,22 +14,16 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import ContentTypeFilter, DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permission_policies import ModelPermissionPolicy
 
 from core.audit import ACTION_LABELS, history_for
 from core.models import AuditEntry
+from core.permissions import WRITES, RefusingPolicy
 
 
-class AuditPermissionPolicy(ModelPermissionPolicy):
+class AuditPermissionPolicy(RefusingPolicy):
     """The trail is read, never written, through the admin: entries come only from core.audit.log_action."""
 
-    def user_has_permission(self, user, action):
-        if action in ("add", "change", "delete"):
-            return False
-        return super().user_has_permission(user, action)
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
+    refused = WRITES
 
 
 def _action_choices():

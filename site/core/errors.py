@@ -5,6 +5,7 @@ machine `code` (stable, dotted, English: "voucher.insufficient_balance"). Views 
 tuple of unrelated classes; the JSON API answers `{"error": {"code": ..., "message": ...}}` with `status`.
 """
 
+from django.contrib import messages
 from django.utils.translation import gettext_lazy as _
 
 
@@ -24,6 +25,19 @@ class DomainError(Exception):
     def as_json(self) -> dict:
         """The API's error body: {"error": {"code": "voucher.expired", "message": "Il voucher è scaduto ..."}}."""
         return {"error": {"code": self.code, "message": str(self.message)}}
+
+
+def act(request, action, success: str):
+    """Run `action()` for a view and tell the person the outcome as a Django message: `success` (Italian) when it
+    ran, the refusal's Italian message when it raised a DomainError (which changed nothing). Returns what the
+    action returned, None when it was refused; any other exception propagates."""
+    try:
+        result = action()
+    except DomainError as error:
+        messages.error(request, error.message)
+        return None
+    messages.success(request, success)
+    return result
 
 
 class AppendOnlyError(RuntimeError):

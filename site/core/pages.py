@@ -6,17 +6,25 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 
 
-class BasePage(Page):
-    """Every public page: a meta description and a share image for search engines and social cards."""
-
-    share_image = models.ForeignKey(
+def optional_image(verbose_name, **options) -> models.ForeignKey:
+    """A foreign key to an image of Wagtail's library that the editor may leave empty; deleting the image empties
+    the field (the page stays). `options` are passed on (help_text=...)."""
+    return models.ForeignKey(
         "wagtailimages.Image",
-        verbose_name=_("immagine di condivisione"),
+        verbose_name=verbose_name,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text=_("Mostrata quando la pagina è condivisa sui social (Open Graph)."),
+        **options,
+    )
+
+
+class BasePage(Page):
+    """Every public page: a meta description and a share image for search engines and social cards."""
+
+    share_image = optional_image(
+        _("immagine di condivisione"), help_text=_("Mostrata quando la pagina è condivisa sui social (Open Graph).")
     )
 
     promote_panels = Page.promote_panels + [FieldPanel("share_image")]

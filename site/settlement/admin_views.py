@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from booking.models import ServiceRequest
 from core.audit import history_for, log_action
-from core.errors import DomainError
+from core.errors import DomainError, act
 from settlement import access, dashboard, exports, reconciliation, statements
 from settlement.forms import (
     BuildStatementForm,
@@ -91,15 +91,6 @@ def statement_list(request):
     )
 
 
-def _run(request, action, success: str) -> None:
-    try:
-        action()
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, success)
-
-
 def statement_detail(request, pk: int):
     _require_any(request.user)
     statement = get_object_or_404(access.visible_statements(request.user).select_related("provider"), pk=pk)
@@ -115,19 +106,19 @@ def statement_detail(request, pk: int):
     }
     if action in simple:
         function, success = simple[action]
-        _run(request, lambda: function(statement, actor=actor), success)
+        act(request, lambda: function(statement, actor=actor), success)
         return redirect("settlement_statement", pk=pk)
     if action == "send_back" and reason_form.is_valid():
         reason = reason_form.cleaned_data["reason"]
-        _run(request, lambda: statements.send_back(statement, actor=actor, reason=reason), _("Rendiconto rinviato."))
+        act(request, lambda: statements.send_back(statement, actor=actor, reason=reason), _("Rendiconto rinviato."))
         return redirect("settlement_statement", pk=pk)
     if action == "discard":
         reason = request.POST.get("reason", "")[:2000]
-        _run(request, lambda: statements.discard(statement, actor=actor, reason=reason), _("Rendiconto annullato."))
+        act(request, lambda: statements.discard(statement, actor=actor, reason=reason), _("Rendiconto annullato."))
         return redirect("settlement_statement", pk=pk)
     if action == "paid" and paid_form.is_valid():
         data = paid_form.cleaned_data
-        _run(
+        act(
             request,
             lambda: statements.mark_paid(statement, actor=actor, reference=data["reference"], date=data["date"]),
             _("Pagamento registrato."),
@@ -211,7 +202,7 @@ def payment_details(request):
         if not city:
             raise PermissionDenied
         details = get_object_or_404(PaymentDetails, pk=parse_id(request.POST.get("details")))
-        _run(
+        act(
             request,
             lambda: check_payment_details(
                 details, actor=request.user, ok=request.POST["action"] == "verify", note=request.POST.get("note", "")

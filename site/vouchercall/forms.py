@@ -18,16 +18,7 @@ class ApplicationForm(forms.ModelForm):
 
     class Meta:
         model = Application
-        fields = [
-            "isee_type",
-            "isee_value",
-            "dsu_protocol",
-            "isee_date",
-            "minors_in_household",
-            "declared_residence",
-            "declared_truthful",
-            "privacy_acknowledged",
-        ]
+        fields = list(Declaration.FIELDS)
         widgets = {"isee_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
         labels = {
             "declared_residence": _("Dichiaro che la famiglia risiede a Milano."),

@@ -7,28 +7,23 @@ from wagtail import hooks
 from wagtail.admin.panels import ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from core.permissions import WRITES, RefusingPolicy
 from vouchercall import admin_views
 from vouchercall.models import Appeal, Application, Call, Ranking
 
 
-class NoAddDeletePolicy(ModelPermissionPolicy):
+class NoAddDeletePolicy(RefusingPolicy):
     """Applications come from families, rankings and appeals from their services: never added or deleted here."""
 
-    def user_has_permission(self, user, action):
-        if action in ("add", "delete"):
-            return False
-        return super().user_has_permission(user, action)
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
+    refused = frozenset({"add", "delete"})
 
 
-class ReadOnlyPolicy(NoAddDeletePolicy):
-    def user_has_permission(self, user, action):
-        return action not in ("add", "change", "delete") and super().user_has_permission(user, action)
+class ReadOnlyPolicy(RefusingPolicy):
+    """Rankings and appeals are not edited here either: they change only through vouchercall.services."""
+
+    refused = WRITES
 
 
 register_permission_policy(Application, NoAddDeletePolicy(Application))

@@ -17,7 +17,7 @@ from catalog.validators import (
     validate_organisation_tax_code,
     validate_partita_iva,
 )
-from core.pages import BasePage
+from core.pages import BasePage, optional_image
 from core.vocabularies import Category
 
 
@@ -53,14 +53,7 @@ class ProviderPage(BasePage):
     contact_email = models.EmailField(_("email per i cittadini"))
     contact_phone = models.CharField(_("telefono per i cittadini"), max_length=40, blank=True)
     description = RichTextField(_("descrizione"), features=RICH_TEXT_FEATURES)
-    logo = models.ForeignKey(
-        "wagtailimages.Image",
-        verbose_name=_("logo"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    logo = optional_image(_("logo"))
     website = models.URLField(_("sito web"), blank=True)
     facebook = models.URLField(_("Facebook"), blank=True)
     instagram = models.URLField(_("Instagram"), blank=True)
