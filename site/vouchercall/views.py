@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from booking.family_views import _guardian_or_404, family_view
 from booking.models import Wallet
-from core.errors import DomainError
+from core.errors import DomainError, act
 from vouchercall import services
 from vouchercall.forms import AppealForm, ApplicationForm
 from vouchercall.models import Application, Call, Ranking
@@ -110,11 +110,7 @@ def withdraw(request, pk: int):
     application = _application(guardian, get_object_or_404(Call, pk=pk))
     if application is None:
         raise Http404
-    try:
-        services.withdraw(application, actor=request.user)
-        messages.success(request, _("Domanda ritirata."))
-    except DomainError as error:
-        messages.error(request, str(error.message))
+    act(request, lambda: services.withdraw(application, actor=request.user), _("Domanda ritirata."))
     return redirect("vouchercall:call", pk=pk)
 
 
@@ -154,11 +150,11 @@ def appeal(request, pk: int):
 def renounce(request, wallet_pk: int):
     guardian = _guardian_or_404(request)
     wallet = get_object_or_404(Wallet.objects.filter(holder=guardian, call__programme__isnull=False), pk=wallet_pk)
-    try:
-        services.renounce(wallet, actor=request.user)
-        messages.success(request, _("Hai rinunciato al voucher: l'importo torna al bando per le famiglie in attesa."))
-    except DomainError as error:
-        messages.error(request, str(error.message))
+    act(
+        request,
+        lambda: services.renounce(wallet, actor=request.user),
+        _("Hai rinunciato al voucher: l'importo torna al bando per le famiglie in attesa."),
+    )
     return redirect("vouchercall:call", pk=wallet.call.programme.pk)
 
 
