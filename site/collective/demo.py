@@ -133,5 +133,5 @@ def load(stdout) -> None:
         for c in range(project.reserved_places):
             body = f"RSS{'BCDFGHLMNP'[c % 10]}{'BCDFGHLMNP'[p]}N12A{10 + c:02d}F205"
             services.add_participant(project, admin, first_name=f"Bambino {c + 1}", last_name="Segnalato",
-                                     fiscal_code=_code(body), referrer=referrers[p])  # fmt: skip
+                                     fiscal_code=_code(body), lives_in="Milano", referrer=referrers[p])  # fmt: skip
     stdout.write(f"collective: {len(projects)} micro-progettazioni, {len(funded)} con bambini segnalati")
