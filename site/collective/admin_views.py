@@ -40,6 +40,7 @@ from collective.forms import (
 from collective.models import Application, CollectiveCall, CommitteeMember, CostItem, GrantEntry, MicroProject
 from config.private_files import private_file_response
 from core.audit import log_sensitive_read, log_sensitive_reads
+from theme.input import parse_id
 
 ZERO = Decimal("0.00")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -378,7 +379,9 @@ def provider_report(request, pk: int):
     )
     action = request.POST.get("action") if request.method == "POST" else None
     session_form = SessionForm(request.POST if action == "session" else None, prefix="s")
-    cost_form = CostForm(request.POST if action == "cost" else None, request.FILES or None, prefix="c")
+    cost_form = CostForm(
+        request.POST if action == "cost" else None, request.FILES if action == "cost" else None, prefix="c"
+    )
     done = False
     if action == "session" and session_form.is_valid():
         done = _run(
@@ -391,9 +394,10 @@ def provider_report(request, pk: int):
             request, lambda: reports.add_cost(project, request.user, **cost_form.cleaned_data), _("Spesa registrata.")
         )
     elif action in ("remove-session", "remove-cost"):
-        line = _int(request.POST.get("line"))
-        key = "session_id" if action == "remove-session" else "cost_id"
-        done = _run(request, lambda: reports.remove_line(project, request.user, **{key: line}), _("Riga eliminata."))
+        kind, line = action.removeprefix("remove-"), parse_id(request.POST.get("line"))
+        done = _run(
+            request, lambda: reports.remove_line(project, request.user, kind=kind, line_id=line), _("Riga eliminata.")
+        )
     elif action == "submit":
         done = _run(request, lambda: reports.submit(project, request.user), _("Rendicontazione inviata al Comune."))
     if done:
@@ -401,13 +405,6 @@ def provider_report(request, pk: int):
     context = _report_context(project)
     context.update({"session_form": session_form, "cost_form": cost_form, "listed": project.participants.count()})
     return TemplateResponse(request, "collective/admin/provider_report.html", context)
-
-
-def _int(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0
 
 
 def city_report(request, pk: int):
@@ -457,7 +454,7 @@ def call_grants(request, pk: int):
     if request.method == "POST":
         action = request.POST.get("action")
         project = MicroProject.objects.filter(
-            pk=_int(request.POST.get("project")), application__call=call, funding=MicroProject.Funding.FUNDED
+            pk=parse_id(request.POST.get("project")), application__call=call, funding=MicroProject.Funding.FUNDED
         ).first()
         if project is None or action not in ("advance", "balance"):
             messages.error(request, _("Scegli un progetto finanziato e la tranche da pagare."))

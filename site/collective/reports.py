@@ -106,22 +106,21 @@ def add_cost(project: MicroProject, actor, *, description: str, amount: Decimal,
     return cost
 
 
-def remove_line(project: MicroProject, actor, *, session_id: int | None = None, cost_id: int | None = None) -> None:
-    """Take a session or a cost out of a report not yet sent (or sent back); the removal is in the audit trail."""
+def remove_line(project: MicroProject, actor, *, kind: str, line_id: int | None) -> None:
+    """Take a session (`kind` "session") or a cost ("cost") out of a report not yet sent (or sent back); the removal
+    is in the audit trail. Raises CollectiveError "collective.report_line" when the project has no such line."""
     with transaction.atomic():
         project = _locked_for_provider(project, actor)
-        if session_id is not None:
-            removed = project.sessions.filter(pk=session_id).first()
-            what = {"session": session_id}
-        else:
-            removed = project.costs.filter(pk=cost_id).first()
-            what = {"cost": cost_id, "amount": str(removed.amount) if removed else ""}
+        lines = project.sessions if kind == "session" else project.costs
+        removed = lines.filter(pk=line_id).first() if line_id else None
         if removed is None:
             raise CollectiveError(_("Riga non trovata."), code="collective.report_line")
+        data = {kind: removed.pk}
         if isinstance(removed, CostItem):
+            data["amount"] = str(removed.amount)
             removed.document.delete(save=False)
         removed.delete()
-        log_action(actor, "collective.report.line_removed", project, what)
+        log_action(actor, "collective.report.line_removed", project, data)
 
 
 def submit(project: MicroProject, actor) -> MicroProject:

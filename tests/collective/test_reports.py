@@ -71,6 +71,13 @@ def test_report_is_sent_sent_back_with_a_reason_corrected_and_approved(world):
     project.refresh_from_db()
     assert project.report_state == ReportState.RETURNED
     assert "Manca la fattura dei materiali." in provider.get(url).content.decode()
+    first = project.costs.get()
+    provider.post(url, {"action": "remove-cost", "line": first.pk})
+    assert not project.costs.exists() and not first.document.storage.exists(first.document.name)
+    assert AuditEntry.objects.filter(action="collective.report.line_removed", data__cost=first.pk).exists()
+    provider.post(
+        url, {"action": "cost", "c-description": "Educatori", "c-amount": "6000.00", "c-document": f.pdf_upload()}
+    )
 
     provider.post(
         url, {"action": "cost", "c-description": "Materiali", "c-amount": "800.50", "c-document": f.pdf_upload()}
