@@ -14,7 +14,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from stdnum.it import codicefiscale
 
 from catalog.facts import providers_for_user
@@ -61,6 +61,24 @@ def _member(call, username, first_name, direction) -> CommitteeMember:
         user.save()
         user.user_permissions.add(Permission.objects.get(codename="access_admin"))
     return CommitteeMember.objects.get_or_create(call=call, user=user)[0]
+
+
+OFFICE_USERNAME = "ufficio-collettivi"
+
+
+def _office_user():
+    """«ufficio-collettivi», in the «Ufficio voucher collettivi» group (migration 0005): runs the call, not a
+    superuser."""
+    user, created = get_user_model().objects.get_or_create(
+        username=OFFICE_USERNAME,
+        defaults={"first_name": "Ufficio", "last_name": "Voucher collettivi", "is_staff": True,
+                  "email": f"{OFFICE_USERNAME}@milano018.example"},
+    )  # fmt: skip
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    user.groups.add(Group.objects.get(name="Ufficio voucher collettivi"))
+    return user
 
 
 def load(stdout) -> None:
@@ -120,8 +138,9 @@ def load(stdout) -> None:
                 "La commissione concorda sulla qualità del calendario; il raccordo con i servizi è da rafforzare.",
                 pair[0].user,
             )  # fmt: skip
-    services.fund(call, admin)
-    services.publish(call, admin)
+    office = _office_user()
+    services.fund(call, office)
+    services.publish(call, office)
     referrers = [
         Referrer.objects.get_or_create(name="Servizio sociale professionale territoriale - Municipio 2", kind="social")[
             0
@@ -132,6 +151,6 @@ def load(stdout) -> None:
     for p, project in enumerate(funded):
         for c in range(project.reserved_places):
             body = f"RSS{'BCDFGHLMNP'[c % 10]}{'BCDFGHLMNP'[p]}N12A{10 + c:02d}F205"
-            services.add_participant(project, admin, first_name=f"Bambino {c + 1}", last_name="Segnalato",
-                                     fiscal_code=_code(body), referrer=referrers[p])  # fmt: skip
+            services.add_participant(project, office, first_name=f"Bambino {c + 1}", last_name="Segnalato",
+                                     fiscal_code=_code(body), lives_in="Milano", referrer=referrers[p])  # fmt: skip
     stdout.write(f"collective: {len(projects)} micro-progettazioni, {len(funded)} con bambini segnalati")

@@ -5,6 +5,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from booking.forms import DATE_WIDGET, validate_attachment
 from collective.models import Challenge, MicroProject, Referrer
 from core.vocabularies import Descriptor, Municipio
 
@@ -132,6 +133,13 @@ class ParticipantForm(forms.Form):
     first_name = forms.CharField(label=_("Nome"), max_length=100)
     last_name = forms.CharField(label=_("Cognome"), max_length=100)
     fiscal_code = forms.CharField(label=_("Codice fiscale"), max_length=16)
+    lives_in = forms.CharField(label=_("Comune di residenza o domicilio"), max_length=100)
+    school_in = forms.CharField(
+        label=_("Comune della scuola frequentata"),
+        max_length=100,
+        required=False,
+        help_text=_("Basta che il bambino o la bambina viva, sia domiciliato/a o vada a scuola a Milano."),
+    )
 
 
 class ReferralForm(ParticipantForm):
@@ -142,6 +150,46 @@ class AcceptListForm(forms.Form):
     exception = forms.CharField(
         label=_("Motivo per cui la quota riservata non è raggiunta (solo se non lo è)"),
         widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=4000,
+    )
+
+
+class SessionForm(forms.Form):
+    """One session of the attendance report."""
+
+    held_on = forms.DateField(label=_("Data dell'incontro"), widget=DATE_WIDGET)
+    present = forms.IntegerField(label=_("Partecipanti presenti"), min_value=0, max_value=10000)
+    reserved_present = forms.IntegerField(
+        label=_("Di cui con posto riservato"),
+        min_value=0,
+        max_value=10000,
+        help_text=_("Bambini e ragazzi segnalati dai servizi del Comune o dalle scuole presenti all'incontro."),
+    )
+
+
+class CostForm(forms.Form):
+    """One reported cost with its supporting document: a PDF or an image, checked by content (5 MB at most)."""
+
+    description = forms.CharField(label=_("Voce di spesa"), max_length=255)
+    amount = forms.DecimalField(label=_("Importo in euro"), min_value=Decimal("0.01"), max_digits=12, decimal_places=2)
+    document = forms.FileField(
+        label=_("Documento giustificativo"), help_text=_("Fattura o ricevuta: PDF, JPEG o PNG, al massimo 5 MB.")
+    )
+
+    def clean_document(self):
+        upload = self.cleaned_data["document"]
+        validate_attachment(upload)
+        return upload
+
+
+class ReportDecisionForm(forms.Form):
+    """The City's decision on a report: a note to approve (optional), a reason to send back (required there)."""
+
+    text = forms.CharField(
+        label=_("Nota o motivo"),
+        help_text=_("Per rinviare la rendicontazione all'ente il motivo è obbligatorio."),
+        widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         max_length=4000,
     )

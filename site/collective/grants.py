@@ -3,8 +3,9 @@
 its audit entry ("collective.grant.<kind>") in one transaction. Amounts in EUR, two places.
 
 The call pays an advance (the call's `advance_share` % of the funded amount) once the City accepted the nominal
-list, and the balance (the rest) when the City approves the final report (the report itself is not built yet: the
-City states the approval in `note`).
+list, and the balance when the City approved the final report (`collective.reports`): the reported costs, at most the
+funded amount, minus the advance. One entry of each kind per project (a database constraint), so a payment asked
+twice — a double click, two tabs — is paid once and the second request is refused.
 """
 
 from decimal import ROUND_DOWN, Decimal
@@ -14,7 +15,8 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from collective.errors import CollectiveError
-from collective.models import GrantEntry, MicroProject
+from collective.models import GrantEntry, MicroProject, ReportState
+from collective.reports import costs_total
 from collective.services import is_city
 from core.audit import log_action
 
@@ -55,19 +57,30 @@ def pay_advance(project: MicroProject, actor) -> GrantEntry:
         return _entry(project, GrantEntry.Kind.ADVANCE, amount, actor, "")
 
 
-def pay_balance(project: MicroProject, actor, *, note: str) -> GrantEntry:
-    """The balance: funded amount minus what was paid, once, with the City's note approving the final report."""
+def balance_due(project: MicroProject) -> Decimal:
+    """What the balance would pay now (EUR): the approved costs, at most the funded amount, minus what was paid;
+    zero or less when nothing is due."""
+    covered = min(project.funded_amount or Decimal("0.00"), costs_total(project))
+    return covered - paid(project)
+
+
+def pay_balance(project: MicroProject, actor, *, note: str = "") -> GrantEntry:
+    """The balance, once, after the City approved the report (`collective.reports.approve`): the reported costs up to
+    the funded amount, minus the advance. `note` (optional) goes in the entry's memo and the audit reason."""
     if not is_city(actor):
         raise CollectiveError(_("Solo il Comune dispone i pagamenti."), code="collective.city_only")
-    if not note.strip():
-        raise CollectiveError(_("Indica l'approvazione della rendicontazione."), code="collective.balance_note")
     with transaction.atomic():
         project = MicroProject.objects.select_for_update().get(pk=project.pk)
         if project.funding != MicroProject.Funding.FUNDED or project.list_accepted_at is None:
             raise CollectiveError(_("Il progetto non è finanziato."), code="collective.balance_not_due")
+        if project.report_state != ReportState.APPROVED:
+            raise CollectiveError(
+                _("Il saldo si paga dopo che il Comune ha approvato la rendicontazione."),
+                code="collective.report_not_approved",
+            )
         if project.grant_entries.filter(kind=GrantEntry.Kind.BALANCE).exists():
             raise CollectiveError(_("Il saldo è già stato pagato."), code="collective.balance_paid")
-        amount = project.funded_amount - paid(project)
+        amount = balance_due(project)
         if amount <= 0:
             raise CollectiveError(_("Non resta nulla da pagare."), code="collective.nothing_due")
         return _entry(project, GrantEntry.Kind.BALANCE, amount, actor, note.strip())

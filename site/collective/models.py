@@ -16,6 +16,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.private_files import PrivateFileField
 from core.errors import AppendOnlyError
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -189,6 +190,15 @@ class Application(models.Model):
         return self.protocol or str(_("Bozza %(pk)s")) % {"pk": self.pk}
 
 
+class ReportState(models.TextChoices):
+    """Where a micro-project's final report (attendance and costs) stands."""
+
+    NOT_SENT = "", _("Da inviare")
+    SUBMITTED = "submitted", _("Inviata al Comune")
+    RETURNED = "returned", _("Rinviata all'ente da correggere")
+    APPROVED = "approved", _("Approvata")
+
+
 class MicroProject(models.Model):
     """Micro-progettazione locale: what the committee scores and the City funds. Ages in completed years 0-18;
     `amount_asked` in EUR equals the sum of its budget lines when submitted; `final_score` out of 100."""
@@ -223,6 +233,17 @@ class MicroProject(models.Model):
     funded_amount = models.DecimalField(_("importo finanziato (EUR)"), **MONEY, null=True, blank=True, editable=False)
     list_accepted_at = models.DateTimeField(_("elenco nominativo accettato il"), null=True, blank=True, editable=False)
     list_exception = models.TextField(_("motivo della quota riservata non raggiunta"), blank=True, editable=False)
+    report_state = models.CharField(
+        _("rendicontazione"),
+        max_length=20,
+        choices=ReportState.choices,
+        default=ReportState.NOT_SENT,
+        blank=True,
+        editable=False,
+    )
+    report_submitted_at = models.DateTimeField(_("rendicontazione inviata il"), null=True, blank=True, editable=False)
+    report_decided_at = models.DateTimeField(_("rendicontazione esaminata il"), null=True, blank=True, editable=False)
+    report_reason = models.TextField(_("nota del Comune sulla rendicontazione"), blank=True, editable=False)
 
     class Meta:
         verbose_name = _("micro-progettazione")
@@ -315,6 +336,8 @@ class Participant(models.Model):
     referrer = models.ForeignKey(
         Referrer, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("segnalato da")
     )
+    lives_in = models.CharField(_("comune di residenza o domicilio"), max_length=100, blank=True)
+    school_in = models.CharField(_("comune della scuola frequentata"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("partecipante")
@@ -328,6 +351,50 @@ class Participant(models.Model):
     @property
     def reserved(self) -> bool:
         return self.referrer_id is not None
+
+
+class AttendanceSession(models.Model):
+    """One session of a funded micro-project as the provider reports it: how many children attended and how many of
+    them hold a reserved place (children referred by City services or schools)."""
+
+    project = models.ForeignKey(MicroProject, on_delete=models.PROTECT, related_name="sessions")
+    held_on = models.DateField(_("data dell'incontro"))
+    present = models.PositiveIntegerField(_("partecipanti presenti"))
+    reserved_present = models.PositiveIntegerField(_("di cui con posto riservato"))
+    created_at = models.DateTimeField(_("registrata il"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("incontro")
+        verbose_name_plural = _("presenze agli incontri")
+        ordering = ["held_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(reserved_present__lte=models.F("present")), name="collective_session_reserved_le"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.held_on:%d/%m/%Y}: {self.present}"
+
+
+class CostItem(models.Model):
+    """A cost the provider reports for a funded micro-project (EUR), with its supporting document (invoice,
+    receipt) in the private storage: served only to the provider's staff and the City, each read logged."""
+
+    project = models.ForeignKey(MicroProject, on_delete=models.PROTECT, related_name="costs")
+    description = models.CharField(_("voce di spesa"), max_length=255)
+    amount = models.DecimalField(_("importo (EUR)"), **MONEY, validators=[MinValueValidator(Decimal("0.01"))])
+    document = PrivateFileField(_("documento giustificativo"), upload_to="voucher-collettivi/%Y/")
+    created_at = models.DateTimeField(_("registrata il"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("spesa rendicontata")
+        verbose_name_plural = _("spese rendicontate")
+        ordering = ["created_at", "pk"]
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="collective_cost_positive")]
+
+    def __str__(self):
+        return f"{self.description}: {self.amount} EUR"
 
 
 class GrantEntryQuerySet(models.QuerySet):

@@ -329,8 +329,52 @@ def publish(call: CollectiveCall, actor) -> None:
 # --- Participants ----------------------------------------------------------------------------------------------
 
 
-def add_participant(project: MicroProject, actor, *, first_name: str, last_name: str, fiscal_code: str, referrer=None):
-    """A child on the nominal list: the provider adds its own; only City staff add a referred child (`referrer`)."""
+MILAN = "milano"
+
+
+def in_milan(comune: str) -> bool:
+    """Whether a comune as typed names Milan: «Milano», «MILANO», «Milano (MI)», «Milano MI» do; «Milano Marittima»
+    and «Cologno Monzese» do not."""
+    words = comune.casefold().replace("(", " ").replace(")", " ").split()
+    if words and words[-1] == "mi":
+        words = words[:-1]
+    return words == [MILAN]
+
+
+def check_milan_tie(first_name: str, last_name: str, lives_in: str, school_in: str) -> None:
+    """The call's target: children and young people living, domiciled or at school in Milan (seeds, «voucher
+    collettivi»). Raises CollectiveError "collective.not_milan" unless `lives_in` (comune of residence or domicile)
+    or `school_in` (comune of the school attended, may be empty) is Milan."""
+    if not lives_in.strip():
+        raise CollectiveError(
+            _("Indica il comune di residenza o domicilio di %(name)s.") % {"name": f"{first_name} {last_name}"},
+            code="collective.lives_in",
+        )
+    if not (in_milan(lives_in) or in_milan(school_in)):
+        raise CollectiveError(
+            _(
+                "%(name)s non vive, non è domiciliato/a e non va a scuola a Milano: i voucher collettivi sono per "
+                "bambini e ragazzi che vivono, sono domiciliati o vanno a scuola a Milano."
+            )
+            % {"name": f"{first_name} {last_name}"},
+            code="collective.not_milan",
+        )
+
+
+def add_participant(
+    project: MicroProject,
+    actor,
+    *,
+    first_name: str,
+    last_name: str,
+    fiscal_code: str,
+    lives_in: str,
+    school_in: str = "",
+    referrer=None,
+):
+    """A child on the nominal list: the provider adds its own; only City staff add a referred child (`referrer`).
+    `lives_in`/`school_in`: the comune of residence or domicile and of the school; one of them must be Milan
+    (`check_milan_tie`)."""
     project = MicroProject.objects.select_related("application").get(pk=project.pk)
     if project.funding != MicroProject.Funding.FUNDED or project.list_accepted_at:
         raise CollectiveError(_("L'elenco nominativo non è modificabile."), code="collective.list_closed")
@@ -341,11 +385,18 @@ def add_participant(project: MicroProject, actor, *, first_name: str, last_name:
     code = fiscal_code.strip().upper()
     if not codicefiscale.is_valid(code):
         raise CollectiveError(_("Codice fiscale non valido."), code="collective.fiscal_code")
+    check_milan_tie(first_name, last_name, lives_in, school_in)
     if project.participants.filter(fiscal_code=code).exists():
         raise CollectiveError(_("Questo partecipante è già in elenco."), code="collective.duplicate")
     with transaction.atomic():
         participant = Participant.objects.create(
-            project=project, first_name=first_name, last_name=last_name, fiscal_code=code, referrer=referrer
+            project=project,
+            first_name=first_name,
+            last_name=last_name,
+            fiscal_code=code,
+            referrer=referrer,
+            lives_in=lives_in.strip(),
+            school_in=school_in.strip(),
         )
         log_action(
             actor, "collective.participant.added", participant, {"project": project.pk, "referred": bool(referrer)}
@@ -359,7 +410,8 @@ def _age(fiscal_code: str, on: datetime.date) -> int:
 
 
 def accept_list(project: MicroProject, actor, *, exception: str = "") -> MicroProject:
-    """City staff accept the nominal list: every child within the project's ages at its start, and referred
+    """City staff accept the nominal list: every child within the project's ages at its start and tied to Milan
+    (`check_milan_tie`), and referred
     children at least the project's reserved places — unless the City records in `exception` why they could not
     be found."""
     if not is_city(actor):
@@ -378,6 +430,13 @@ def accept_list(project: MicroProject, actor, *, exception: str = "") -> MicroPr
             raise CollectiveError(
                 _("%(n)s partecipanti non hanno l'età prevista dalla proposta.") % {"n": len(too_old)},
                 code="collective.list_ages",
+            )
+        outside = [p for p in participants if not (in_milan(p.lives_in) or in_milan(p.school_in))]
+        if outside:
+            raise CollectiveError(
+                _("%(n)s partecipanti non risultano vivere, essere domiciliati o andare a scuola a Milano.")
+                % {"n": len(outside)},
+                code="collective.not_milan",
             )
         referred = sum(1 for p in participants if p.reserved)
         if referred < project.reserved_places and not exception.strip():

@@ -36,6 +36,19 @@ def register_collective_urls():
             admin_views.city_participants,
             name="collective_city_participants",
         ),
+        path(
+            "collective/domande/progetti/<int:pk>/rendicontazione/",
+            admin_views.provider_report,
+            name="collective_provider_report",
+        ),
+        path(
+            "collective/avvisi/progetti/<int:pk>/rendicontazione/",
+            admin_views.city_report,
+            name="collective_city_report",
+        ),
+        path("collective/spese/<int:pk>/documento/", admin_views.cost_document, name="collective_cost_document"),
+        path("collective/avvisi/<int:pk>/contributi/", admin_views.call_grants, name="collective_call_grants"),
+        path("collective/avvisi/<int:pk>/esporta/", admin_views.call_export, name="collective_call_export"),
     ]
 
 

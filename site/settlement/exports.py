@@ -1,6 +1,7 @@
 """Accounting exports of statements and their movements: XLSX (openpyxl) and CSV, same columns.
 
-Every cell goes through `theme.spreadsheet.neutralise_cell` (text that looks like a formula gets an apostrophe).
+The writers are the site's shared ones (`theme.spreadsheet.write_csv`, `write_xlsx`): every cell goes through
+`theme.spreadsheet.neutralise_cell` (text that looks like a formula gets an apostrophe).
 Codes (tax code, VAT number, IBAN, protocol code, numbers of statements and orders) are text: in XLSX string cells
 with the text format "@", so a VAT number keeps its leading zeros; amounts are numbers (EUR, two places).
 CSV: UTF-8 with a byte-order mark (Excel then reads accents right), `;` as separator (what Excel expects in
@@ -8,21 +9,16 @@ Italy), every field quoted, amounts with a decimal point ("1234.50"). The child 
 (`booking.vouchers.wallet_code`), never a name.
 """
 
-import csv
-import io
 from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from booking.vouchers import wallet_code
 from settlement.models import PaymentDetails, Statement, StatementLine
 from settlement.statements import totals_by_statement
-from theme.spreadsheet import neutralise_cell
-
-TEXT, MONEY, DATE = "text", "money", "date"
+from theme.spreadsheet import DATE, MONEY, TEXT, write_xlsx
+from theme.spreadsheet import write_csv as write_csv  # the admin views write CSV through this module
 
 
 def _identity(statement: Statement, verified: dict) -> dict:
@@ -142,61 +138,6 @@ def movement_rows(statements) -> list[list]:
             ]
         )
     return rows
-
-
-def _cell_text(value, kind) -> str:
-    if value is None or value == "":
-        return ""
-    if kind == DATE:
-        return value.strftime("%d/%m/%Y")
-    if kind == MONEY:
-        return f"{value:.2f}"
-    return str(neutralise_cell(str(value)))
-
-
-def write_csv(columns, rows) -> bytes:
-    """The table as CSV bytes (see the module docstring for the dialect)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_ALL, lineterminator="\r\n")
-    writer.writerow([neutralise_cell(str(title)) for title, _kind in columns])
-    for row in rows:
-        writer.writerow([_cell_text(value, kind) for value, (_title, kind) in zip(row, columns, strict=True)])
-    return buffer.getvalue().encode("utf-8-sig")
-
-
-def write_xlsx(sheets) -> bytes:
-    """An XLSX workbook with one sheet per (title, columns, rows, total); `total` (EUR) adds a last row or is None."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    for title, columns, rows, total in sheets:
-        sheet = workbook.create_sheet(title=str(title)[:31])
-        sheet.append([str(neutralise_cell(str(name))) for name, _kind in columns])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            sheet.append([_xlsx_value(value, kind) for value, (_title, kind) in zip(row, columns, strict=True)])
-            for cell, (_title, kind) in zip(sheet[sheet.max_row], columns, strict=True):
-                cell.number_format = {TEXT: "@", MONEY: "#,##0.00", DATE: "DD/MM/YYYY"}[kind]
-        if total is not None:
-            money_column = next(i for i, (_title, kind) in enumerate(columns) if kind == MONEY)
-            last = [None] * len(columns)
-            last[0], last[money_column] = str(_("Totale")), float(total)
-            sheet.append(last)
-            sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
-            sheet.cell(row=sheet.max_row, column=money_column + 1).number_format = "#,##0.00"
-        for index, (name, _kind) in enumerate(columns, start=1):
-            sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = max(12, len(str(name)) + 2)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _xlsx_value(value, kind):
-    if kind == MONEY:
-        return float(value) if value is not None else None
-    if kind == DATE or value is None:
-        return value
-    return neutralise_cell(str(value))
 
 
 def statement_workbook(statement: Statement) -> bytes:

@@ -56,3 +56,26 @@ def test_collective_pages_pass_axe(page, world):
     assert_accessible(page, "city nominal list")
     page.goto(f"/voucher-collettivi/{world['call'].code}/esiti/")
     assert_accessible(page, "public results")
+
+
+def test_report_and_grant_pages_pass_axe(page, live_server, settings, tmp_path):
+    """The provider's report, the City's examination of it and the City's grant payments page."""
+    from collective import reports
+
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    world = f.funded_world(fresh_home())
+    project = world["project"]
+    reports.add_session(project, world["s1"], held_on=project.starts_on, present=2, reserved_present=1)
+    reports.add_cost(
+        project, world["s1"], description="Educatori", amount=project.funded_amount, document=f.pdf_upload()
+    )
+    sign_in(page, "ente-1")
+    page.goto(f"/admin/collective/domande/progetti/{project.pk}/rendicontazione/")
+    assert_accessible(page, "provider report")
+    reports.submit(project, world["s1"])
+    page.context.clear_cookies()
+    sign_in(page, world["city"].username)
+    page.goto(f"/admin/collective/avvisi/progetti/{project.pk}/rendicontazione/")
+    assert_accessible(page, "city report")
+    page.goto(f"/admin/collective/avvisi/{world['call'].pk}/contributi/")
+    assert_accessible(page, "grant payments")

@@ -6,6 +6,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from collective import services
@@ -21,6 +22,7 @@ from collective.models import (
 )
 from tests.booking.factories import fiscal_code
 from tests.catalog import factories as catalog
+from tests.catalog.test_register import pdf_bytes
 
 ROME = ZoneInfo("Europe/Rome")
 GRID = [("Coerenza con le sfide", 40), ("Qualità del progetto", 30), ("Rete territoriale", 20), ("Costi", 10)]
@@ -131,6 +133,44 @@ def child_code(age_on: datetime.date, years: int = 10) -> str:
 
 def referrer():
     return Referrer.objects.get_or_create(name="Servizio sociale Municipio 2", kind="social")[0]
+
+
+def funded_world(home_page, advance_share=50) -> dict:
+    """Two providers each with a funded project (3 planned places, 1 reserved, 10,000 EUR), both nominal lists
+    accepted (a referred child and a child of the provider's own): the project of «Ente 1» is `project`."""
+    call = make_call(advance_share=advance_share)
+    (p1, s1), (p2, s2) = providers(home_page)
+    applications = [submitted(call, p, s, planned_participants=3, reserved_places=1) for p, s in ((p1, s1), (p2, s2))]
+    members = [member(call, name) for name in ("anna", "bruno")]
+    for m in members:
+        services.declare(m, [], m.user)
+        for application in applications:
+            score_all(m, application.projects.get())
+    city = city_user()
+    services.fund(call, city)
+    projects = [application.projects.get() for application in applications]
+    for project, staff in zip(projects, (s1, s2), strict=True):
+        services.add_participant(
+            project,
+            city,
+            first_name="Aurora",
+            last_name="Segnalata",
+            fiscal_code=child_code(project.starts_on),
+            lives_in="Milano",
+            referrer=referrer(),
+        )
+        services.add_participant(project, staff, first_name="Luca", last_name="Bianchi",
+                                 fiscal_code=child_code(project.starts_on, 9), lives_in="Sesto San Giovanni",
+                                 school_in="Milano")  # fmt: skip
+        services.accept_list(project, city)
+        project.refresh_from_db()
+    return {"call": call, "project": projects[0], "other": projects[1], "s1": s1, "s2": s2, "city": city,
+            "members": members}  # fmt: skip
+
+
+def pdf_upload(name="fattura.pdf"):
+    """A real one-page PDF upload, as a browser sends it."""
+    return SimpleUploadedFile(name, pdf_bytes(), "application/pdf")
 
 
 __all__ = ["BudgetLine", "rome"]

@@ -1,11 +1,12 @@
 """The grant ledger of a funded micro-project: advance after the accepted nominal list, balance on the approved
-report, never more than the funded amount, entries append-only and in the audit trail."""
+report (the reported costs up to the funded amount), never more than the funded amount, entries append-only and in
+the audit trail (and, on PostgreSQL, refused by the database itself)."""
 
 from decimal import Decimal
 
 import pytest
 
-from collective import grants, services
+from collective import grants, reports, services
 from collective.errors import CollectiveError
 from collective.models import GrantEntry
 from core.errors import AppendOnlyError
@@ -13,6 +14,11 @@ from core.models import AuditEntry
 from tests.collective import factories as f
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def private_folder(settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
 
 
 def test_advance_then_balance_pay_exactly_the_funded_amount(home_page):
@@ -32,7 +38,8 @@ def test_advance_then_balance_pay_exactly_the_funded_amount(home_page):
         grants.pay_advance(project, city)
     assert refused.value.code == "collective.advance_not_due"
     services.add_participant(project, city, first_name="Aurora", last_name="Segnalata",
-                             fiscal_code=f.child_code(project.starts_on), referrer=f.referrer())  # fmt: skip
+                             fiscal_code=f.child_code(project.starts_on), lives_in="Milano",
+                             referrer=f.referrer())  # fmt: skip
     services.accept_list(project, city)
     with pytest.raises(CollectiveError):
         grants.pay_advance(project, staff)
@@ -40,9 +47,14 @@ def test_advance_then_balance_pay_exactly_the_funded_amount(home_page):
     assert advance.amount == Decimal("3999.99")
     with pytest.raises(CollectiveError):
         grants.pay_advance(project, city)
-    with pytest.raises(CollectiveError):
-        grants.pay_balance(project, city, note=" ")
-    balance = grants.pay_balance(project, city, note="Rendicontazione approvata il 15/09/2023.")
+    with pytest.raises(CollectiveError) as refused:
+        grants.pay_balance(project, city)
+    assert refused.value.code == "collective.report_not_approved"
+    reports.add_session(project, staff, held_on=project.starts_on, present=1, reserved_present=1)
+    reports.add_cost(project, staff, description="Educatori", amount=Decimal("10500.00"), document=f.pdf_upload())
+    reports.submit(project, staff)
+    reports.approve(project, city, "Spese documentate.")
+    balance = grants.pay_balance(project, city, note="Mandato 123/2023.")
     assert balance.amount == Decimal("6000.00")
     assert grants.paid(project) == Decimal("9999.99")
     with pytest.raises(CollectiveError):
@@ -52,3 +64,20 @@ def test_advance_then_balance_pay_exactly_the_funded_amount(home_page):
         GrantEntry.objects.filter(pk=advance.pk).update(amount=Decimal("1.00"))
     with pytest.raises(AppendOnlyError):
         advance.save()
+
+
+def test_postgresql_refuses_update_and_delete_of_a_grant_entry(home_page):
+    """The trigger of migration 0004: raw SQL that bypasses the model cannot change or remove a payment."""
+    from django.db import DatabaseError, connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the append-only trigger exists on PostgreSQL only (DATABASE_URL)")
+    world = f.funded_world(home_page)
+    entry = grants.pay_advance(world["project"], world["city"])
+    for sql in (
+        "UPDATE collective_grantentry SET amount = 1 WHERE id = %s",
+        "DELETE FROM collective_grantentry WHERE id = %s",
+    ):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, [entry.pk])
+    assert GrantEntry.objects.get(pk=entry.pk).amount == Decimal("5000.00")
