@@ -65,14 +65,8 @@ def test_the_one_pass_refresh_gives_the_per_cut_refreshs_figures(world):
         if order is not None and order.state in (Order.State.PAID, Order.State.COMPLETED) and n % 2 == 0:
             spend(order, voucher_call.money_call, apply_to=voucher_call if n % 4 == 0 else None)
     # One child reached by the three services in two months: counted once wherever those orders share a group.
-    first = event(
-        world,
-        world.services[0],
-        municipio=3,
-        age=9,
-        when=datetime.datetime(2025, 4, 2, tzinfo=ROME),
-        order_state="paid",
-    )
+    april, may = datetime.datetime(2025, 4, 2, tzinfo=ROME), datetime.datetime(2025, 5, 2, tzinfo=ROME)
+    first = event(world, world.services[0], municipio=3, age=9, when=april, order_state="paid")
     for service in world.services[1:]:
         request = event(world, service, municipio=3, age=9, when=may, order_state="paid")
         request.child = first.child
