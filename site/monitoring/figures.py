@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Case, CharField, Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Case, CharField, Count, F, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 from django.utils import timezone
 from stdnum.it import codicefiscale
@@ -38,7 +38,7 @@ from challenges.models import ChallengePage
 from collective.models import Challenge as CollectiveChallenge
 from collective.models import MicroProject, Participant
 from monitoring.models import ALL_PERIODS, Cut, Fact, Metric, Refresh, Scope, ServiceScope
-from vouchercall.models import Application, ApplicationChild
+from vouchercall.models import Application
 
 # Age bands of the monitoring (years completed, inclusive): the school stages of the Italian system,
 # infanzia 0-5, primaria 6-10, secondaria di primo grado 11-13, secondaria di secondo grado 14-17.
@@ -75,11 +75,11 @@ def isee_band_of(value) -> str:
     return ISEE_ABOVE
 
 
-def _isee_band_annotation(isee):
-    """A SQL expression for the band code of the ISEE expression `isee`, or "" where there is none."""
+def _isee_band_annotation(isee: str):
+    """A SQL expression for the band code of the ISEE annotation named `isee`, or "" where there is none."""
     return Case(
-        When(Q(_isee__isnull=True), then=Value("")),
-        *[When(_isee__lte=upper, then=Value(code)) for code, upper in ISEE_BANDS],
+        When(**{f"{isee}__isnull": True}, then=Value("")),
+        *[When(**{f"{isee}__lte": upper}, then=Value(code)) for code, upper in ISEE_BANDS],
         default=Value(ISEE_ABOVE),
         output_field=CharField(),
     )
@@ -121,8 +121,8 @@ class Source:
     cuts: tuple = field(default=(Cut.ALL, Cut.MUNICIPIO, Cut.AGE_BAND, Cut.CATEGORY, Cut.MONTH))
     #: The path to the family's ISEE (EUR), or None.
     isee: str | None = None
-    #: The path to the wallet whose ISEE counts: the ISEE of the application to that wallet's own call, the active one
-    #: first (None: the rows are applications and carry their ISEE).
+    #: The path to the wallet whose ISEE counts: the ISEE of the application to that wallet's own call (None: the rows
+    #: are applications and carry their ISEE in `isee`).
     wallet: str | None = None
     #: The path to what the figure counts once however many rows lead to it (the child reached), or None when the
     #: aggregate adds up across groups.
@@ -249,7 +249,8 @@ def _scoped(source: Source):
 def _keyed(source: Source) -> tuple[object, list[str]]:
     """The source's scoped rows annotated with every key it is cut by: `_year` and `_month` (year * 100 + month,
     Europe/Rome), `_municipio`, `_category`, `_band` (age band, "" outside them), `_isee` band ("" without an ISEE),
-    `_call`. Returns the queryset and the key names."""
+    `_call`. Returns the queryset and the key names. The ISEE of money reaching a wallet is cut apart
+    (`_add_wallet_isee`): it comes through a join that would leave out the wallets without an application."""
     qs = _scoped(source).annotate(
         _year=ExtractYear(source.date), _month=ExtractYear(source.date) * 100 + ExtractMonth(source.date)
     )
@@ -264,19 +265,8 @@ def _keyed(source: Source) -> tuple[object, list[str]]:
         parts, annotate_band = _age_band_annotation(source.date, source.birth)
         qs = annotate_band(qs.annotate(**parts))
         keys.append("_band")
-    if Cut.ISEE_BAND in source.cuts:
-        if source.wallet:
-            wallet = source.wallet
-            isee = Subquery(
-                ApplicationChild.objects.filter(
-                    child=OuterRef(f"{wallet}__child"), call__money_call=OuterRef(f"{wallet}__call")
-                )
-                .order_by("-active", "pk")
-                .values("application__isee_value")[:1]
-            )
-        else:
-            isee = F(source.isee)
-        qs = qs.annotate(_isee=isee).annotate(_isee_band=_isee_band_annotation("_isee"))
+    if Cut.ISEE_BAND in source.cuts and not source.wallet:
+        qs = qs.annotate(_isee=F(source.isee)).annotate(_isee_band=_isee_band_annotation("_isee"))
         keys.append("_isee_band")
     if source.call:
         qs = qs.annotate(_call=F(source.call))
@@ -323,16 +313,49 @@ class Figures:
 
 
 def _add_flow(figures: Figures, source: Source) -> None:
-    """A source whose aggregate adds up: one grouped query over all its keys, every cut summed from it."""
+    """A source whose aggregate adds up: one grouped query over all its keys, every cut summed from it; for money
+    reaching a wallet, a second one for the ISEE band (`_add_wallet_isee`)."""
     qs, keys = _keyed(source)
+    cuts = [cut for cut in source.cuts if cut != Cut.ISEE_BAND or not source.wallet]
     for row in qs.values(*keys).annotate(_value=source.aggregate):
         call = row.get("_call")
-        for cut in source.cuts:
+        for cut in cuts:
             cut_key = _cut_key(cut, row)
             if cut_key is not None:
                 figures.add(
                     source.metric, row["_scope"], row["_scope_key"], cut, cut_key, row["_value"], row["_year"], call
                 )
+    if source.wallet and Cut.ISEE_BAND in source.cuts:
+        _add_wallet_isee(figures, source)
+
+
+def _add_wallet_isee(figures: Figures, source: Source) -> None:
+    """Money reaching a wallet by the ISEE band of the application that funded it: the child's application to the
+    wallet's own call, never another call's (a join, so a wallet whose child has no such application is left out
+    of this cut only). One grouped query by scope, band, year and call."""
+    wallet = source.wallet
+    qs = (
+        _scoped(source)
+        .filter(**{f"{wallet}__child__voucher_applications__call__money_call": F(f"{wallet}__call")})
+        .annotate(
+            _isee=F(f"{wallet}__child__voucher_applications__application__isee_value"),
+            _year=ExtractYear(source.date),
+            _call=F(source.call),
+        )
+        .annotate(_isee_band=_isee_band_annotation("_isee"))
+        .order_by()
+    )
+    for row in qs.values("_scope", "_scope_key", "_isee_band", "_year", "_call").annotate(_value=source.aggregate):
+        figures.add(
+            source.metric,
+            row["_scope"],
+            row["_scope_key"],
+            Cut.ISEE_BAND,
+            row["_isee_band"],
+            row["_value"],
+            row["_year"],
+            row["_call"],
+        )
 
 
 REACH_TABLE = "monitoring_refresh_reach"
