@@ -218,12 +218,20 @@ def equity_context(period: str, call_id: int | None) -> dict:
         "residents": _shares(residents),
     }
     isee_shares = {metric: _shares(values) for metric, values in isee.items()}
+    # A column with nothing in it (no voucher of a call with applications spent in the period) has no shares:
+    # None, shown as "—", rather than 0% in every band.
+    isee_empty = {metric: not any(values.values()) for metric, values in isee.items()}
     isee_table = [
         {
             "label": label,
-            "applied": isee_shares[Metric.APPLICATIONS].get(code, Decimal(0)),
-            "granted": isee_shares[Metric.VOUCHER_GRANTED].get(code, Decimal(0)),
-            "spent": isee_shares[Metric.VOUCHER_SPENT].get(code, Decimal(0)),
+            **{
+                column: None if isee_empty[metric] else isee_shares[metric].get(code, Decimal(0))
+                for column, metric in (
+                    ("applied", Metric.APPLICATIONS),
+                    ("granted", Metric.VOUCHER_GRANTED),
+                    ("spent", Metric.VOUCHER_SPENT),
+                )
+            },
         }
         for code, label in isee_band_labels()
     ]
@@ -245,6 +253,7 @@ def equity_context(period: str, call_id: int | None) -> dict:
     return {
         "equity": table,
         "isee": isee_table,
+        "isee_spent_empty": isee_empty[Metric.VOUCHER_SPENT],
         "residents_year": latest,
         "residents_synthetic": synthetic,
         "map": municipi_map(

@@ -9,13 +9,11 @@ from django.test.utils import CaptureQueriesContext
 
 from booking import vouchers
 from booking.models import Order, Payment
-from collective.models import MicroProject, Participant
+from collective.models import MicroProject
 from monitoring.figures import compute, facts, rebuild_service_scopes, refresh
 from monitoring.models import ALL_PERIODS, MICRO_PROJECT_METRICS, Cut, Metric, Scope
-from tests.booking.factories import fiscal_code
-from tests.collective import factories as collective
 from tests.monitoring import reference
-from tests.monitoring.events import event
+from tests.monitoring.events import event, funded_project
 from tests.vouchercall.factories import apply, make_call
 
 ROME = datetime.timezone(datetime.timedelta(hours=1))
@@ -94,49 +92,33 @@ def test_the_refresh_takes_a_fixed_number_of_queries(world):
     assert len(many) <= 40, [q["sql"][:80] for q in many]
 
 
-def project(application, title, *, challenges, municipi, ages=(6, 10), reserved=3, starts=datetime.date(2023, 1, 9)):
-    return MicroProject.objects.create(
-        application=application,
-        title=title,
-        challenges=challenges,
-        age_min=ages[0],
-        age_max=ages[1],
-        municipi=municipi,
-        venues="Sede",
-        planned_participants=10,
-        reserved_places=reserved,
-        starts_on=starts,
-        ends_on=starts + datetime.timedelta(days=120),
-        amount_asked=Decimal("5000.00"),
-        funding=MicroProject.Funding.FUNDED,
-        funded_amount=Decimal("5000.00"),
-    )
-
-
 def test_funded_micro_projects_count_per_challenge_dimension_municipio_and_age(world):
-    application = collective.draft(collective.make_call(), world.provider, world.staff, projects=0)
+    born = [datetime.date(2015, 3, 1), datetime.date(2012, 2, 1), datetime.date(2016, 1, 20)]
     # Challenge 1 touches dimensions 1 and 2, challenge 2 dimensions 2 and 3 (the world's).
-    first = project(application, "Cortili", challenges=["educazione-salute"], municipi=[2], ages=(6, 10))
-    second = project(
-        application, "Robotica", challenges=["educazione-salute", "extrascolastiche"], municipi=[2, 7], ages=(9, 14)
+    funded_project(
+        world,
+        "Cortili",
+        challenges=["educazione-salute"],
+        municipi=[2],
+        ages=(6, 10),
+        participants=[(born[0], True), (born[1], True), (born[2], False)],
     )
-    unfunded = project(application, "Non finanziato", challenges=["extrascolastiche"], municipi=[7])
+    funded_project(
+        world,
+        "Robotica",
+        challenges=["educazione-salute", "extrascolastiche"],
+        municipi=[2, 7],
+        ages=(9, 14),
+        participants=[(datetime.date(2010, 6, 1), False)],
+    )
+    unfunded = funded_project(
+        world,
+        "Non finanziato",
+        challenges=["extrascolastiche"],
+        municipi=[7],
+        participants=[(datetime.date(2014, 6, 1), False)],
+    )
     MicroProject.objects.filter(pk=unfunded.pk).update(funding=MicroProject.Funding.NOT_FUNDED)
-    helper = collective.referrer()
-    for n, born in enumerate([datetime.date(2015, 3, 1), datetime.date(2012, 2, 1), datetime.date(2016, 1, 20)]):
-        Participant.objects.create(
-            project=first,
-            first_name="P",
-            last_name=str(n),
-            fiscal_code=fiscal_code(born),
-            referrer=helper if n < 2 else None,
-        )
-    Participant.objects.create(
-        project=second, first_name="Q", last_name="1", fiscal_code=fiscal_code(datetime.date(2010, 6, 1))
-    )
-    Participant.objects.create(
-        project=unfunded, first_name="R", last_name="1", fiscal_code=fiscal_code(datetime.date(2014, 6, 1))
-    )
     refresh()
     rows = {(f.metric, f.scope, f.scope_key, f.cut, f.cut_key): int(f.value) for f in facts(ALL_PERIODS)}
 
