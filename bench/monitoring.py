@@ -3,14 +3,16 @@
     DATABASE_URL=postgres://postgres:milano018-test@127.0.0.1:5432/bench .venv/bin/python bench/monitoring.py
     ... bench/monitoring.py --services 5000 --orders 20000          # a quicker run
 
-PostgreSQL only (the data set is cloned with SQL). In a scratch test database it builds the catalogue
-(--services live service pages cloned from one full sheet, each naming zero, one or two challenges and
-serving two municipi), --orders orders from as many requests plus a quarter more left unanswered, for
-families spread over the nine municipi with children of every age, over two years, half of them paid in
-part with a voucher through ledger entries. Then it times `refresh()` and, with every cache cold, the
-public page, the staff dashboard and the equity page, against a trivial Django view measured in the
-same run: the ratio column is the figure to compare between runs. The pages' query counts are printed
-too: they must not grow with the data.
+PostgreSQL only (the data set is cloned with SQL and written with COPY). In a scratch test database it builds
+the catalogue (--services live service pages cloned from one full sheet, each naming zero, one or two
+challenges and serving two municipi), --orders orders from as many requests plus a quarter more left
+unanswered, for families spread over the nine municipi with children of every age, over two years, half of
+them paid in part with a voucher through ledger entries, and --applications applications to the voucher call
+(one per family, with an ISEE), and forty funded micro-projects with their nominal lists. Then it times
+`refresh()` against the per-cut refresh it replaced (tests/monitoring/reference.py, the baseline, measured in
+the same run, with the same figures checked equal) and, with every cache cold, the public page, the staff
+dashboard and the equity page against a trivial Django view measured in the same run: the ratio columns are
+the figures to compare between runs. The pages' query counts are printed too: they must not grow with the data.
 """
 
 import argparse
@@ -51,13 +53,17 @@ from wagtail.models import Page, Site  # noqa: E402
 
 from booking.models import Child, Guardian, LedgerEntry, Order, Payment, Quote, ServiceRequest, Wallet  # noqa: E402
 from catalog.models import ServiceMunicipio, ServicePage  # noqa: E402
+from collective.models import MicroProject, Participant  # noqa: E402
 from config import urls as site_urls  # noqa: E402
 from home.models import HomePage  # noqa: E402
-from monitoring.figures import refresh  # noqa: E402
-from monitoring.models import MonitoringPage  # noqa: E402
-from tests.booking.factories import VoucherCallFactory  # noqa: E402
+from monitoring.figures import CHALLENGE_NUMBERS, compute, rebuild_service_scopes, refresh  # noqa: E402
+from monitoring.models import MICRO_PROJECT_METRICS, MonitoringPage  # noqa: E402
+from tests.booking.factories import VoucherCallFactory, fiscal_code  # noqa: E402
 from tests.catalog.factories import user  # noqa: E402
+from tests.collective import factories as collective  # noqa: E402
+from tests.monitoring import reference  # noqa: E402
 from tests.monitoring.conftest import build_world  # noqa: E402
+from vouchercall.models import Application, ApplicationChild, Call  # noqa: E402
 
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"  # treebeard's materialised path, 4 characters a level
 CATEGORIES = ["sport", "arte", "stem", "salute", "scuola-plus"]
@@ -70,6 +76,31 @@ def trivial_view(request):
 
 
 urlpatterns = [path("trivial/", trivial_view), *site_urls.urlpatterns]
+
+
+def copy_create(objects: list) -> list:
+    """Insert unsaved model instances of one model with PostgreSQL COPY (what bulk_create does, several times
+    faster at this volume): ids are taken from the table's sequence first, so the instances can be referenced
+    by the next ones. Field defaults and auto_now values are filled as a save would. Returns `objects`."""
+    if not objects:
+        return objects
+    model = type(objects[0])
+    meta = model._meta
+    fields = list(meta.concrete_fields)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, len(objects)],
+        )
+        for obj, (pk,) in zip(objects, cursor.fetchall(), strict=True):
+            obj.pk = pk
+        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+        with cursor.cursor.copy(f"COPY {connection.ops.quote_name(meta.db_table)} ({columns}) FROM STDIN") as copy:
+            for obj in objects:
+                copy.write_row([f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields])
+    for obj in objects:
+        obj._state.adding = False
+    return objects
 
 
 def step(number: int) -> str:
@@ -128,22 +159,22 @@ def clone_services(template: ServicePage, count: int, rng: random.Random, challe
     ServiceMunicipio.objects.bulk_create(served, batch_size=BATCH)
 
 
-def build_activity(orders: int, rng: random.Random, staff) -> None:
-    """Families, children, requests (a quarter more than orders), quotes, orders, voucher payments."""
+def build_activity(orders: int, rng: random.Random, staff) -> tuple:
+    """Families, children, requests (a quarter more than orders), quotes, orders, voucher payments; returns the
+    voucher call, the guardians and the children."""
     services = list(ServicePage.objects.values_list("pk", "provider_page_id", "age_min", "age_max"))
     call = VoucherCallFactory(valid_from=datetime.date(2024, 1, 1), valid_until=datetime.date(2027, 12, 31))
     now = timezone.now()
     families = max(1, orders // 10)
-    guardians = Guardian.objects.bulk_create(
+    guardians = copy_create(
         [
             Guardian(
                 first_name="G", last_name=str(n), fiscal_code=f"BNCGNT80A01F{n:04d}"[:16], municipio=rng.randint(1, 9)
             )
             for n in range(families)
-        ],
-        batch_size=BATCH,
+        ]
     )
-    children = Child.objects.bulk_create(
+    children = copy_create(
         [
             Child(
                 guardian=g,
@@ -152,10 +183,9 @@ def build_activity(orders: int, rng: random.Random, staff) -> None:
                 fiscal_code=f"BNCCHL{n:010d}"[:16],
             )
             for n, g in enumerate(guardians + guardians[: families // 2])
-        ],
-        batch_size=BATCH,
+        ]
     )
-    wallets = Wallet.objects.bulk_create(
+    wallets = copy_create(
         [
             Wallet(
                 child=c,
@@ -166,12 +196,9 @@ def build_activity(orders: int, rng: random.Random, staff) -> None:
                 valid_until=call.valid_until,
             )
             for c in children[::2]
-        ],
-        batch_size=BATCH,
+        ]
     )
-    LedgerEntry.objects.bulk_create(
-        [LedgerEntry(wallet=w, kind=LedgerEntry.Kind.GRANT, amount=Decimal(300)) for w in wallets], batch_size=BATCH
-    )
+    copy_create([LedgerEntry(wallet=w, kind=LedgerEntry.Kind.GRANT, amount=Decimal(300)) for w in wallets])
     wallet_of = {w.child_id: w for w in wallets}
     made = 0
     while made < orders:
@@ -191,8 +218,8 @@ def build_activity(orders: int, rng: random.Random, staff) -> None:
                     state=ServiceRequest.State.QUOTED,
                 )
             )
-        requests = ServiceRequest.objects.bulk_create(requests)
-        quotes = Quote.objects.bulk_create(
+        requests = copy_create(requests)
+        quotes = copy_create(
             [
                 Quote(
                     request=r,
@@ -207,7 +234,7 @@ def build_activity(orders: int, rng: random.Random, staff) -> None:
                 for r in requests[:chunk]
             ]
         )
-        placed = Order.objects.bulk_create(
+        placed = copy_create(
             [
                 Order(
                     quote=q,
@@ -221,10 +248,10 @@ def build_activity(orders: int, rng: random.Random, staff) -> None:
             ]
         )
         spent = [(o, wallet_of[o.quote.request.child_id]) for o in placed if o.quote.request.child_id in wallet_of]
-        entries = LedgerEntry.objects.bulk_create(
+        entries = copy_create(
             [LedgerEntry(wallet=w, kind=LedgerEntry.Kind.REDEMPTION, amount=Decimal(-20)) for _o, w in spent]
         )
-        Payment.objects.bulk_create(
+        copy_create(
             [
                 Payment(
                     order=o,
@@ -239,6 +266,97 @@ def build_activity(orders: int, rng: random.Random, staff) -> None:
             ]
         )
         made += chunk
+    return call, guardians, children
+
+
+def build_applications(count: int, rng: random.Random, money_call, guardians, children) -> None:
+    """`count` applications to the voucher call (one per family, the first `count` families), each for the
+    family's children, with an ISEE from 0 to 30,000 EUR; one in twenty withdrawn."""
+    now = timezone.now()
+    call = Call.objects.create(
+        money_call=money_call,
+        year=2024,
+        opens_at=now - datetime.timedelta(days=400),
+        closes_at=now - datetime.timedelta(days=380),
+        draw_seed="bench",
+        appeal_days=10,
+        unused_return_days=60,
+    )
+    families = guardians[:count]
+    applications = copy_create(
+        [
+            Application(
+                call=call,
+                guardian=g,
+                protocol=f"B-{n:07d}",
+                state=Application.State.WITHDRAWN if n % 20 == 0 else Application.State.SENT,
+                isee_type="ordinary",
+                isee_value=Decimal(rng.randint(0, 30000)),
+                dsu_protocol=f"INPS-ISEE-2024-{n:09d}-00",
+                isee_date=datetime.date(2024, 1, 15),
+                minors_in_household=2,
+                sent_at=now - datetime.timedelta(days=390, minutes=n),
+            )
+            for n, g in enumerate(families)
+        ]
+    )
+    of_guardian = {a.guardian_id: a for a in applications}
+    copy_create(
+        [
+            ApplicationChild(application=of_guardian[c.guardian_id], call=call, child=c, fiscal_code=c.fiscal_code)
+            for c in children
+            if c.guardian_id in of_guardian
+        ]
+    )
+
+
+def build_micro_projects(world, rng: random.Random) -> None:
+    """Forty funded micro-projects of one collective call, in the nine municipi, each with a nominal list of 12
+    to 30 children of whom a third referred."""
+    call = collective.make_call(code="bench")
+    application = collective.draft(call, world.provider, world.staff, projects=0)
+    helper = collective.referrer()
+    codes = list(CHALLENGE_NUMBERS)
+    projects = copy_create(
+        [
+            MicroProject(
+                **collective.project_fields(
+                    call,
+                    title=f"Progetto {n}",
+                    challenges=rng.sample(codes, rng.choice([1, 2])),
+                    municipi=[1 + n % 9],
+                    reserved_places=8,
+                    starts_on=datetime.date(2025, 1 + n % 12, 1),
+                ),
+                application=application,
+                funding=MicroProject.Funding.FUNDED,
+                funded_amount=Decimal("9000.00"),
+            )
+            for n in range(40)
+        ]
+    )
+    copy_create(
+        [
+            Participant(
+                project=p,
+                first_name="P",
+                last_name=str(k),
+                fiscal_code=fiscal_code(datetime.date(2012, 1, 1) + datetime.timedelta(days=rng.randint(0, 2500))),
+                referrer=helper if k % 3 == 0 else None,
+            )
+            for p in projects
+            for k in range(rng.randint(12, 30))
+        ]
+    )
+
+
+def figures_of(rows) -> dict:
+    """{figure key: value} without the micro-projects' (the per-cut refresh does not know them)."""
+    return {
+        (f.period, f.call_id, f.scope, f.scope_key, f.cut, f.cut_key, f.metric): f.value
+        for f in rows
+        if f.metric not in MICRO_PROJECT_METRICS
+    }
 
 
 def time_get(client, url: str) -> tuple[float, int]:
@@ -260,6 +378,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--services", type=int, default=50_000)
     parser.add_argument("--orders", type=int, default=200_000)
+    parser.add_argument("--applications", type=int, default=20_000)
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("bench/monitoring.py needs PostgreSQL: set DATABASE_URL=postgres://...")
@@ -279,7 +398,9 @@ def main() -> None:
         clone_services(
             world.services[0], args.services - len(world.services), rng, [c.pk for c in world.challenges.values()]
         )
-        build_activity(args.orders, rng, world.staff)
+        money_call, guardians, children = build_activity(args.orders, rng, world.staff)
+        build_applications(min(args.applications, len(guardians)), rng, money_call, guardians, children)
+        build_micro_projects(world, rng)
         page = home.add_child(instance=MonitoringPage(title="Monitoraggio", slug="monitoraggio"))
         group, _ = Group.objects.get_or_create(name="Monitoraggio")
         group.permissions.add(
@@ -290,12 +411,26 @@ def main() -> None:
             cursor.execute("ANALYZE")
         out.write(
             f"data: {ServicePage.objects.count()} services, {ServiceRequest.objects.count()} requests, "
-            f"{Order.objects.count()} orders, {Payment.objects.count()} voucher payments "
-            f"(built in {time.perf_counter() - clock:.0f} s)\n"
+            f"{Order.objects.count()} orders, {Payment.objects.count()} voucher payments, "
+            f"{Application.objects.count()} applications, {MicroProject.objects.count()} micro-projects, "
+            f"{Participant.objects.count()} participants (built in {time.perf_counter() - clock:.0f} s)\n"
         )
+        rebuild_service_scopes()
+        start = time.perf_counter()
+        baseline = reference.compute()
+        per_cut = time.perf_counter() - start
+        start = time.perf_counter()
+        figures = compute()
+        one_pass = time.perf_counter() - start
+        same = figures_of(figures) == figures_of(baseline)
         start = time.perf_counter()
         run = refresh()
-        out.write(f"refresh: {time.perf_counter() - start:.1f} s, {run.facts} figures\n")
+        total = time.perf_counter() - start
+        out.write(f"{'figures':<34} {'seconds':>8} {'ratio to per-cut':>17}\n")
+        out.write(f"{'per-cut compute (baseline)':<34} {per_cut:>8.1f} {1:>17.2f}\n")
+        out.write(f"{'one-pass compute':<34} {one_pass:>8.1f} {one_pass / per_cut:>17.2f}\n")
+        out.write(f"{'refresh (scopes, compute, write)':<34} {total:>8.1f} {total / per_cut:>17.2f}\n")
+        out.write(f"{run.facts} figures; the same as the per-cut refresh's: {'yes' if same else 'NO'}\n")
         client = Client()
         client.force_login(officer)
         with override_settings(ROOT_URLCONF=__name__):

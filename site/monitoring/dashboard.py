@@ -14,11 +14,13 @@ from django.utils.http import urlencode
 from booking.models import VoucherCall
 from catalog import facts as catalogue
 from challenges.models import ChallengePage
+from collective import services as collective
+from collective.models import CollectiveCall
 from core.vocabularies import Category, Municipio
 from home.models import WellbeingDimension
 from monitoring.charts import municipi_map
 from monitoring.figures import AGE_BANDS, ISEE_ABOVE, ISEE_BANDS, facts, periods
-from monitoring.models import ALL_PERIODS, Cut, Metric, ResidentChildren, Scope
+from monitoring.models import ALL_PERIODS, MICRO_PROJECT_METRICS, Cut, Metric, ResidentChildren, Scope
 
 CUT_CHOICES = [Cut.MUNICIPIO, Cut.AGE_BAND, Cut.CATEGORY, Cut.MONTH, Cut.ISEE_BAND]
 
@@ -67,6 +69,14 @@ class Links:
         self.catalogue = catalogue.catalogue_url()
         self.wallets = user.has_perm("booking.view_wallet")
         self.ledger = user.has_perm("booking.view_ledgerentry")
+        # The micro-projects lead to the latest collective call's outcome (City staff running the call: projects,
+        # their nominal lists and reserved places) or, for everyone else, to its published results.
+        call = CollectiveCall.objects.order_by("-pk").only("pk", "code", "results_published").first()
+        self.projects = self.participants = None
+        if call and collective.is_city(user):
+            self.projects = self.participants = reverse("collective_call_outcome", args=[call.pk])
+        elif call and call.results_published:
+            self.projects = reverse("collective_results", args=[call.code])
 
     def for_figure(self, metric: str, scope: str, key: int, cut: str, cut_key: str, call_id) -> str | None:
         if metric == Metric.SERVICES and self.catalogue:
@@ -83,6 +93,8 @@ class Links:
             return url + (f"?call={call_id}" if call_id else "")
         if metric == Metric.VOUCHER_SPENT and self.ledger and cut == Cut.ALL and scope == Scope.TOTAL:
             return reverse("booking_ledgerentry:index") + "?kind=redemption"
+        if metric in MICRO_PROJECT_METRICS and cut == Cut.ALL and scope == Scope.TOTAL:
+            return self.projects if metric == Metric.MICRO_PROJECTS else self.participants
         return None
 
 
@@ -102,19 +114,29 @@ def dashboard_context(user, period: str, call_id: int | None, cut: str, metric: 
     metrics = list(Metric)
     scopes = scope_rows()
     columns = cut_labels(cut, cut_keys)
-    summary = [
-        {
-            "label": label,
-            "cells": [
-                {
-                    "value": totals.get((scope, key, m), Decimal(0)),
-                    "url": links.for_figure(m, scope, key, Cut.ALL, "", call_id),
-                }
-                for m in metrics
-            ],
-        }
-        for scope, key, label in scopes
-    ]
+
+    def summary_rows(chosen: list[str]) -> list[dict]:
+        return [
+            {
+                "label": label,
+                "cells": [
+                    {
+                        "value": totals.get((scope, key, m), Decimal(0)),
+                        "url": links.for_figure(m, scope, key, Cut.ALL, "", call_id),
+                    }
+                    for m in chosen
+                ],
+                "filled_share": _share(
+                    totals.get((scope, key, Metric.RESERVED_FILLED), Decimal(0)),
+                    totals.get((scope, key, Metric.RESERVED_PLACES), Decimal(0)),
+                ),
+            }
+            for scope, key, label in scopes
+        ]
+
+    flows = [m for m in metrics if m not in MICRO_PROJECT_METRICS]
+    summary = summary_rows(flows)
+    projects = summary_rows(MICRO_PROJECT_METRICS)
     breakdown = [
         {
             "label": label,
@@ -130,7 +152,10 @@ def dashboard_context(user, period: str, call_id: int | None, cut: str, metric: 
     ]
     return {
         "metrics": [(m.value, m.label) for m in metrics],
+        "flow_metrics": [(m.value, m.label) for m in flows],
+        "project_metrics": [(m.value, Metric(m).label) for m in MICRO_PROJECT_METRICS],
         "summary": summary,
+        "projects": projects,
         "columns": columns,
         "breakdown": breakdown,
         "periods": periods(),
@@ -139,6 +164,11 @@ def dashboard_context(user, period: str, call_id: int | None, cut: str, metric: 
         "selected": {"period": period, "call": call_id, "cut": cut, "metric": metric},
         "ALL_PERIODS": ALL_PERIODS,
     }
+
+
+def _share(part: Decimal, whole: Decimal) -> Decimal | None:
+    """`part` as a percentage (0-100) of `whole`, or None when `whole` is zero."""
+    return part * 100 / whole if whole else None
 
 
 def _shares(values: dict[str, Decimal]) -> dict[str, Decimal]:
@@ -188,12 +218,20 @@ def equity_context(period: str, call_id: int | None) -> dict:
         "residents": _shares(residents),
     }
     isee_shares = {metric: _shares(values) for metric, values in isee.items()}
+    # A column with nothing in it (no voucher of a call with applications spent in the period) has no shares:
+    # None, shown as "—", rather than 0% in every band.
+    isee_empty = {metric: not any(values.values()) for metric, values in isee.items()}
     isee_table = [
         {
             "label": label,
-            "applied": isee_shares[Metric.APPLICATIONS].get(code, Decimal(0)),
-            "granted": isee_shares[Metric.VOUCHER_GRANTED].get(code, Decimal(0)),
-            "spent": isee_shares[Metric.VOUCHER_SPENT].get(code, Decimal(0)),
+            **{
+                column: None if isee_empty[metric] else isee_shares[metric].get(code, Decimal(0))
+                for column, metric in (
+                    ("applied", Metric.APPLICATIONS),
+                    ("granted", Metric.VOUCHER_GRANTED),
+                    ("spent", Metric.VOUCHER_SPENT),
+                )
+            },
         }
         for code, label in isee_band_labels()
     ]
@@ -215,6 +253,7 @@ def equity_context(period: str, call_id: int | None) -> dict:
     return {
         "equity": table,
         "isee": isee_table,
+        "isee_spent_empty": isee_empty[Metric.VOUCHER_SPENT],
         "residents_year": latest,
         "residents_synthetic": synthetic,
         "map": municipi_map(

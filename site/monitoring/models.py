@@ -23,10 +23,23 @@ class Metric(models.TextChoices):
     VOUCHER_GRANTED = "voucher_granted", _("Voucher assegnati (EUR)")
     VOUCHER_SPENT = "voucher_spent", _("Voucher spesi (EUR)")
     APPLICATIONS = "applications", _("Domande di voucher")
+    MICRO_PROJECTS = "micro_projects", _("Micro-progettazioni finanziate")
+    PARTICIPANTS = "participants", _("Partecipanti alle micro-progettazioni")
+    RESERVED_PLACES = "reserved_places", _("Posti riservati a segnalati")
+    RESERVED_FILLED = "reserved_filled", _("Posti riservati occupati")
 
 
 # Metrics that count people or their acts: a public cell under 3 is shown as "<3" (monitoring.suppression).
-PEOPLE = {Metric.REQUESTS, Metric.ORDERS, Metric.CHILDREN, Metric.APPLICATIONS}
+PEOPLE = {
+    Metric.REQUESTS,
+    Metric.ORDERS,
+    Metric.CHILDREN,
+    Metric.APPLICATIONS,
+    Metric.PARTICIPANTS,
+    Metric.RESERVED_FILLED,
+}
+# The collective call's figures (monitoring.figures reads them from the funded micro-projects).
+MICRO_PROJECT_METRICS = [Metric.MICRO_PROJECTS, Metric.RESERVED_PLACES, Metric.PARTICIPANTS, Metric.RESERVED_FILLED]
 # Money metrics whose public cells follow the suppression of the children they reached.
 MONEY = {Metric.VOUCHER_GRANTED, Metric.VOUCHER_SPENT}
 

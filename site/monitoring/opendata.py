@@ -1,7 +1,9 @@
 """Open data: the monitoring's datasets as CSV and JSON (CC-BY 4.0) with DCAT-AP_IT metadata.
 
-Each `Dataset` builds its rows with grouped queries (aggregates only) and applies the small-cell rule
-of `monitoring.suppression`, secondary suppression included where a table's totals are published.
+Each `Dataset` builds its rows with grouped queries (aggregates only; the micro-projects' from the figures of
+the last refresh) and applies the small-cell rule of `monitoring.suppression`, secondary suppression included
+where a table's totals are published. Each has a data dictionary (`fields`: name, Table Schema type,
+description), published on /dati-aperti/ and as the `schema` of its JSON (Frictionless Table Schema).
 `write_all()` writes `<identifier>.csv` (UTF-8, every code as text so "015146" keeps its zero) and
 `<identifier>.json` into settings.OPEN_DATA_ROOT, then `catalogo.jsonld`; `catalogue()` is the DCAT-AP_IT
 catalogue (JSON-LD) served at /dati-aperti/catalogo.jsonld.
@@ -28,7 +30,12 @@ from django.utils import timezone
 
 from booking.models import Order, Payment, ServiceRequest
 from catalog import facts as catalog_facts
+from challenges.models import ChallengePage
 from core.vocabularies import Category, Municipio
+from home.models import WellbeingDimension
+from monitoring.figures import facts
+from monitoring.models import ALL_PERIODS
+from monitoring.projects import published_projects
 from monitoring.suppression import HIDDEN, suppress_table
 
 ISTAT_MILANO = "015146"  # the ISTAT code of the Comune di Milano, six digits, as text
@@ -41,18 +48,45 @@ ALL = "tutti"
 
 
 @dataclass(frozen=True)
+class Field:
+    """One column of a dataset in its data dictionary: `type` is a Table Schema type ("string", "integer",
+    "number"); a people count's type says it may be "<3" in the description, the value stays text in the CSV."""
+
+    name: str
+    type: str
+    description: str
+
+
+@dataclass(frozen=True)
 class Dataset:
-    """One published dataset: its DCAT-AP_IT identity and the function that builds its rows."""
+    """One published dataset: its DCAT-AP_IT identity, its data dictionary and the function that builds its rows."""
 
     identifier: str
     title: str
     description: str
     theme: str  # an EU data-theme code (SOCI, EDUC, GOVE, ...)
-    columns: list[str]
+    fields: list[Field]
     build: object  # () -> list[dict] with the columns as keys, values already suppressed
+
+    @property
+    def columns(self) -> list[str]:
+        return [f.name for f in self.fields]
 
     def rows(self) -> list[dict]:
         return self.build()
+
+    def schema(self) -> dict:
+        """The data dictionary as a Frictionless Table Schema ({"fields": [{name, type, description}]})."""
+        return {"fields": [{"name": f.name, "type": f.type, "description": f.description} for f in self.fields]}
+
+
+SMALL = " Meno di 3 persone: «<3»."
+ISTAT_FIELD = Field("codice_istat_comune", "string", "Codice ISTAT del Comune di Milano (015146), come testo.")
+MUNICIPIO_FIELDS = [
+    Field("codice_municipio", "string", "Numero del municipio (1-9), o «tutti» per il totale della città."),
+    Field("municipio", "string", "Nome del municipio."),
+]
+MONTH_FIELD = Field("mese", "string", "Mese (AAAA-MM, ora di Roma), o «tutti» per il totale.")
 
 
 def _month(value) -> str:
@@ -188,6 +222,28 @@ def voucher_spending_rows() -> list[dict]:
     return rows
 
 
+KINDS = {"total": "progetto", "challenge": "sfida", "dimension": "dimensione", "municipio": "municipio"}
+
+
+def micro_project_rows() -> list[dict]:
+    """The micro-projects' published figures (`monitoring.projects`), from the last refresh, over all years."""
+    challenges = dict(ChallengePage.objects.live().order_by("number").values_list("number", "title"))
+    dimensions = {dimension.number: dimension.name for dimension in WellbeingDimension.objects.order_by("number")}
+    return [
+        {
+            "tipo_ambito": KINDS[row["kind"]],
+            "codice_ambito": ALL if row["kind"] == "total" else str(row["number"]),
+            "ambito": row["name"],
+            "codice_istat_comune": ISTAT_MILANO,
+            "micro_progettazioni_finanziate": row["projects"],
+            "posti_riservati": row["reserved"],
+            "partecipanti": row["participants"],
+            "posti_riservati_occupati": row["filled"],
+        }
+        for row in published_projects(facts(ALL_PERIODS, None), challenges, dimensions)
+    ]
+
+
 DATASETS = [
     Dataset(
         "milano018-servizi-offerti",
@@ -196,14 +252,14 @@ DATASETS = [
         "accettano il voucher e quanti sono gratuiti.",
         "EDUC",
         [
-            "codice_istat_comune",
-            "codice_municipio",
-            "municipio",
-            "codice_categoria",
-            "categoria",
-            "servizi",
-            "accettano_voucher",
-            "gratuiti",
+            ISTAT_FIELD,
+            Field("codice_municipio", "string", "Numero del municipio servito (1-9)."),
+            Field("municipio", "string", "Nome del municipio servito."),
+            Field("codice_categoria", "string", "Codice della categoria del servizio nel catalogo."),
+            Field("categoria", "string", "Nome della categoria."),
+            Field("servizi", "integer", "Servizi pubblicati nel catalogo che servono il municipio."),
+            Field("accettano_voucher", "integer", "Di questi, quanti accettano il voucher."),
+            Field("gratuiti", "integer", "Di questi, quanti sono gratuiti."),
         ],
         services_rows,
     ),
@@ -213,7 +269,13 @@ DATASETS = [
         "Richieste di servizi e acquisti confermati dalle famiglie per mese e municipio di residenza, con i "
         "totali. Valori inferiori a 3 indicati come «<3», anche dove i totali permetterebbero di ricavarli.",
         "SOCI",
-        ["mese", "codice_istat_comune", "codice_municipio", "municipio", "richieste", "acquisti"],
+        [
+            MONTH_FIELD,
+            ISTAT_FIELD,
+            *MUNICIPIO_FIELDS,
+            Field("richieste", "string", "Richieste di servizi inviate dalle famiglie del municipio." + SMALL),
+            Field("acquisti", "string", "Acquisti confermati (non annullati) dalle famiglie del municipio." + SMALL),
+        ],
         requests_orders_rows,
     ),
     Dataset(
@@ -222,8 +284,39 @@ DATASETS = [
         "Importo dei voucher spesi (EUR) e bambini e ragazzi raggiunti per mese e municipio di residenza, con "
         "i totali. Dove i bambini sono meno di 3 anche l'importo è nascosto.",
         "GOVE",
-        ["mese", "codice_istat_comune", "codice_municipio", "municipio", "bambini_raggiunti", "spesa_voucher_eur"],
+        [
+            MONTH_FIELD,
+            ISTAT_FIELD,
+            *MUNICIPIO_FIELDS,
+            Field("bambini_raggiunti", "string", "Bambini e ragazzi distinti i cui acquisti usano il voucher." + SMALL),
+            Field(
+                "spesa_voucher_eur",
+                "string",
+                "Parte degli acquisti pagata con il voucher, in euro con due decimali; «<3» dove lo sono i bambini.",
+            ),
+        ],
         voucher_spending_rows,
+    ),
+    Dataset(
+        "milano018-micro-progettazioni",
+        "Milano 0.18 — micro-progettazioni locali (voucher collettivi)",
+        "Micro-progettazioni finanziate con i voucher collettivi, posti riservati ai bambini e ragazzi segnalati dai "
+        "servizi sociali e dalle scuole, partecipanti negli elenchi nominativi e posti riservati occupati: per "
+        "l'intero progetto, per sfida, per dimensione del benessere e per municipio. Una micro-progettazione conta "
+        "in ogni sfida, dimensione e municipio che la riguarda. Valori inferiori a 3 persone indicati come «<3», "
+        "anche dove il confronto con il totale permetterebbe di ricavarli.",
+        "SOCI",
+        [
+            Field("tipo_ambito", "string", "«progetto» (tutto il progetto), «sfida», «dimensione» o «municipio»."),
+            Field("codice_ambito", "string", "Numero della sfida (1-6), della dimensione (1-7) o del municipio (1-9)."),
+            Field("ambito", "string", "Nome della sfida, della dimensione o del municipio."),
+            ISTAT_FIELD,
+            Field("micro_progettazioni_finanziate", "integer", "Micro-progettazioni finanziate."),
+            Field("posti_riservati", "integer", "Posti riservati a bambini e ragazzi segnalati."),
+            Field("partecipanti", "string", "Partecipanti iscritti negli elenchi nominativi." + SMALL),
+            Field("posti_riservati_occupati", "string", "Posti riservati occupati da bambini segnalati." + SMALL),
+        ],
+        micro_project_rows,
     ),
 ]
 
@@ -243,6 +336,7 @@ def to_json(dataset: Dataset, rows: list[dict]) -> str:
         {
             "identifier": f"{IPA_MILANO}:{dataset.identifier}",
             "license": LICENSE_URL,
+            "schema": dataset.schema(),
             "rows": [{column: str(row[column]) for column in dataset.columns} for row in rows],
         },
         ensure_ascii=False,

@@ -13,7 +13,8 @@ from challenges.models import ChallengePage
 from home.models import WellbeingDimension
 from monitoring.charts import bar_chart
 from monitoring.figures import facts
-from monitoring.models import ALL_PERIODS, MONEY, PEOPLE, Cut, Metric, Refresh, Scope
+from monitoring.models import ALL_PERIODS, MICRO_PROJECT_METRICS, MONEY, PEOPLE, Cut, Metric, Refresh, Scope
+from monitoring.projects import published_projects
 from monitoring.suppression import HIDDEN, suppress_cell
 
 # The figures the public page publishes per challenge and per dimension, in this order.
@@ -46,6 +47,20 @@ def _rows(figures: dict, scope: str, names: dict[int, str]) -> list[dict]:
     return rows
 
 
+def _project_rows(projects: list[dict], kind: str) -> list[dict]:
+    """The published micro-project rows of one kind in the shape of the figures tables (number, name, cells in
+    MICRO_PROJECT_METRICS order)."""
+    return [
+        {
+            "number": row["number"],
+            "name": row["name"],
+            "cells": [row["projects"], row["reserved"], row["participants"], row["filled"]],
+        }
+        for row in projects
+        if row["kind"] == kind
+    ]
+
+
 def _shown(value) -> str:
     """A published count as a chart label: "<3", or the whole number."""
     return value if value == HIDDEN else f"{int(value)}"
@@ -57,22 +72,21 @@ def _chart_value(row: dict) -> int:
 
 
 def public_context() -> dict:
-    """The page's context: `challenges` and `dimensions` rows, `bars`, `radar`, `headers`, `refreshed_at`."""
+    """The page's context: `challenges` and `dimensions` rows, `bars`, `radar`, `headers`, `refreshed_at`, and the
+    micro-projects' `projects_total`, `project_headers`, `project_challenges` and `project_dimensions`."""
     last = Refresh.objects.order_by("-started_at").first()
     key = f"monitoring:public:{last.pk}:{last.started_at.isoformat()}" if last else "monitoring:public:none"
     context = cache.get(key)
     if context is not None:
         return context
-    figures = {
-        (fact.scope, fact.scope_key, fact.metric): fact.value
-        for fact in facts(ALL_PERIODS, None)
-        if fact.cut == Cut.ALL
-    }
+    every = facts(ALL_PERIODS, None)
+    figures = {(fact.scope, fact.scope_key, fact.metric): fact.value for fact in every if fact.cut == Cut.ALL}
     challenges = dict(ChallengePage.objects.live().order_by("number").values_list("number", "title"))
     dimensions = {dimension.number: dimension.name for dimension in WellbeingDimension.objects.order_by("number")}
     challenge_rows = _rows(figures, Scope.CHALLENGE, challenges)
     dimension_rows = _rows(figures, Scope.DIMENSION, dimensions)
     top = max((_chart_value(row) for row in dimension_rows), default=0) or 1
+    projects = published_projects(every, challenges, dimensions)
     context = {
         "headers": [Metric(metric).label for metric in PUBLIC_METRICS],
         "challenges": challenge_rows,
@@ -92,6 +106,10 @@ def public_context() -> dict:
             ),
         ),
         "radar_max": top,
+        "projects_total": projects[0],
+        "project_headers": [Metric(metric).label for metric in MICRO_PROJECT_METRICS],
+        "project_challenges": _project_rows(projects, "challenge"),
+        "project_dimensions": _project_rows(projects, "dimension"),
         "refreshed_at": last.started_at if last else None,
         "hidden": HIDDEN,
     }

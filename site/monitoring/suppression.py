@@ -54,3 +54,24 @@ def suppress_table(rows: list[list]) -> list[list]:
                 hidden.add(min(candidates, key=lambda cell: (table[cell[0]][cell[1]], cell)))
                 changed = True
     return [[HIDDEN if (r, c) in hidden else value for c, value in enumerate(row)] for r, row in enumerate(table)]
+
+
+def suppress_lines(values: dict, lines: list[list]) -> dict:
+    """Suppress counts published in groups that overlap or add up to a published total: `values` is {cell: count},
+    `lines` the lists of cells one could subtract from each other (a total and its parts: the project and its
+    challenges, the project and its municipi). Returns {cell: count or "<3"}: small counts hidden, then, in any line
+    with exactly one hidden cell, its smallest other non-zero cell too, until no line has a lone hidden cell. Where
+    parts overlap (a micro-project in two municipi) the sums are only near the total; hiding as if they were exact
+    errs on the safe side."""
+    hidden = {cell for cell, value in values.items() if is_small(value)}
+    changed = True
+    while changed:
+        changed = False
+        for line in lines:
+            if sum(cell in hidden for cell in line) != 1:
+                continue
+            candidates = [cell for cell in line if cell not in hidden and values[cell] > 0]
+            if candidates:
+                hidden.add(min(candidates, key=lambda cell: (values[cell], str(cell))))
+                changed = True
+    return {cell: HIDDEN if cell in hidden else value for cell, value in values.items()}

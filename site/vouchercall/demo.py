@@ -3,7 +3,8 @@ one accepted appeal, and the demo family (Laura Esposito: Giulia and Luca) funde
 
 The synthetic families are built so that the final ranking funds exactly 5,006 applications with the whole
 2,100,000 EUR budget: the figures the minisite quotes are what this ranking produces. The bracket table, the
-window's hours and the ISEE values are a labelled example, not the 2022 call's own data. Everything is written with
+window's hours, the ISEE values and the families' municipi are a labelled example, not the 2022 call's own data
+(the municipi follow the children resident in each, tilted by ISEE: see `_municipio`). Everything is written with
 bulk_create and the ranking services (a constant number of queries): a few seconds on SQLite.
 """
 
@@ -35,6 +36,11 @@ SEED = "milano018-2022-10-03-sorteggio-pubblico"
 BRACKETS = [(5000, 400), (10000, 300), (15000, 250), (20000, 200), (27000, 100)]
 OFFICE_USERNAME = "ufficio-voucher"
 MONTHS = "ABCDEHLMPRST"
+# Where the synthetic families live: each municipio's share of Milan's resident children (the monitoring's synthetic
+# residents, site/monitoring/data/resident_children_synthetic.csv), tilted by ISEE as the City's own maps show
+# (lower ISEE more often in the outer municipi 2, 4, 7, 8, 9, higher in 1 and 3). A labelled example, not data.
+MUNICIPIO_RESIDENTS = [88, 170, 137, 167, 128, 152, 177, 190, 202]
+LOW_ISEE_TILT = [0.5, 1.4, 0.7, 1.2, 1.0, 1.0, 1.2, 1.3, 1.4]
 
 
 def _code(serial: int, born: datetime.date, female: bool) -> str:
@@ -47,6 +53,17 @@ def _code(serial: int, born: datetime.date, female: bool) -> str:
 
 def _per_child(isee: int) -> int:
     return next(value for ceiling, value in BRACKETS if isee <= ceiling)
+
+
+def _municipio(rng: random.Random, isee: int) -> int:
+    """A plausible municipio (1-9) for a family with this ISEE (EUR): see MUNICIPIO_RESIDENTS."""
+    if isee <= 10000:
+        weights = [r * t for r, t in zip(MUNICIPIO_RESIDENTS, LOW_ISEE_TILT, strict=True)]
+    elif isee > 20000:
+        weights = [r / t for r, t in zip(MUNICIPIO_RESIDENTS, LOW_ISEE_TILT, strict=True)]
+    else:
+        weights = MUNICIPIO_RESIDENTS
+    return rng.choices(range(1, 10), weights)[0]
 
 
 def _families(rng: random.Random, demo_value: int) -> list[dict]:
@@ -132,14 +149,16 @@ def load(stdout) -> None:
     rng = random.Random(2022)
     families = _families(rng, _per_child(8500) * len(children))
     rng.shuffle(families)  # arrival order has nothing to do with the ranking
+    homes = random.Random(f"{SEED}-municipi")  # its own sequence: the families and the ranking stay as they were
     guardians = Guardian.objects.bulk_create(
         Guardian(
             first_name="Famiglia",
             last_name=f"Sintetica {i + 1}",
             fiscal_code=_code(i, datetime.date(1970 + i % 25, 1 + i % 12, 1 + i % 28), i % 2 == 0),
             fiscal_code_verified=True,
+            municipio=_municipio(homes, family["isee"]),
         )
-        for i in range(len(families))
+        for i, family in enumerate(families)
     )
     kids, serial = [], 100000
     for family, parent in zip(families, guardians, strict=True):

@@ -1,4 +1,5 @@
-"""The monitoring's public page (both widths) and the staff dashboard and equity page pass axe-core."""
+"""The monitoring's public page (both widths), the open data page and the staff dashboard and equity page pass
+axe-core, with the micro-projects' figures in them."""
 
 import datetime
 
@@ -13,7 +14,7 @@ from tests.browser.conftest import MOBILE
 from tests.browser.content import fresh_home
 from tests.catalog.factories import user
 from tests.monitoring.conftest import build_world
-from tests.monitoring.events import event
+from tests.monitoring.events import event, funded_project
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "pw-test-1234"
@@ -26,6 +27,10 @@ def monitored(live_server):
     when = datetime.datetime(2025, 10, 6, 11, tzinfo=datetime.UTC)
     for n in range(12):
         event(world, world.services[n % 3], municipio=1 + n % 9, age=4 + n, when=when, order_state=Order.State.PAID)
+    born = datetime.date(2014, 5, 1)
+    funded_project(
+        world, "Cortili", challenges=["educazione-salute"], municipi=[2], participants=[(born, n < 2) for n in range(5)]
+    )
     refresh()
     page = home.add_child(instance=MonitoringPage(title="Il monitoraggio", slug="monitoraggio", intro="Cifre."))
     group, _ = Group.objects.get_or_create(name="Monitoraggio")
@@ -43,6 +48,9 @@ def test_the_public_monitoring_page_passes_axe_on_a_phone_and_a_laptop(page, mon
     page.set_viewport_size(MOBILE)
     assert page.evaluate("document.documentElement.scrollWidth") <= MOBILE["width"]
     assert_accessible(page, "monitoring page, phone")
+    page.goto("/dati-aperti/")
+    page.locator("details summary").first.click()
+    assert_accessible(page, "open data, phone, a data dictionary open")
 
 
 def test_the_dashboard_and_the_equity_page_pass_axe(page, monitored):

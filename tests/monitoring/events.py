@@ -1,4 +1,4 @@
-"""Requests and orders written straight to the tables with chosen dates, municipi and ages."""
+"""Requests, orders and funded micro-projects written straight to the tables with chosen dates, municipi and ages."""
 
 import datetime
 import itertools
@@ -7,7 +7,9 @@ from decimal import Decimal
 from django.utils import timezone
 
 from booking.models import Child, Guardian, Order, Quote, ServiceRequest
+from collective.models import Application, MicroProject, Participant
 from tests.booking.factories import fiscal_code
+from tests.collective import factories as collective
 
 _serial = itertools.count(1)
 
@@ -61,3 +63,36 @@ def event(world, service, *, municipio, age, when, order_state=None, price="50.0
             state=order_state,
         )
     return request
+
+
+def funded_project(world, title, *, challenges, municipi, ages=(6, 10), reserved=3, participants=(), starts=None):
+    """A micro-project of the world's provider, funded, with its nominal list: `participants` are (birth date,
+    referred) pairs. Written straight to the tables, as the committee's and the City's steps would leave them."""
+    call = collective.make_call(code=f"vc-{next(_serial)}")
+    application = Application.objects.create(call=call, provider=world.provider, state=Application.State.SUBMITTED)
+    starts = starts or datetime.date(2023, 1, 9)
+    project = MicroProject.objects.create(
+        application=application,
+        title=title,
+        challenges=challenges,
+        age_min=ages[0],
+        age_max=ages[1],
+        municipi=municipi,
+        venues="Sede",
+        planned_participants=10,
+        reserved_places=reserved,
+        starts_on=starts,
+        ends_on=starts + datetime.timedelta(days=120),
+        amount_asked=Decimal("5000.00"),
+        funding=MicroProject.Funding.FUNDED,
+        funded_amount=Decimal("5000.00"),
+    )
+    for n, (born, referred) in enumerate(participants):
+        Participant.objects.create(
+            project=project,
+            first_name="Partecipante",
+            last_name=str(n),
+            fiscal_code=fiscal_code(born),
+            referrer=collective.referrer() if referred else None,
+        )
+    return project

@@ -10,7 +10,8 @@ from django.core.management import call_command
 
 from booking.models import Order
 from monitoring import opendata
-from tests.monitoring.events import event
+from monitoring.figures import refresh
+from tests.monitoring.events import event, funded_project
 
 ROME = datetime.timezone(datetime.timedelta(hours=1))
 
@@ -92,3 +93,30 @@ def test_a_dataset_not_yet_published_is_a_clear_404(client, world, settings, tmp
     page = client.get("/dati-aperti/")
     assert page.status_code == 200
     assert "Non ancora pubblicato" in page.content.decode()
+
+
+def test_the_micro_projects_dataset_hides_small_counts_and_describes_its_columns(client, world, settings, tmp_path):
+    settings.OPEN_DATA_ROOT = tmp_path
+    born = datetime.date(2014, 5, 1)
+    funded_project(world, "Cortili", challenges=["educazione-salute"], municipi=[2], participants=[])
+    funded_project(
+        world, "Robotica", challenges=["extrascolastiche"], municipi=[7], participants=[(born, n < 4) for n in range(6)]
+    )
+    refresh()
+    call_command("publish_open_data", stdout=io.StringIO(), stderr=io.StringIO())
+    response = client.get("/dati-aperti/milano018-micro-progettazioni.csv")
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8"))))
+    by_scope = {(row["tipo_ambito"], row["codice_ambito"]): row for row in rows}
+    assert by_scope[("progetto", "tutti")]["micro_progettazioni_finanziate"] == "2"
+    assert by_scope[("sfida", "2")]["posti_riservati_occupati"] == "4"
+    assert by_scope[("municipio", "7")]["partecipanti"] == "6"
+    assert by_scope[("municipio", "2")]["partecipanti"] == "0"  # zero reveals nobody
+    assert by_scope[("municipio", "2")]["codice_istat_comune"] == "015146"
+    for row in rows:
+        assert row["partecipanti"] not in {"1", "2"} and row["posti_riservati_occupati"] not in {"1", "2"}
+    document = json.loads(b"".join(client.get("/dati-aperti/milano018-micro-progettazioni.json").streaming_content))
+    names = [field["name"] for field in document["schema"]["fields"]]
+    assert names == list(rows[0]) and all(field["description"] for field in document["schema"]["fields"])
+    page = client.get("/dati-aperti/").content.decode()
+    assert page.count("Dizionario dei dati") == len(opendata.DATASETS)
+    assert "posti_riservati_occupati" in page

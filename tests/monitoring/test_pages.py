@@ -16,7 +16,7 @@ from monitoring.models import MonitoringPage
 from tests.booking.factories import ChildFactory, GuardianFactory
 from tests.catalog.factories import user
 from tests.htmlcheck import html_errors
-from tests.monitoring.events import event
+from tests.monitoring.events import event, funded_project
 
 ROME = datetime.timezone(datetime.timedelta(hours=1))
 WHEN = datetime.datetime(2025, 10, 6, 11, tzinfo=ROME)
@@ -78,6 +78,45 @@ def test_a_single_child_is_never_published(client, world, public_page):
     first_row = table.split("<tbody>")[1].split("</tr>")[0]
     assert first_row.count(">&lt;3<") == 4
     assert '<td class="text-end">2</td>' in first_row  # its two services are not people: shown
+
+
+def two_projects(world):
+    """Challenge 1 (municipio 2): 5 participants, 2 of them referred; challenge 2 (municipio 7): 4, 3 referred."""
+    born = datetime.date(2014, 5, 1)
+    funded_project(
+        world, "Cortili", challenges=["educazione-salute"], municipi=[2], participants=[(born, n < 2) for n in range(5)]
+    )
+    funded_project(
+        world, "Robotica", challenges=["extrascolastiche"], municipi=[7], participants=[(born, n < 3) for n in range(4)]
+    )
+    refresh()
+
+
+def test_the_public_page_shows_the_micro_projects_and_no_subtraction_gives_a_small_count_back(
+    client, world, public_page
+):
+    two_projects(world)
+    html = client.get(public_page.url).content.decode()
+    section = html.split('id="m-projects"')[1].split("</section>")[0]
+    assert "Finanziate finora: 2, con 9 partecipanti; posti riservati occupati: 5 su 6." in section
+    table = section.split("Le micro-progettazioni per sfida")[1].split("</table>")[0]
+    rows = table.split("<tbody>")[1].split("</tr>")
+    cells = lambda row: [c.split("<")[0] for c in row.split('<td class="text-end">')[1:]]  # noqa: E731
+    # Challenge 1: 2 referred children, "<3"; challenge 2's 3 are hidden too, or 5 - 3 would give the 2 back.
+    assert cells(rows[0]) == ["1", "3", "5", "&lt;3"]
+    assert cells(rows[1]) == ["1", "3", "4", "&lt;3"]
+
+
+def test_the_dashboard_shows_the_micro_projects_exactly_with_the_reserved_places_filled(client, world, officer):
+    two_projects(world)
+    client.force_login(officer)
+    html = client.get("/admin/monitoraggio/").content.decode()
+    table = html.split("Le micro-progettazioni per sfida e per dimensione del benessere")[1].split("</table>")[0]
+    project_row = table.split("<tbody>")[1].split("</tr>")[0]
+    assert "Tutto il progetto" in project_row
+    assert [c.split("<")[0] for c in project_row.split('<td class="m018-num">')[1:]] == ["2", "6", "9", "5", "83,3%"]
+    breakdown = client.get("/admin/monitoraggio/?cut=municipio&metric=reserved_filled").content.decode()
+    assert "Posti riservati occupati — municipio" in breakdown
 
 
 def test_the_public_page_and_the_dashboard_take_the_same_queries_for_five_or_forty_orders(
@@ -168,9 +207,27 @@ def test_a_childs_radar_is_private_and_suggests_what_is_missing(client, world):
     assert client.get(f"/famiglia/benessere/{child.pk}/").status_code == 302
 
 
+def test_the_isee_columns_say_when_nothing_was_spent_and_applications_count_by_municipio(client, world, officer):
+    from tests.vouchercall.factories import apply, make_call, make_family
+
+    call = make_call()
+    for n, municipio in enumerate([2, 2, 2, 9]):
+        guardian, children = make_family(datetime.date(2015, 1, 1 + n), municipio=municipio)
+        apply(call, guardian, children, isee="4000.00")
+    refresh()
+    client.force_login(officer)
+    html = client.get("/admin/monitoraggio/equita/").content.decode()
+    municipio_2 = html.split("Municipio 2</th>")[1].split("</tr>")[0]
+    assert "75,0%" in municipio_2  # three of the four applications
+    isee = html.split("Quote per fascia ISEE")[1].split("</table>")[0]
+    assert "100,0%" in isee and "—" in isee  # every application under 5,000 EUR; no voucher spent yet
+    assert "la colonna «Spesa voucher» resta vuota" in html
+
+
 def test_every_monitoring_page_is_valid_html(client, world, public_page, officer, settings, tmp_path):
     settings.OPEN_DATA_ROOT = tmp_path
     activity(world, 6)
+    two_projects(world)
     call_command("publish_open_data", stdout=io.StringIO(), stderr=io.StringIO())
     guardian = GuardianFactory(municipio=5)
     child = ChildFactory(guardian=guardian)

@@ -20,6 +20,8 @@ def test_the_demo_ranking_produces_the_minisites_figures():
     final = Ranking.objects.get(kind=Ranking.Kind.FINAL)
     assert (final.funded_count, final.funded_total) == (5006, Decimal("2100000.00"))
     assert Application.objects.count() == 6000
+    # Every family lives in a municipio, so the monitoring's equity page has applications in each of the nine.
+    assert set(Application.objects.values_list("guardian__municipio", flat=True)) == set(range(1, 10))
     assert all(services.verify(ranking).ok for ranking in Ranking.objects.all())
     assert final.changes, "the appeal readmitted a family: the final ranking lists the change"
     family = Application.objects.get(guardian__fiscal_code=booking_demo.FAMILY_FISCAL_CODE)
