@@ -113,6 +113,7 @@ def generate(count: int, seed: int = 18) -> list:
         age_min = rng.choice([None, 0, 3, 6, 8, 11, 14])
         age_max = rng.choice([None, (age_min or 0) + rng.randint(2, 8)])
         free = rng.random() < 0.25
+        delivery = rng.sample(list(DELIVERY), rng.randint(1, 2))
         docs.append(
             ServiceDocument(
                 id=pk,
@@ -129,7 +130,8 @@ def generate(count: int, seed: int = 18) -> list:
                 price=None if free or rng.random() < 0.1 else Decimal(rng.randint(10, 400)),
                 free=free,
                 voucher=rng.random() < 0.6,
-                delivery=rng.sample(list(DELIVERY), rng.randint(1, 2)),
+                delivery=delivery,
+                reach_municipi=rng.sample(range(1, 10), rng.randint(1, 4)) if "domicilio" in delivery else (),
                 days=rng.sample(list(DAYS), rng.randint(1, 4)),
                 wellbeing={code: rng.randint(0, 5) for code in WELLBEING},
                 rating_average=round(rng.uniform(2, 5), 1) if rng.random() < 0.7 else None,
@@ -156,6 +158,7 @@ REFERENCE_WORDS = [
 ]
 BITS = {
     "municipio": ("municipi_mask", {n: 1 << (n - 1) for n in range(1, 10)}),
+    "reaches": ("reach_mask", {n: 1 << (n - 1) for n in range(1, 10)}),
     "delivery": ("delivery_mask", {"sede": 1, "domicilio": 2, "online": 4}),
     "day": ("days_mask", {d: 1 << d for d in range(7)}),
     "wellbeing": (
@@ -171,8 +174,8 @@ REFERENCE_ORDER = {
 }
 DOCUMENT = (
     "e.id, e.title, e.summary, e.description, e.url, e.provider_id, e.provider_name, e.provider_url, e.category,"
-    " e.municipi_mask, e.age_min, e.age_max, e.price, e.free, e.voucher, e.delivery_mask, e.days_mask, e.wellbeing,"
-    " e.rating_average, e.rating_count, e.published_at, e.tags"
+    " e.municipi_mask, e.reach_mask, e.age_min, e.age_max, e.price, e.free, e.voucher, e.delivery_mask, e.days_mask,"
+    " e.wellbeing, e.rating_average, e.rating_count, e.published_at, e.tags"
 )
 
 

@@ -42,6 +42,7 @@ def hit_json(doc: ServiceDocument) -> dict[str, Any]:
         "category": doc.category,
         "provider": {"name": doc.provider_name, "url": doc.provider_url},
         "municipi": list(doc.municipi),
+        "reach_municipi": list(doc.reach_municipi),
         "age_min": doc.age_min,
         "age_max": doc.age_max,
         "price": None if doc.price is None else f"{doc.price:.2f}",

@@ -39,7 +39,12 @@ WELLBEING_THRESHOLD = 3
 
 @dataclass(frozen=True)
 class ServiceDocument:
-    """One service as the search engines see it. Lists are kept sorted so documents compare equal."""
+    """One service as the search engines see it. Lists are kept sorted so documents compare equal.
+
+    `municipi`: the municipi (1-9) of the service's venues, where the activity takes place («Dove si svolge»);
+    `reach_municipi`: the municipi a service delivered at home reaches («Raggiunge il tuo municipio»), empty
+    for a service that is not. Raises ValueError on a code outside its vocabulary.
+    """
 
     id: int
     title: str
@@ -51,6 +56,7 @@ class ServiceDocument:
     description: str = ""
     provider_url: str = ""
     municipi: tuple[int, ...] = ()
+    reach_municipi: tuple[int, ...] = ()
     age_min: int | None = None
     age_max: int | None = None
     price: Decimal | None = None
@@ -68,8 +74,8 @@ class ServiceDocument:
     def __post_init__(self) -> None:
         if self.category not in CATEGORIES:
             raise ValueError(f"unknown category {self.category!r}")
-        if not set(self.municipi) <= set(MUNICIPI):
-            raise ValueError(f"municipi must be 1-9, got {self.municipi!r}")
+        if not set(self.municipi) | set(self.reach_municipi) <= set(MUNICIPI):
+            raise ValueError(f"municipi must be 1-9, got {self.municipi!r} and {self.reach_municipi!r}")
         if self.price_unit and self.price_unit not in PRICE_UNITS:
             raise ValueError(f"unknown price unit {self.price_unit!r}")
         if not set(self.delivery) <= set(DELIVERY):
@@ -82,7 +88,7 @@ class ServiceDocument:
             raise ValueError(f"wellbeing must map descriptor codes to 0-5, got {self.wellbeing!r}")
         if self.price is not None:
             object.__setattr__(self, "price", Decimal(self.price).quantize(Decimal("0.01")))
-        for name in ("municipi", "delivery", "days", "tags"):
+        for name in ("municipi", "reach_municipi", "delivery", "days", "tags"):
             object.__setattr__(self, name, tuple(sorted(set(getattr(self, name)))))
 
     @property

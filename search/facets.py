@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.functional import Promise
+from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.vocabularies import COST, VOUCHER, Category, DeliveryMode, Descriptor, Municipio, Weekday, labels
@@ -151,8 +151,13 @@ def _true_or_false() -> str:
 _CATEGORIES = labels(Category)
 _DELIVERY = labels(DeliveryMode)
 _WELLBEING = labels(Descriptor)
+#: The municipi with the areas they cover («Municipio 5 — Vigentino, Chiaravalle, Gratosoglio»): a family knows
+#: its neighbourhood before its municipio's number.
+_MUNICIPI = {member.value: lazy(lambda member: member.long_label, str)(member) for member in Municipio}
 
-#: Every facet, in display order (the page's filter groups, the API's facets, the OpenAPI parameters).
+#: Every facet, in display order (the page's filter groups, the API's facets, the OpenAPI parameters): what a
+#: family asks first (what, whether it is free, where) near the top of the phone's «Filtri» panel; where a
+#: service delivered at home reaches right after the delivery modes.
 FACETS: dict[str, Facet] = {
     facet.code: facet
     for facet in (
@@ -166,17 +171,6 @@ FACETS: dict[str, Facet] = {
             values_of=lambda doc: (doc.category,),
             hint=_choose_message(_("Categoria non valida: scegli tra %(v)s."), _CATEGORIES),
             description="Categoria.",
-        ),
-        Facet(
-            code="municipio",
-            label=_("Municipio"),
-            vocabulary=labels(Municipio),
-            filtering=Filtering.MULTI,
-            field="municipi",
-            column="municipi_mask",
-            values_of=lambda doc: doc.municipi,
-            hint=lambda: str(_("Il municipio è un numero da 1 a 9.")),
-            description="Municipio servito (1-9).",
         ),
         Facet(
             code="free",
@@ -201,6 +195,17 @@ FACETS: dict[str, Facet] = {
             description="Accetta il voucher Milano 0.18 (true) o no (false).",
         ),
         Facet(
+            code="municipio",
+            label=_("Dove si svolge"),
+            vocabulary=_MUNICIPI,
+            filtering=Filtering.MULTI,
+            field="municipi",
+            column="municipi_mask",
+            values_of=lambda doc: doc.municipi,
+            hint=lambda: str(_("Il municipio è un numero da 1 a 9.")),
+            description="Municipio di una sede del servizio, dove l'attività si svolge (1-9).",
+        ),
+        Facet(
             code="delivery",
             label=_("Sede di erogazione"),
             vocabulary=_DELIVERY,
@@ -210,6 +215,17 @@ FACETS: dict[str, Facet] = {
             values_of=lambda doc: doc.delivery,
             hint=_choose_message(_("Modalità non valida: scegli tra %(v)s."), _DELIVERY),
             description="Sede di erogazione.",
+        ),
+        Facet(
+            code="reaches",
+            label=_("Raggiunge il tuo municipio"),
+            vocabulary=_MUNICIPI,
+            filtering=Filtering.MULTI,
+            field="reach_municipi",
+            column="reach_mask",
+            values_of=lambda doc: doc.reach_municipi,
+            hint=lambda: str(_("Il municipio è un numero da 1 a 9.")),
+            description="Municipio raggiunto da un servizio a domicilio (1-9).",
         ),
         Facet(
             code="day",

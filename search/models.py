@@ -4,10 +4,10 @@
   page's rows only. On PostgreSQL its `search_vector` (every term) and `title_vector` (the title's) are
   generated columns (`GENERATED ALWAYS AS (...) STORED`, migration 0005) behind a GIN index.
 - `CatalogueFacets`: the narrow row a search scans: facet columns, age range, provider and the sort
-  keys, with an index per sort. Multi-valued fields (municipi, delivery modes, days, wellbeing
-  descriptors >= 3) are bitmask integers rather than child tables: a filter is one `mask & bits > 0`
-  test, every facet count is a `COUNT(*) FILTER (WHERE ...)` in one pass, and a join can never
-  multiply rows and skew a count.
+  keys, with an index per sort. Multi-valued fields (the venues' municipi, the municipi reached at home,
+  delivery modes, days, wellbeing descriptors >= 3) are bitmask integers rather than child tables: a filter
+  is one `mask & bits > 0` test, every facet count is a `COUNT(*) FILTER (WHERE ...)` in one pass, and a
+  join can never multiply rows and skew a count.
 - On SQLite the text is also in an FTS5 table, `search_catalogue_fts` (rowid = service id; columns
   `stems`, `folded`, `title_stems`, `title_folded`), created by migration 0005.
 """
@@ -23,6 +23,7 @@ from search.facets import FACETS
 
 #: Bit of each value in the mask columns (declared by the facets: 1 << the value's position).
 MUNICIPIO_BITS = FACETS["municipio"].bits
+REACH_BITS = FACETS["reaches"].bits
 DELIVERY_BITS = FACETS["delivery"].bits
 DAY_BITS = FACETS["day"].bits
 
@@ -47,6 +48,7 @@ class CatalogueEntry(models.Model):
     provider_url = models.CharField(max_length=500, blank=True)
     category = models.CharField(_("categoria"), max_length=20)
     municipi_mask = models.PositiveSmallIntegerField(default=0)
+    reach_mask = models.PositiveSmallIntegerField(default=0)
     age_min = models.PositiveSmallIntegerField(null=True)
     age_max = models.PositiveSmallIntegerField(null=True)
     price = models.DecimalField(max_digits=9, decimal_places=2, null=True)
@@ -96,6 +98,7 @@ class CatalogueEntry(models.Model):
             provider_url=self.provider_url,
             category=self.category,
             municipi=from_mask(self.municipi_mask, MUNICIPIO_BITS),
+            reach_municipi=from_mask(self.reach_mask, REACH_BITS),
             age_min=self.age_min,
             age_max=self.age_max,
             price=self.price,
@@ -121,6 +124,7 @@ class CatalogueFacets(models.Model):
     id = models.BigIntegerField(primary_key=True)
     category = models.CharField(max_length=20)
     municipi_mask = models.PositiveSmallIntegerField(default=0)
+    reach_mask = models.PositiveSmallIntegerField(default=0)
     free = models.BooleanField(default=False)
     voucher = models.BooleanField(default=False)
     delivery_mask = models.PositiveSmallIntegerField(default=0)

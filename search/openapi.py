@@ -100,6 +100,7 @@ SERVICE = {
         "category",
         "provider",
         "municipi",
+        "reach_municipi",
         "age_min",
         "age_max",
         "price",
@@ -122,7 +123,12 @@ SERVICE = {
             "required": ["name", "url"],
             "properties": {"name": {"type": "string"}, "url": {"type": "string"}},
         },
-        "municipi": {"type": "array", "items": MUNICIPIO},
+        "municipi": {"type": "array", "items": MUNICIPIO, "description": "Municipi delle sedi: dove si svolge."},
+        "reach_municipi": {
+            "type": "array",
+            "items": MUNICIPIO,
+            "description": "Municipi raggiunti a domicilio; vuoto se il servizio non si svolge a domicilio.",
+        },
         "age_min": {"type": "integer", "minimum": 0, "maximum": MAX_AGE, "nullable": True},
         "age_max": {"type": "integer", "minimum": 0, "maximum": MAX_AGE, "nullable": True},
         "price": {

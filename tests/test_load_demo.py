@@ -68,9 +68,9 @@ def test_load_demo_builds_the_site_the_run_script_serves(client):
     # The voucher call's outcome and spending period, on the home page and on the project page.
     for url in ("/", "/progetto/"):
         text = " ".join(client.get(url).content.decode().split())
-        for fact in ("14 ottobre 2022", "5.006 domande ammesse e finanziate", "2.100.000 euro", "18 ottobre 2022"):
+        for fact in ("14 ottobre 2026", "5.006 domande ammesse e finanziate", "2.100.000 euro", "18 ottobre 2026"):
             assert fact in text, (url, fact)
-        assert "da ottobre 2022 fino al 31 luglio 2023" in text, url
+        assert "da ottobre 2026 fino al 31 luglio 2027" in text, url
     for username, *_, groups in DEMO_ACCOUNTS:
         user = apps.get_model("auth", "User").objects.get(username=username)
         assert set(groups) <= set(user.groups.values_list("name", flat=True))

@@ -384,6 +384,7 @@ def _document(row: tuple) -> ServiceDocument:
         provider_url=values["provider_url"],
         category=values["category"],
         municipi=_from_mask(values["municipi_mask"], "municipio"),
+        reach_municipi=_from_mask(values["reach_mask"], "reaches"),
         age_min=values["age_min"],
         age_max=values["age_max"],
         price=None if price is None else Decimal(str(price)),

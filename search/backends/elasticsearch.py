@@ -332,6 +332,7 @@ def from_source(source: dict[str, Any]) -> ServiceDocument:
         provider_url=source.get("provider_url", ""),
         category=source["category"],
         municipi=tuple(source.get("municipi") or ()),
+        reach_municipi=tuple(source.get("reach_municipi") or ()),
         age_min=source.get("age_min"),
         age_max=source.get("age_max"),
         price=None if source.get("price") is None else Decimal(source["price"]),

@@ -1,8 +1,11 @@
 """Demo content: the calls (avvisi) of the seed presentation, with the seeds' dates only.
 
-No window is invented: the register call carries its rule (open until 30 June 2023, applications in the
-windows published on its page, those of 20 and 26 September 2022), the collective-voucher call its first
-window (until 29 September 2022, 15:00) and the same deadline, and the civic-volunteering-with-gaming call,
+The demo's timeline is one school year, 2026/27, the catalogue's: the seeds' 2022/23 dates (calls, rankings,
+news) are moved four years on, so news, calls, vouchers and services all belong to the same year.
+
+No window is invented: the register call carries its rule (open until 30 June 2027, applications in the
+windows published on its page, those of 20 and 26 September 2026), the collective-voucher call its first
+window (until 29 September 2026, 15:00) and the same deadline, and the civic-volunteering-with-gaming call,
 "ancora in fase di definizione" in the seeds, has no dates at all, so it shows as "In definizione".
 Calls are only created when missing, so a second run changes nothing.
 """
@@ -35,16 +38,16 @@ def calls() -> list[dict]:
             "a disposizione dei cittadini servizi e attività di Sport, Arte, STEM, Salute e Scuola +.",
             "audience": "Enti del Terzo Settore, imprese, associazioni e altri soggetti giuridici",
             "body": "<p>Le domande di adesione si presentano nelle finestre pubblicate su questa pagina, fino alla "
-            "scadenza dell'avviso: le prime sono state il 20 e il 26 settembre 2022.</p>"
+            "scadenza dell'avviso: le prime sono state il 20 e il 26 settembre 2026.</p>"
             "<p>Possono partecipare, in forma singola, enti profit e no profit: enti del Terzo Settore ai "
             "sensi del D.Lgs. 117/2017, imprese iscritte nel Registro della Camera di Commercio, altri soggetti "
             "associativi senza scopo di lucro e altri soggetti giuridici costituiti a norma di legge.</p>"
             "<p>L'ammissione all'Elenco consente di inserire le proprie attività nel catalogo online Milano 0.18 "
             "e di partecipare all'avviso per le micro-progettazioni locali.</p>",
-            "deadline": rome(2023, 6, 30, 23, 59),
+            "deadline": rome(2027, 6, 30, 23, 59),
             "windows": [
-                ("Finestra del 20 settembre 2022", rome(2022, 9, 20, 0, 0), rome(2022, 9, 20, 23, 59)),
-                ("Finestra del 26 settembre 2022", rome(2022, 9, 26, 0, 0), rome(2022, 9, 26, 23, 59)),
+                ("Finestra del 20 settembre 2026", rome(2026, 9, 20, 0, 0), rome(2026, 9, 20, 23, 59)),
+                ("Finestra del 26 settembre 2026", rome(2026, 9, 26, 0, 0), rome(2026, 9, 26, 23, 59)),
             ],
         },
         {
@@ -55,11 +58,11 @@ def calls() -> list[dict]:
             "audience": "Genitori, tutori e genitori affidatari di minori tra 0 e 18 anni",
             "body": "<p>I voucher digitali sono un credito virtuale (dotazione di 2.100.000 euro) per accedere ai "
             "servizi degli enti ammessi all'Elenco Milano 0-18. Il voucher può coprire totalmente o parzialmente il "
-            "costo del servizio ed è spendibile da ottobre 2022 fino al 31 luglio 2023.</p>"
-            "<p>Il 14 ottobre 2022 è stata pubblicata la graduatoria definitiva: 5.006 domande ammesse e "
-            "finanziate. Dal 18 ottobre 2022 il catalogo è online e il voucher si può usare.</p>",
+            "costo del servizio ed è spendibile da ottobre 2026 fino al 31 luglio 2027.</p>"
+            "<p>Il 14 ottobre 2026 è stata pubblicata la graduatoria definitiva: 5.006 domande ammesse e "
+            "finanziate. Dal 18 ottobre 2026 il catalogo è online e il voucher si può usare.</p>",
             "deadline": None,
-            "windows": [("Presentazione delle domande", rome(2022, 7, 18, 10), rome(2022, 9, 16, 12))],
+            "windows": [("Presentazione delle domande", rome(2026, 7, 18, 10), rome(2026, 9, 16, 12))],
         },
         {
             "slug": "micro-progettazioni-locali",
@@ -77,12 +80,12 @@ def calls() -> list[dict]:
             "<p>Il finanziamento delle micro-progettazioni ammesse è vincolato alla trasmissione, al responsabile "
             "del progetto indicato dall'Amministrazione, dell'<b>elenco nominativo dei partecipanti</b>.</p>"
             "<p>Non è prevista una durata minima o massima, ma le attività devono concludersi <b>entro il 31 agosto "
-            "2023</b>, salvo proroghe comunicate dall'Amministrazione.</p>"
-            "<p>Le prime proposte sono arrivate entro il 29 settembre 2022 alle 15:00, prima finestra della "
+            "2027</b>, salvo proroghe comunicate dall'Amministrazione.</p>"
+            "<p>Le prime proposte sono arrivate entro il 29 settembre 2026 alle 15:00, prima finestra della "
             "procedura. Se le risorse non sono state tutte assegnate, o se se ne trovano di nuove, le finestre "
-            "successive sono pubblicate su questa pagina fino alla scadenza dell'avviso, il 30 giugno 2023.</p>",
-            "deadline": rome(2023, 6, 30, 23, 59),
-            "windows": [("Prima finestra", rome(2022, 9, 1, 9), rome(2022, 9, 29, 15))],
+            "successive sono pubblicate su questa pagina fino alla scadenza dell'avviso, il 30 giugno 2027.</p>",
+            "deadline": rome(2027, 6, 30, 23, 59),
+            "windows": [("Prima finestra", rome(2026, 9, 1, 9), rome(2026, 9, 29, 15))],
         },
         {
             "slug": "volontariato-civico-gaming",

@@ -47,6 +47,8 @@ PROVIDERS = 60
 SERVICES_PER_PROVIDER = 10
 DEMO_PASSWORD = "milano018-demo"
 DEMO_PROVIDER_ACCOUNTS = ["ente1", "ente2"]
+#: The services are published from the start of the school year 2026/27 (the demo's one year: see news/demo.py),
+#: three hours apart: the 600th on 15 November 2026, none in the future of the demo's autumn.
 PUBLISHED_BASE = datetime.datetime(2026, 9, 1, 9, 0, tzinfo=datetime.UTC)
 CATEGORY_ORDER = [Category.SPORT, Category.ARTE, Category.STEM, Category.SALUTE, Category.SCUOLA_PLUS]
 LEGAL_FORMS = [LegalForm.THIRD_SECTOR, LegalForm.NONPROFIT, LegalForm.COMPANY, LegalForm.OTHER]
@@ -259,7 +261,7 @@ def _service(rng, number, category, challenges) -> tuple[ServicePage, dict]:
         descriptor_knowledge=_jitter(rng, profile[2]),
         descriptor_creativity=_jitter(rng, profile[3]),
         descriptor_self_determination=_jitter(rng, profile[4]),
-        first_published_at=PUBLISHED_BASE + datetime.timedelta(hours=number * 7),
+        first_published_at=PUBLISHED_BASE + datetime.timedelta(hours=number * 3),
     )
     children = {
         ServiceActivity: [ServiceActivity(name=a) for a in rng.sample(pool["activities"], 3)],

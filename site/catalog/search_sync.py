@@ -92,10 +92,19 @@ def _page_fields() -> tuple[str, ...]:
 
 
 def _documents(ids: list[int], ratings: dict[int, tuple[float | None, int]]) -> Iterator[ServiceDocument]:
-    """The documents of these live services, read as plain values: 5 queries whatever their number."""
-    from catalog.models import ServiceActivity, ServiceMunicipio, ServicePage, ServiceSession, ServiceTag
+    """The documents of these live services, read as plain values: 6 queries whatever their number."""
+    from catalog.models import (
+        ServiceActivity,
+        ServiceLocation,
+        ServiceMunicipio,
+        ServicePage,
+        ServiceSession,
+        ServiceTag,
+    )
 
-    municipi = _grouped(ServiceMunicipio.objects.filter(page_id__in=ids).values_list("page_id", "municipio"))
+    # Where it takes place: its venues' municipi; where it reaches (delivered at home): the municipi it serves.
+    venues = _grouped(ServiceLocation.objects.filter(page_id__in=ids).values_list("page_id", "municipio"))
+    served = _grouped(ServiceMunicipio.objects.filter(page_id__in=ids).values_list("page_id", "municipio"))
     days = _grouped(ServiceSession.objects.filter(page_id__in=ids).values_list("page_id", "weekday"))
     tags = _grouped(ServiceTag.objects.filter(content_object_id__in=ids).values_list("content_object_id", "tag__name"))
     activities = _grouped(ServiceActivity.objects.filter(page_id__in=ids).values_list("page_id", "name"))
@@ -116,7 +125,8 @@ def _documents(ids: list[int], ratings: dict[int, tuple[float | None, int]]) -> 
             provider_url=provider_urls.get(provider_id, ""),
             summary=row["summary"],
             description=" ".join(strip_tags(row["description"]).split()),
-            municipi=tuple(municipi.get(pk, ())),
+            municipi=tuple(venues.get(pk, ())) if row[DeliveryMode.VENUE.field] else (),
+            reach_municipi=tuple(served.get(pk, ())) if row[DeliveryMode.HOME.field] else (),
             age_min=row["age_min"],
             age_max=row["age_max"],
             price=None if row["is_free"] or price is None else Decimal(price),

@@ -1,11 +1,13 @@
-"""Demo content of the collective-voucher call: the 2022 call (420,000 EUR, first window closing 29/09/2022 15:00
-Europe/Rome, activities ended by 31/08/2023), 34 applications from demo providers holding 40 micro-projects, a
+"""Demo content of the collective-voucher call: the 2026 call (420,000 EUR, first window closing 29/09/2026 15:00
+Europe/Rome, activities to end by 31/08/2027), 34 applications from demo providers holding 40 micro-projects, a
 committee of three (one declared conflict), two scores per proposal (some reconciled), the funded list published,
 and referred children on two funded projects.
 
 Everything goes through `collective.services`, so the audit trail holds the demo's history too; the applications
-are entered by the demo City administrator («admin», who works for every provider) with their 2022 protocol times.
+are entered by the demo City administrator («admin», who works for every provider) with their 2026 protocol times.
 Idempotent: a call that already has applications is left as it is.
+The demo's timeline is one school year, 2026/27, the catalogue's: the seeds' 2022/23 dates (calls, rankings,
+news) are moved four years on, so news, calls, vouchers and services all belong to the same year.
 """
 
 import datetime
@@ -23,7 +25,7 @@ from collective.models import Application, CollectiveCall, CommitteeMember, Crit
 from home.demo import DEMO_PASSWORD
 
 ROME = ZoneInfo("Europe/Rome")
-CODE = "voucher-collettivi-2022"
+CODE = "voucher-collettivi-2026"
 GRID = [
     ("Coerenza con le sei sfide cittadine", 30, "Nessun legame con le sfide", "Legame generico con una sfida",
      "Obiettivi misurabili legati a una o più sfide"),
@@ -85,15 +87,15 @@ def load(stdout) -> None:
     admin = get_user_model().objects.filter(username="admin", is_superuser=True).first()
     call, _ = CollectiveCall.objects.get_or_create(
         code=CODE,
-        defaults={"name": "Avviso voucher collettivi 2022 - micro-progettazioni locali", "budget": Decimal("420000.00"),
-                  "activities_end": datetime.date(2023, 8, 31), "tie_rule": "earlier", "reconciliation_gap": 15},
+        defaults={"name": "Avviso voucher collettivi 2026 - micro-progettazioni locali", "budget": Decimal("420000.00"),
+                  "activities_end": datetime.date(2027, 8, 31), "tie_rule": "earlier", "reconciliation_gap": 15},
     )  # fmt: skip
     if admin is None or Application.objects.filter(call=call).exists():
         return
     window, _ = Window.objects.get_or_create(
         call=call,
-        opens_at=datetime.datetime(2022, 7, 18, 10, 0, tzinfo=ROME),
-        closes_at=datetime.datetime(2022, 9, 29, 15, 0, tzinfo=ROME),
+        opens_at=datetime.datetime(2026, 7, 18, 10, 0, tzinfo=ROME),
+        closes_at=datetime.datetime(2026, 9, 29, 15, 0, tzinfo=ROME),
     )
     for order, (title, weight, zero, half, full) in enumerate(GRID):
         Criterion.objects.get_or_create(
@@ -112,12 +114,12 @@ def load(stdout) -> None:
                 challenges=[rng.choice(["extrascolastiche", "vita-sociale", "bisogni-speciali", "segregazione"])],
                 descriptors=["relationships"], age_min=6, age_max=14, municipi=[1 + (n % 9)],
                 venues=f"Sede dell'ente, Municipio {1 + (n % 9)}", planned_participants=planned,
-                reserved_places=call.required_reserved(planned), starts_on=datetime.date(2022, 11, 7),
-                ends_on=datetime.date(2023, 6, 30), amount_asked=amount,
+                reserved_places=call.required_reserved(planned), starts_on=datetime.date(2026, 11, 7),
+                ends_on=datetime.date(2027, 6, 30), amount_asked=amount,
             )  # fmt: skip
             services.save_project(application, admin, project, [("Educatori e operatori", amount - 500),
                                                                   ("Materiali", Decimal(500))])  # fmt: skip
-        submitted_at = datetime.datetime(2022, 9, 1, 9, 0, tzinfo=ROME) + datetime.timedelta(hours=17 * n)
+        submitted_at = datetime.datetime(2026, 9, 1, 9, 0, tzinfo=ROME) + datetime.timedelta(hours=17 * n)
         services.submit(application, admin, at=min(submitted_at, window.closes_at - datetime.timedelta(minutes=5)))
     members = [_member(call, *row) for row in MEMBERS]
     for i, member in enumerate(members):

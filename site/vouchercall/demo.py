@@ -1,11 +1,13 @@
-"""Demo: the 2022 voucher call with 6,000 synthetic applications (no real person), its provisional and final rankings,
+"""Demo: the 2026 voucher call with 6,000 synthetic applications (no real person), its provisional and final rankings,
 one accepted appeal, and the demo family (Laura Esposito: Giulia and Luca) funded.
 
 The synthetic families are built so that the final ranking funds exactly 5,006 applications with the whole
 2,100,000 EUR budget: the figures the minisite quotes are what this ranking produces. The bracket table, the
-window's hours, the ISEE values and the families' municipi are a labelled example, not the 2022 call's own data
+window's hours, the ISEE values and the families' municipi are a labelled example, not the 2026 call's own data
 (the municipi follow the children resident in each, tilted by ISEE: see `_municipio`). Everything is written with
 bulk_create and the ranking services (a constant number of queries): a few seconds on SQLite.
+The demo's timeline is one school year, 2026/27, the catalogue's: the seeds' 2022/23 dates (calls, rankings,
+news) are moved four years on, so news, calls, vouchers and services all belong to the same year.
 """
 
 import datetime
@@ -27,11 +29,11 @@ from vouchercall.isee import IseeAnswer, LocalIseeSource
 from vouchercall.models import Application, ApplicationChild, Call, IseeBracket, Ranking
 
 ROME = zoneinfo.ZoneInfo("Europe/Rome")
-CODE = "voucher-0-18-2022"
+CODE = "voucher-0-18-2026"
 BUDGET = Decimal("2100000.00")
 APPLICATIONS = 6000
 FUNDED = 5006
-SEED = "milano018-2022-10-03-sorteggio-pubblico"
+SEED = "milano018-2026-10-03-sorteggio-pubblico"
 # Example table (labelled as such on the call's page): ISEE up to (EUR) → voucher per child (EUR).
 BRACKETS = [(5000, 400), (10000, 300), (15000, 250), (20000, 200), (27000, 100)]
 OFFICE_USERNAME = "ufficio-voucher"
@@ -107,20 +109,20 @@ def load(stdout) -> None:
     staff.groups.add(office)
 
     money_call = VoucherCall.objects.create(
-        name="Voucher Milano 0.18 — avviso 2022",
+        name="Voucher Milano 0.18 — avviso 2026",
         code=CODE,
         budget=BUDGET,
-        valid_from=datetime.date(2022, 10, 18),
-        valid_until=datetime.date(2023, 7, 31),
+        valid_from=datetime.date(2026, 10, 18),
+        valid_until=datetime.date(2027, 7, 31),
     )
-    opens, closes = datetime.datetime(2022, 9, 5, 9, 0, tzinfo=ROME), datetime.datetime(2022, 9, 26, 12, 0, tzinfo=ROME)
+    opens, closes = datetime.datetime(2026, 9, 5, 9, 0, tzinfo=ROME), datetime.datetime(2026, 9, 26, 12, 0, tzinfo=ROME)
     call = Call.objects.create(
         money_call=money_call,
-        year=2022,
+        year=2026,
         opens_at=opens,
         closes_at=closes,
         draw_seed=SEED,
-        brackets_note="Tabella di esempio del sito dimostrativo, non quella dell'avviso 2022.",
+        brackets_note="Tabella di esempio del sito dimostrativo, non quella dell'avviso 2026.",
         appeal_days=10,
         unused_return_days=60,
     )
@@ -134,8 +136,8 @@ def load(stdout) -> None:
     declaration = services.Declaration(
         isee_type="ordinary",
         isee_value=Decimal("8500.00"),
-        dsu_protocol="INPS-ISEE-2022-000048170-00",
-        isee_date=datetime.date(2022, 3, 15),
+        dsu_protocol="INPS-ISEE-2026-000048170-00",
+        isee_date=datetime.date(2026, 3, 15),
         minors_in_household=len(children),
         declared_residence=True,
         declared_truthful=True,
@@ -163,7 +165,7 @@ def load(stdout) -> None:
     kids, serial = [], 100000
     for family, parent in zip(families, guardians, strict=True):
         for k in range(family["kids"]):
-            born = datetime.date(2005 + rng.randint(0, 16), 1 + rng.randint(0, 11), 1 + rng.randint(0, 27))
+            born = datetime.date(2009 + rng.randint(0, 16), 1 + rng.randint(0, 11), 1 + rng.randint(0, 27))
             serial += 1
             kids.append(
                 Child(
@@ -183,8 +185,8 @@ def load(stdout) -> None:
                 protocol=services.protocol_code(call, i + 2),
                 isee_type="ordinary",
                 isee_value=Decimal(family["isee"]),
-                dsu_protocol=f"INPS-ISEE-2022-{100000 + i:09d}-00",
-                isee_date=datetime.date(2022, 2, 1),
+                dsu_protocol=f"INPS-ISEE-2026-{100000 + i:09d}-00",
+                isee_date=datetime.date(2026, 2, 1),
                 minors_in_household=family["kids"] + rng.randint(0, 2),
                 declared_residence=True,
                 declared_truthful=True,
@@ -211,17 +213,17 @@ def load(stdout) -> None:
     appellant = next(a for a, f in zip(applications, families, strict=True) if f["isee"] < 5000)
     services.exclude(appellant, "Residenza a Milano non risultante all'anagrafe.", actor=staff)
     provisional = services.compute_ranking(
-        call, Ranking.Kind.PROVISIONAL, actor=staff, now=datetime.datetime(2022, 10, 3, 10, 0, tzinfo=ROME)
+        call, Ranking.Kind.PROVISIONAL, actor=staff, now=datetime.datetime(2026, 10, 3, 10, 0, tzinfo=ROME)
     )
     appeal = services.appeal(
         appellant,
         "Siamo residenti a Milano dal 2019: allego il certificato di residenza.",
         actor=None,
-        now=datetime.datetime(2022, 10, 5, 18, 0, tzinfo=ROME),
+        now=datetime.datetime(2026, 10, 5, 18, 0, tzinfo=ROME),
     )
     services.decide_appeal(appeal, True, "Residenza verificata all'anagrafe: domanda riammessa.", actor=staff)
     final = services.compute_ranking(
-        call, Ranking.Kind.FINAL, actor=staff, now=datetime.datetime(2022, 10, 14, 10, 0, tzinfo=ROME)
+        call, Ranking.Kind.FINAL, actor=staff, now=datetime.datetime(2026, 10, 14, 10, 0, tzinfo=ROME)
     )
     wallets = services.grant_final(final, actor=staff)
     stdout.write(

@@ -24,11 +24,11 @@ def test_answer_has_the_documented_shape(client, catalogue):
     assert len(body["results"]) == 2 and body["count"] >= 2
     hit = body["results"][0]
     assert set(hit) == {
-        "id", "title", "url", "summary", "category", "provider", "municipi", "age_min", "age_max",
+        "id", "title", "url", "summary", "category", "provider", "municipi", "reach_municipi", "age_min", "age_max",
         "price", "price_unit", "price_text", "free", "voucher", "delivery", "rating",
     }  # fmt: skip
     assert set(hit["provider"]) == {"name", "url"} and set(hit["rating"]) == {"average", "count"}
-    assert list(body["facets"]) == ["category", "municipio", "free", "voucher", "delivery", "day"]
+    assert list(body["facets"]) == ["category", "free", "voucher", "municipio", "delivery", "reaches", "day"]
     assert [v["value"] for v in body["facets"]["municipio"]] == list(range(1, 10))
     assert set(body["facets"]["day"][0]) == {"value", "label", "count", "selected"}
 
@@ -99,7 +99,7 @@ def test_pagination_bounds(client, catalogue):
 def test_facet_counts_match_the_results_they_promise(client, catalogue):
     base = {"category": ["arte", "stem"], "age": 10}
     body = get(client, **base).json()
-    for facet in ("municipio", "free", "delivery", "day"):
+    for facet in ("municipio", "reaches", "free", "delivery", "day"):
         for value in body["facets"][facet]:
             applied = get(client, **base, **{facet: str(value["value"]).lower()}).json()
             assert applied["count"] == value["count"], (facet, value)

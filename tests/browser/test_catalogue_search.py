@@ -9,7 +9,7 @@ from tests.browser import axe
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-# title, category, municipi, age_min, age_max
+# title, category, municipi (of its venues), age_min, age_max
 SERVICES = [
     ("Teatro per ragazzi", "arte", (1,), 6, 12),
     ("Coro di voci bianche", "arte", (2,), 8, 14),
@@ -21,7 +21,7 @@ SERVICES = [
 
 @pytest.fixture
 def catalogue(live_server):
-    from catalog.models import ServiceMunicipio
+    from catalog.models import ServiceLocation
     from search import sync
     from tests.browser.content import fresh_home
     from tests.catalog import factories
@@ -34,8 +34,10 @@ def catalogue(live_server):
         page = factories.service(
             provider, title=title, slug=f"servizio-{n}", category=category, age_min=age_min, age_max=age_max
         )
-        page.served_municipi.all().delete()
-        ServiceMunicipio.objects.bulk_create([ServiceMunicipio(page=page, municipio=m) for m in municipi])
+        page.locations.all().delete()  # where each takes place: a venue in each of its municipi
+        ServiceLocation.objects.bulk_create(
+            [ServiceLocation(page=page, address=f"Via Padova {m}, Milano", municipio=m) for m in municipi]
+        )
         pages.append(page)
     sync.update(page.pk for page in pages)
     return catalog.url + "cerca/"
@@ -50,8 +52,11 @@ def results(page) -> list[str]:
 
 
 def chips(page) -> list[str]:
-    """Chip labels without the hidden "— togli il filtro" and the decorative cross (U+00D7)."""
-    return [re.split(r"\s*[\u2014\u00d7]", text)[0].strip() for text in page.locator(".m018-chip").all_inner_texts()]
+    """Chip labels without the hidden "— togli il filtro" and the decorative cross (U+00D7): the chip's own text."""
+    return page.locator(".m018-chip").evaluate_all(
+        """chips => chips.map((chip) => [...chip.childNodes].filter((node) => node.nodeType === Node.TEXT_NODE)
+          .map((node) => node.textContent).join("").trim())"""
+    )
 
 
 def query_of(page) -> list[tuple[str, str]]:
@@ -83,11 +88,16 @@ def test_filters_chips_and_back_button(page, catalogue):
     expect(status).to_have_text("2 servizi trovati")
     assert query_of(page) == FILTERED
     assert results(page) == ["Coro di voci bianche", "Teatro per ragazzi"]
-    assert chips(page) == ["Categoria: Arte", "Municipio: Municipio 1", "Municipio: Municipio 2", "Età: 10 anni"]
+    assert chips(page) == [
+        "Categoria: Arte",
+        "Dove si svolge: Municipio 1 — Centro storico",
+        "Dove si svolge: Municipio 2 — Stazione Centrale, Gorla, Turro, Greco, Crescenzago",
+        "Età: 10 anni",
+    ]
     expect(page.locator("label[for=f-municipio-3] .m018-count")).to_have_text("(1)")
     expect(page.locator("#f-municipio-9")).to_be_disabled()
 
-    page.get_by_role("link", name=re.compile("Municipio: Municipio 2")).click()
+    page.get_by_role("link", name=re.compile("Dove si svolge: Municipio 2")).click()
     expect(status).to_have_text("1 servizio trovato")
     assert query_of(page) == [("age", "10"), ("category", "arte"), ("municipio", "1")]
     assert results(page) == ["Teatro per ragazzi"]

@@ -35,7 +35,7 @@ def test_demo_family_signs_in_with_spid_and_sees_their_vouchers(page, demo_idp):
 
     page.wait_for_url(re.compile(r"/famiglia/$"))
     wallets = page.get_by_role("region", name="I tuoi voucher")
-    # Giulia holds two vouchers (the 2022 call's and this year's): each child's name shows.
+    # Giulia holds two vouchers (the 2026 call's and the family demo's own): each child's name shows.
     assert wallets.get_by_text("Giulia").first.is_visible()
     assert wallets.get_by_text("Luca").first.is_visible()
     page.goto("/")

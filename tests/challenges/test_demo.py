@@ -78,27 +78,31 @@ def test_demo_carries_the_seed_content(home_page, media):
     assert len({hub.municipio for hub in hubs}) == 7
     assert all(hub.opening_hours.exists() for hub in hubs)
 
-    graduatoria = NewsPage.objects.live().get(date=datetime.date(2022, 10, 14))
+    graduatoria = NewsPage.objects.live().get(date=datetime.date(2026, 10, 14))
     assert "5.006" in graduatoria.intro
     assert NewsPage.objects.live().count() >= 8
 
-    statuses = {call.title: call.status() for call in CallPage.objects.live()}
-    # The seeds' dates only: the 2022-2023 calls are over, the gaming one has no dates yet.
+    # The seeds' dates, in the demo's school year (2026/27, the catalogue's): seen at the end of November 2026,
+    # the families' call is over, the register and the collective calls are in force with no next window
+    # published yet, and the gaming one has no dates; after their deadline (30 June 2027) all three are closed.
+    autumn = datetime.datetime(2026, 11, 30, 12, 0, tzinfo=ROME)
+    summer = datetime.datetime(2027, 7, 1, 12, 0, tzinfo=ROME)
+    statuses = {call.title: (call.status(autumn), call.status(summer)) for call in CallPage.objects.live()}
     assert statuses == {
-        "Avviso voucher digitali per le famiglie": CallStatus.CLOSED,
-        "Avviso per l'Elenco Milano 0-18": CallStatus.CLOSED,
-        "Avviso micro-progettazioni locali (voucher collettivi)": CallStatus.CLOSED,
-        "Avviso volontariato civico e gaming": CallStatus.IN_DEFINITION,
+        "Avviso voucher digitali per le famiglie": (CallStatus.CLOSED, CallStatus.CLOSED),
+        "Avviso per l'Elenco Milano 0-18": (CallStatus.IN_DEFINITION, CallStatus.CLOSED),
+        "Avviso micro-progettazioni locali (voucher collettivi)": (CallStatus.IN_DEFINITION, CallStatus.CLOSED),
+        "Avviso volontariato civico e gaming": (CallStatus.IN_DEFINITION, CallStatus.IN_DEFINITION),
     }
     register = CallPage.objects.get(slug="elenco-milano-0-18")
-    assert register.deadline.astimezone(ROME).date() == datetime.date(2023, 6, 30)
+    assert register.deadline.astimezone(ROME).date() == datetime.date(2027, 6, 30)
     assert [w.opens_at.astimezone(ROME).date() for w in register.windows.order_by("opens_at")] == [
-        datetime.date(2022, 9, 20),
-        datetime.date(2022, 9, 26),
+        datetime.date(2026, 9, 20),
+        datetime.date(2026, 9, 26),
     ]
     assert not CallPage.objects.get(slug="volontariato-civico-gaming").windows.exists()
     collective = str(CallPage.objects.get(slug="micro-progettazioni-locali").body)
-    assert "31 agosto 2023" in collective and "elenco nominativo dei partecipanti" in collective
+    assert "31 agosto 2027" in collective and "elenco nominativo dei partecipanti" in collective
     assert "30% dei partecipanti previsti" in collective
 
 

@@ -1,4 +1,4 @@
-"""The collective demo on a small catalogue: submitted in the 2022 window, scored twice, some reconciled, funded,
+"""The collective demo on a small catalogue: submitted in the 2026 window, scored twice, some reconciled, funded,
 published, referred children on two funded projects; loading it again changes nothing."""
 
 from io import StringIO

@@ -18,6 +18,7 @@ PROVIDERS = {
 }
 
 # id, title, summary, category, provider, municipi, age_min, age_max, price, free, voucher, delivery, days, wellbeing
+# municipi are the venues' (where it takes place); REACH below says where a service delivered at home reaches.
 # wellbeing is five digits: body, relationships, knowledge, creativity, self_determination.
 ROWS = [
     (
@@ -663,6 +664,10 @@ ROWS = [
 ]
 
 
+#: The municipi the services delivered at home reach («Raggiunge il tuo municipio»), by id.
+REACH = {16: (1, 2, 3, 4, 5), 27: (5, 6, 9)}
+
+
 def build_catalogue() -> list[ServiceDocument]:
     base = datetime.datetime(2026, 1, 10, 9, 0, tzinfo=datetime.UTC)
     docs = []
@@ -696,6 +701,7 @@ def build_catalogue() -> list[ServiceDocument]:
                 provider_url=provider_url,
                 category=category,
                 municipi=municipi,
+                reach_municipi=REACH.get(pk, ()),
                 age_min=age_min,
                 age_max=age_max,
                 price=None if price is None else Decimal(price),

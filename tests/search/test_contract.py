@@ -40,6 +40,11 @@ CASES = [
     ("two categories OR-ed", {"category": ["salute", "scuola-plus"]}, None),
     ("municipio", {"municipio": [9]}, {8, 13, 19, 27, 33, 37}),
     ("two municipi with a category", {"category": ["arte", "stem"], "municipio": [1, 2]}, {1, 2, 17, 20, 21, 39}),
+    ("reaches a municipio at home", {"reaches": [6]}, {27}),
+    ("reaches: municipi OR-ed", {"reaches": [1, 9]}, {16, 27}),
+    ("where it takes place AND where it reaches", {"municipio": [5], "reaches": [5]}, {27}),
+    ("reaches with a category", {"reaches": [5], "category": ["sport"]}, {16}),
+    ("no service reaches it", {"reaches": [7]}, set()),
     ("free", {"free": [True]}, None),
     ("paid", {"free": [False]}, None),
     ("voucher", {"voucher": [True]}, None),
@@ -91,6 +96,18 @@ def test_selected_and_zero_count_values_are_returned(db_catalogue, es_catalogue)
         assert municipi[9].selected and not municipi[1].selected
         # Municipio counts ignore the municipio selection but keep the category and delivery ones.
         assert municipi[9].count == 1 and municipi[5].count == 1 and municipi[1].count == 0
+        assert result.ids == [27]
+
+
+def test_where_it_takes_place_and_where_it_reaches_are_counted_apart(db_catalogue, es_catalogue):
+    for backend in (db_catalogue, es_catalogue):
+        result = run(backend, {"reaches": [6]})
+        # The municipio where it takes place: only 27 reaches Municipio 6, and its venues are in 5 and 9.
+        assert {m: n for m, n in result.facet_counts("municipio").items() if n} == {5: 1, 9: 1}
+        # Where it reaches ignores its own selection: 16 reaches 1-5, 27 reaches 5, 6 and 9.
+        assert result.facet_counts("reaches") == {1: 1, 2: 1, 3: 1, 4: 1, 5: 2, 6: 1, 7: 0, 8: 0, 9: 1}
+        reaches = {fv.value: fv for fv in result.facets["reaches"]}
+        assert reaches[6].selected and not reaches[5].selected
         assert result.ids == [27]
 
 

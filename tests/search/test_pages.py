@@ -20,8 +20,7 @@ def catalogue(home_page):
         factories.service(provider, title="Coro di quartiere", slug="coro", is_free=True, price_amount=None),
         factories.service(provider, title="Calcetto al parco", slug="calcetto", category=Category.SPORT),
     ]
-    pages[1].served_municipi.all().delete()
-    factories.ServiceMunicipio.objects.create(page=pages[1], municipio=1)
+    pages[1].locations.update(municipio=1)  # the choir takes place in Municipio 1, the others in 5
     sync.update(page.pk for page in pages)
     return {"catalog": catalog, "categories": categories, "pages": pages, "search_url": catalog.url + "cerca/"}
 
@@ -36,7 +35,8 @@ def test_search_page_filters_with_a_plain_get_form(client, catalogue):
     assert "1 servizio trovato" in html
     assert 'role="combobox"' in html and 'aria-controls="m018-q-listbox"' in html
     # Counts are disjunctive: municipio 1 still shows the free choir while 5 is ticked.
-    assert re.search(r'id="f-municipio-1"[^>]*>\s*<label[^>]*>Municipio 1 <span class="m018-count">\(1\)', html)
+    label = r'id="f-municipio-1"[^>]*>\s*<label[^>]*>Municipio 1 — Centro storico <span class="m018-count">\(1\)'
+    assert re.search(label, html)
     # A zero-count value is shown, disabled; a selected one is checked.
     assert re.search(r'value="9" id="f-municipio-9" disabled', html)
     assert re.search(r'value="5" id="f-municipio-5" checked', html)
@@ -48,12 +48,14 @@ def test_chips_are_links_that_remove_one_filter(client, catalogue):
         label: url.replace("&amp;", "&")
         for url, label in re.findall(r'<a class="m018-chip" href="([^"]*)" data-search-link>([^<]*)<', html)
     }
+    five = "Dove si svolge: Municipio 5 — Vigentino, Chiaravalle, Gratosoglio"
     assert chips == {
         "Categoria: Arte": "/catalogo/cerca/?municipio=1&municipio=5",
-        "Municipio: Municipio 1": "/catalogo/cerca/?category=arte&municipio=5",
-        "Municipio: Municipio 5": "/catalogo/cerca/?category=arte&municipio=1",
+        "Dove si svolge: Municipio 1 — Centro storico": "/catalogo/cerca/?category=arte&municipio=5",
+        five: "/catalogo/cerca/?category=arte&municipio=1",
     }
-    assert titles(client.get(chips["Municipio: Municipio 1"]).content.decode()) == ["Teatro per ragazzi"]
+    dropped = chips["Dove si svolge: Municipio 1 — Centro storico"]
+    assert titles(client.get(dropped).content.decode()) == ["Teatro per ragazzi"]
 
 
 def test_category_page_preselects_its_category_and_can_be_widened(client, catalogue):

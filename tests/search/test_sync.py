@@ -29,7 +29,8 @@ def test_documents_copy_the_sheet_and_provider(catalogue):
     assert doc.id == page.pk
     assert doc.url == "/catalogo/enti/teatro-aperto/corsi-di-teatro/"
     assert (doc.provider_name, doc.provider_url) == ("Teatro Aperto", "/catalogo/enti/teatro-aperto/")
-    assert doc.municipi == (5, 6)
+    assert doc.municipi == (5,), "where it takes place: its venue's municipio"
+    assert doc.reach_municipi == (5, 6), "delivered at home: the municipi it serves"
     assert doc.delivery == ("domicilio", "sede")
     assert doc.days == (2, 5)
     assert (doc.age_min, doc.age_max, str(doc.price), doc.free, doc.voucher) == (6, 14, "25.00", False, True)
@@ -42,8 +43,8 @@ def test_documents_copy_the_sheet_and_provider(catalogue):
 def test_document_source_queries_do_not_grow_with_services(catalogue, django_assert_max_num_queries):
     for n in range(12):
         factories.service(catalogue["provider"], title=f"Servizio {n}", slug=f"servizio-{n}")
-    # pks, ratings, services + provider, municipi, sessions, activities, tags, site root paths
-    with django_assert_max_num_queries(9):
+    # pks, ratings, services + provider, venues, served municipi, sessions, activities, tags, site root paths
+    with django_assert_max_num_queries(10):
         assert len(list(service_documents())) == 12
 
 

@@ -1,4 +1,4 @@
-"""The demo's 2022 call: the ranking it builds funds 5,006 applications with 2,100,000 EUR, the figures the minisite
+"""The demo's 2026 call: the ranking it builds funds 5,006 applications with 2,100,000 EUR, the figures the minisite
 quotes, the demo family among them; every ranking verifies; a second load changes nothing."""
 
 from decimal import Decimal
