@@ -80,13 +80,12 @@ class Links:
 
     def for_figure(self, metric: str, scope: str, key: int, cut: str, cut_key: str, call_id) -> str | None:
         if metric == Metric.SERVICES and self.catalogue:
-            params = {}
-            if cut == Cut.CATEGORY:
-                params["category"] = cut_key
-            elif cut == Cut.MUNICIPIO:
-                params["municipio"] = cut_key
-            if scope != Scope.TOTAL:
+            # Services are counted in every municipio they serve (their «Zone di intervento»); the catalogue's
+            # municipio filters ask where a service takes place or whom it reaches at home, a different list:
+            # a municipio's figure links nowhere rather than to a list that disagrees with it.
+            if scope != Scope.TOTAL or cut == Cut.MUNICIPIO:
                 return None
+            params = {"category": cut_key} if cut == Cut.CATEGORY else {}
             return self.catalogue + ("?" + urlencode(params) if params else "")
         if metric == Metric.VOUCHER_GRANTED and self.wallets and cut == Cut.ALL and scope == Scope.TOTAL:
             url = reverse("booking_wallet:index")

@@ -241,3 +241,13 @@ def test_every_monitoring_page_is_valid_html(client, world, public_page, officer
     documents["dashboard"] = client.get("/admin/monitoraggio/").content.decode()
     documents["equity"] = client.get("/admin/monitoraggio/equita/").content.decode()
     assert html_errors(documents) == {}
+
+
+def test_a_services_figure_leads_to_the_catalogue_list_it_counts_and_a_municipios_to_none(client, world, officer):
+    activity(world, 3)
+    client.force_login(officer)
+    by_category = client.get("/admin/monitoraggio/?cut=category&metric=services").content.decode()
+    assert "?category=sport" in by_category
+    # Services count in every municipio they serve; no catalogue filter lists exactly those, so no link.
+    by_municipio = client.get("/admin/monitoraggio/?cut=municipio&metric=services").content.decode()
+    assert "?municipio=" not in by_municipio and "?reaches=" not in by_municipio
