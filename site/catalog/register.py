@@ -17,6 +17,7 @@ from wagtail.models import Site
 
 from catalog.constants import ApplicationStatus
 from catalog.models import (
+    ProviderAdministrator,
     ProviderCategory,
     ProviderIndexPage,
     ProviderOffice,
@@ -116,7 +117,8 @@ def _check_pending(application: RegisterApplication) -> None:
 
 
 def approve(application: RegisterApplication, by) -> ProviderPage:
-    """Admit the applicant: provider page (draft, to be completed), group limited to its subtree, invited user."""
+    """Admit the applicant: provider page (draft, to be completed), group limited to its subtree, invited user,
+    who is the provider's first administrator (`catalog.operators`: invites the other operators)."""
     with transaction.atomic():
         application = RegisterApplication.objects.select_for_update().get(pk=application.pk)
         _check_pending(application)
@@ -151,6 +153,7 @@ def approve(application: RegisterApplication, by) -> ProviderPage:
         user.set_unusable_password()
         user.save()
         user.groups.add(group)
+        ProviderAdministrator.objects.create(provider=page, user=user)
         page.owner = user
         page.save(update_fields=["owner"])
         application.status = ApplicationStatus.APPROVED

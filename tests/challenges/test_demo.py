@@ -83,13 +83,17 @@ def test_demo_carries_the_seed_content(home_page, media):
     assert NewsPage.objects.live().count() >= 8
 
     statuses = {call.title: call.status() for call in CallPage.objects.live()}
-    # The seeds' dates only: the 2022-2023 calls are over, the gaming one has no dates yet.
+    # The seeds' dates only: the 2022-2023 calls are over, the gaming one has no dates yet; the Elenco's
+    # demonstration call, placed around today, keeps the register form open.
     assert statuses == {
         "Avviso voucher digitali per le famiglie": CallStatus.CLOSED,
         "Avviso per l'Elenco Milano 0-18": CallStatus.CLOSED,
         "Avviso micro-progettazioni locali (voucher collettivi)": CallStatus.CLOSED,
         "Avviso volontariato civico e gaming": CallStatus.IN_DEFINITION,
+        "Elenco Milano 0-18: finestre dimostrative": CallStatus.OPEN,
     }
+    demo_register = CallPage.objects.get(slug="elenco-milano-0-18-finestre-dimostrative")
+    assert [w.state_at(timezone.now()) for w in demo_register.windows.order_by("opens_at")] == ["current", "future"]
     register = CallPage.objects.get(slug="elenco-milano-0-18")
     assert register.deadline.astimezone(ROME).date() == datetime.date(2023, 6, 30)
     assert [w.opens_at.astimezone(ROME).date() for w in register.windows.order_by("opens_at")] == [
