@@ -37,4 +37,4 @@ class OperatorsMenuItem(MenuItem):
 
 @hooks.register("register_admin_menu_item")
 def register_operators_menu_item():
-    return OperatorsMenuItem(_("Operatori dell'ente"), reverse("catalog_operators"), icon_name="group", order=260)
+    return OperatorsMenuItem(_("Operatori dell'ente"), reverse("catalog_operators"), icon_name="group", order=255)
