@@ -107,7 +107,7 @@ def test_the_applicant_gets_a_receipt_and_the_register_office_an_alert(
     to_applicant, to_office = mail.outbox
     assert to_applicant.to == ["catalogo@teatro.example.org", "segreteria@teatro.example.org"]
     assert application.protocol in to_applicant.subject and application.protocol in to_applicant.body
-    assert "Che cosa succede ora" in to_applicant.body and "Curriculum" not in to_applicant.body
+    assert "Che cosa succede ora" in to_applicant.body and "Statuto o atto costitutivo" in to_applicant.body
     assert to_office.to == ["elenco@comune.milano.example"]
     assert reverse("register_applications:inspect", args=[application.pk]) in to_office.body
 
