@@ -8,12 +8,17 @@ windows published on its page, those of 20 and 26 September 2026), the collectiv
 window (until 29 September 2026, 15:00) and the same deadline, and the civic-volunteering-with-gaming call,
 "ancora in fase di definizione" in the seeds, has no dates at all, so it shows as "In definizione".
 Calls are only created when missing, so a second run changes nothing.
+
+The register's form follows its call's windows, and the seed's windows are long over: so the demo adds one call
+that is plainly a demonstration, "Elenco Milano 0-18: finestre dimostrative", whose windows are placed around
+the day the demo is loaded (one open now, one to come) and whose page says so.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core.files.base import ContentFile
+from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.rich_text import RichText
 
@@ -29,7 +34,8 @@ def rome(*args) -> datetime:
 
 
 def calls() -> list[dict]:
-    """The four calls of the seeds: title, summary, audience, body (HTML), deadline and windows."""
+    """The four calls of the seeds, then the demonstration call of the Elenco: title, summary, audience, body
+    (HTML), deadline, whether it opens the register form, and windows."""
     return [
         {
             "slug": "elenco-milano-0-18",
@@ -45,6 +51,7 @@ def calls() -> list[dict]:
             "<p>L'ammissione all'Elenco consente di inserire le proprie attività nel catalogo online Milano 0.18 "
             "e di partecipare all'avviso per le micro-progettazioni locali.</p>",
             "deadline": rome(2027, 6, 30, 23, 59),
+            "opens_register": True,
             "windows": [
                 ("Finestra del 20 settembre 2026", rome(2026, 9, 20, 0, 0), rome(2026, 9, 20, 23, 59)),
                 ("Finestra del 26 settembre 2026", rome(2026, 9, 26, 0, 0), rome(2026, 9, 26, 23, 59)),
@@ -99,7 +106,33 @@ def calls() -> list[dict]:
             "deadline": None,
             "windows": [],
         },
+        demo_register_call(timezone.localdate()),
     ]
+
+
+def demo_register_call(today) -> dict:
+    """A demonstration call of the Elenco whose windows surround `today` (a date): one opened three days ago
+    and closing in 25 days, one opening in 60 days for two weeks; in force for a year."""
+
+    def at(days: int, hour: int) -> datetime:
+        day = today + timedelta(days=days)
+        return rome(day.year, day.month, day.day, hour, 0)
+
+    return {
+        "slug": "elenco-milano-0-18-finestre-dimostrative",
+        "title": "Elenco Milano 0-18: finestre dimostrative",
+        "intro": "Avviso dimostrativo: le sue finestre sono fissate attorno al giorno in cui il sito di prova è stato "
+        "caricato, per mostrare il modulo di iscrizione all'Elenco aperto e la finestra successiva.",
+        "audience": "Enti del Terzo Settore, imprese, associazioni e altri soggetti giuridici",
+        "body": "<p>Questo avviso esiste solo nel sito dimostrativo. Le regole sono quelle dell'Avviso per l'Elenco "
+        "Milano 0-18: le domande si presentano online durante le finestre pubblicate su questa pagina.</p>",
+        "deadline": at(365, 12),
+        "opens_register": True,
+        "windows": [
+            ("Finestra dimostrativa in corso", at(-3, 9), at(25, 12)),
+            ("Finestra dimostrativa successiva", at(60, 9), at(74, 12)),
+        ],
+    }
 
 
 def pdf(text: str) -> bytes:
@@ -151,6 +184,7 @@ def load(stdout) -> None:
             intro=data["intro"],
             audience=data["audience"],
             deadline=data["deadline"],
+            opens_register=data.get("opens_register", False),
             body=[("paragraph", RichText(data["body"]))],
         )
         call.windows = [

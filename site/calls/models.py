@@ -14,6 +14,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable
 from wagtail.search import index
 
+from catalog.register_call import RegisterCall, SubmissionWindow
 from core.blocks import BodyBlock
 from core.pages import BasePage
 
@@ -68,11 +69,20 @@ class CallPage(BasePage):
         ),
     )
     body = StreamField(BodyBlock(), verbose_name=_("testo dell'avviso"), blank=True)
+    opens_register = models.BooleanField(
+        _("apre le iscrizioni all'Elenco Milano 0-18"),
+        default=False,
+        help_text=_(
+            "Le finestre di questo avviso aprono e chiudono il modulo online di iscrizione all'Elenco, e la pagina "
+            "dell'avviso vi rimanda."
+        ),
+    )
 
     content_panels = BasePage.content_panels + [
         FieldPanel("intro"),
         FieldPanel("audience"),
         FieldPanel("deadline"),
+        FieldPanel("opens_register"),
         InlinePanel(
             "windows",
             label=_("Finestra di presentazione"),
@@ -143,8 +153,49 @@ class CallPage(BasePage):
             status=self.status(now),
             windows=windows,
             documents=self.documents.select_related("document"),
+            register_call=register_call_at(now, [self]) if self.opens_register else None,
         )
         return context
+
+
+def _window(window) -> SubmissionWindow:
+    return SubmissionWindow(label=window.label, opens_at=window.opens_at, closes_at=window.closes_at)
+
+
+def _latest_first(call) -> tuple:
+    last = call.last_window()
+    return (last.closes_at.timestamp() if last else float("-inf"), call.pk)
+
+
+def register_call_at(now, calls=None) -> RegisterCall | None:
+    """The call the register form belongs to at `now`, among `calls` (default: the live calls marked
+    `opens_register`): one with a window in progress (the one closing soonest), else the one whose next window
+    opens soonest, else the latest marked call, closed (the form then links to it). Windows of a call past its
+    deadline do not count. None when no call is marked. One query (two with the default `calls`)."""
+    if calls is None:
+        calls = list(CallPage.objects.live().filter(opens_register=True).prefetch_related("windows"))
+    if not calls:
+        return None
+    current, upcoming = [], []
+    for call in calls:
+        if call.deadline is not None and now >= call.deadline:
+            continue
+        for window in call.windows.all():
+            state = window.state_at(now)
+            if state == "current":
+                current.append((window.closes_at, call, window))
+            elif state == "future":
+                upcoming.append((window.opens_at, call, window))
+    upcoming.sort(key=lambda item: item[0])
+    if current:
+        _closes, call, window = min(current, key=lambda item: item[0])
+        later = [item for item in upcoming if item[1] is call]
+        return RegisterCall(call.pk, call.title, call.url, _window(window), _window(later[0][2]) if later else None)
+    if upcoming:
+        _opens, call, window = upcoming[0]
+        return RegisterCall(call.pk, call.title, call.url, None, _window(window))
+    call = max(calls, key=_latest_first)
+    return RegisterCall(call.pk, call.title, call.url, None, None)
 
 
 class CallWindow(Orderable):

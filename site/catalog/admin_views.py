@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -11,7 +12,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.views.generic import InspectView
+from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import HeaderButton
@@ -42,6 +43,26 @@ class ApplicationFilterSet(WagtailFilterSet):
     class Meta:
         model = RegisterApplication
         fields = []
+
+
+def state_counts() -> list[dict]:
+    """The queue's counters: for every application state, in the vocabulary's order, {"value", "label", "count"}
+    (zero included). One query."""
+    counts = dict(RegisterApplication.objects.values_list("status").annotate(n=Count("pk")).order_by())
+    return [
+        {"value": value, "label": label, "count": counts.get(value, 0)} for value, label in ApplicationStatus.choices
+    ]
+
+
+class ApplicationIndexView(IndexView):
+    """The staff's queue: the applications, with how many are in each state above the list (links that filter)."""
+
+    template_name = "catalog/admin/application_index.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["state_counts"] = state_counts()
+        return context
 
 
 class ApplicationInspectView(InspectView):
@@ -176,15 +197,28 @@ class RegisterApplicationViewSet(ModelViewSet):
     menu_label = _("Elenco Milano 0-18")
     add_to_admin_menu = True
     menu_order = 250
-    list_display = ["organisation_name", "legal_form", "category_labels", "status", "submitted_at"]
-    list_export = ["organisation_name", "legal_form", "tax_code", "email", "category_labels", "status", "submitted_at"]
+    list_display = ["protocol", "organisation_name", "legal_form", "category_labels", "status", "submitted_at"]
+    list_export = [
+        "protocol",
+        "organisation_name",
+        "legal_form",
+        "tax_code",
+        "email",
+        "category_labels",
+        "status",
+        "submitted_at",
+    ]
     export_filename = "domande-elenco-milano-0-18"
     filterset_class = ApplicationFilterSet
-    search_fields = ["organisation_name", "tax_code"]
+    search_fields = ["organisation_name", "tax_code", "protocol"]
     ordering = ["-submitted_at"]
+    index_view_class = ApplicationIndexView
     inspect_view_enabled = True
     inspect_view_class = ApplicationInspectView
     inspect_view_fields = [
+        "protocol",
+        "call",
+        "window_label",
         "organisation_name",
         "legal_form",
         "tax_code",

@@ -27,6 +27,7 @@ from catalog.demo_bulk import add_live_children, bulk_children, search_signals_d
 from catalog.models import (
     CatalogIndexPage,
     CategoryPage,
+    ProviderAdministrator,
     ProviderCategory,
     ProviderIndexPage,
     ProviderOffice,
@@ -315,7 +316,8 @@ def _editors() -> None:
 
 
 def _demo_accounts(index) -> None:
-    """ente1 and ente2 own the first two providers, with a live, a draft and an in-moderation service each."""
+    """ente1 and ente2 own (and administer) the first two providers, with a live, a draft and an in-moderation
+    service each."""
     User = get_user_model()
     providers = list(ProviderPage.objects.child_of(index).order_by("path")[: len(DEMO_PROVIDER_ACCOUNTS)])
     for username, provider in zip(DEMO_PROVIDER_ACCOUNTS, providers, strict=False):
@@ -327,6 +329,7 @@ def _demo_accounts(index) -> None:
             user.set_password(DEMO_PASSWORD)
             user.save()
         user.groups.add(grant_provider_permissions(provider))
+        ProviderAdministrator.objects.get_or_create(provider=provider, user=user)
         if provider.owner_id != user.pk:
             provider.owner = user
             provider.save(update_fields=["owner"])

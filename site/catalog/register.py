@@ -17,12 +17,14 @@ from wagtail.models import Site
 
 from catalog.constants import ApplicationStatus
 from catalog.models import (
+    ProviderAdministrator,
     ProviderCategory,
     ProviderIndexPage,
     ProviderOffice,
     ProviderPage,
     RegisterApplication,
 )
+from catalog.register_call import RegisterCall
 from catalog.workflow import grant_provider_permissions
 from core.audit import log_action
 from theme.mail import send_email
@@ -63,6 +65,50 @@ def _unique_username(base: str) -> str:
     return candidate
 
 
+def register_office_emails() -> list[str]:
+    """Who is alerted of a new application: the register office, i.e. the active users (with an email) of the
+    groups that decide applications (holding `catalog.change_registerapplication`: the «Redazione del Comune»
+    from the workflow migration, or any group the City gives it). Sorted, one query."""
+    User = get_user_model()
+    return sorted(
+        set(
+            User.objects.filter(
+                is_active=True,
+                groups__permissions__content_type__app_label="catalog",
+                groups__permissions__codename="change_registerapplication",
+            )
+            .exclude(email="")
+            .values_list("email", flat=True)
+        )
+    )
+
+
+def submit(form, call: RegisterCall) -> RegisterApplication:
+    """Store a valid application received in `call`'s open window, give it its protocol code and log it; after
+    commit the applicant gets the receipt (to the organisation's and the catalogue contact's addresses) and the
+    register office an alert.
+
+    Raises ValidationError if the call has no window open (the form closes with the call's windows).
+    """
+    if not call.is_open:
+        raise ValidationError(_("La finestra di presentazione delle domande è chiusa."))
+    with transaction.atomic():
+        form.instance.call_id = call.page_id
+        form.instance.window_label = call.current.label
+        application = form.save()
+        application.assign_protocol()
+        log_action(
+            None,
+            "catalog.application.submitted",
+            application,
+            {"protocol": application.protocol, "call": call.page_id, "window": call.current.label},
+            to_state=ApplicationStatus.SUBMITTED,
+            actor_label="richiedente",
+        )
+        transaction.on_commit(lambda: _send_receipt(application, call))
+    return application
+
+
 def _check_pending(application: RegisterApplication) -> None:
     if application.status != ApplicationStatus.SUBMITTED:
         raise ValidationError(
@@ -71,7 +117,8 @@ def _check_pending(application: RegisterApplication) -> None:
 
 
 def approve(application: RegisterApplication, by) -> ProviderPage:
-    """Admit the applicant: provider page (draft, to be completed), group limited to its subtree, invited user."""
+    """Admit the applicant: provider page (draft, to be completed), group limited to its subtree, invited user,
+    who is the provider's first administrator (`catalog.operators`: invites the other operators)."""
     with transaction.atomic():
         application = RegisterApplication.objects.select_for_update().get(pk=application.pk)
         _check_pending(application)
@@ -106,6 +153,7 @@ def approve(application: RegisterApplication, by) -> ProviderPage:
         user.set_unusable_password()
         user.save()
         user.groups.add(group)
+        ProviderAdministrator.objects.create(provider=page, user=user)
         page.owner = user
         page.save(update_fields=["owner"])
         application.status = ApplicationStatus.APPROVED
@@ -177,6 +225,23 @@ def _send_invitation(application: RegisterApplication, user) -> None:
         render_to_string("catalog/emails/invitation.txt", context),
         [application.contact_email],
     )
+
+
+def _send_receipt(application: RegisterApplication, call: RegisterCall) -> None:
+    context = {"application": application, "call": call, "site_name": _site_name(), "base_url": _base_url()}
+    send_email(
+        _("Milano 0.18: ricevuta della domanda %(protocol)s") % {"protocol": application.protocol},
+        render_to_string("catalog/emails/receipt.txt", context),
+        sorted({application.email, application.contact_email}),
+    )
+    office = register_office_emails()
+    if office:
+        context["link"] = _base_url() + reverse("register_applications:inspect", args=[application.pk])
+        send_email(
+            _("Elenco Milano 0-18: nuova domanda %(protocol)s da esaminare") % {"protocol": application.protocol},
+            render_to_string("catalog/emails/new_application.txt", context),
+            office,
+        )
 
 
 def _send_rejection(application: RegisterApplication) -> None:

@@ -31,6 +31,18 @@ class ProviderField(forms.ModelChoiceField):
         return super().to_python(value)
 
 
+class ProviderChooser(AdminPageChooser):
+    """The page chooser for a provider. Its value sits in a hidden input, which HTML forbids to be `required` or
+    named by a label: the field still refuses an empty choice on the server, and the chooser's button says what
+    it chooses."""
+
+    def use_required_attribute(self, initial):
+        return False
+
+    def id_for_label(self, id_):
+        return ""
+
+
 class BuildStatementForm(forms.Form):
     """Provider (a chooser for the City, a short list for an operator) and the period, last month by default."""
 
@@ -45,7 +57,7 @@ class BuildStatementForm(forms.Form):
         pages = provider_model().objects
         if city:
             self.fields["provider"].queryset = pages.all()
-            self.fields["provider"].widget = AdminPageChooser(target_models=["catalog.ProviderPage"])
+            self.fields["provider"].widget = ProviderChooser(target_models=["catalog.ProviderPage"])
         else:
             self.fields["provider"].queryset = pages.filter(pk__in=providers).order_by("title")
             if len(providers) == 1:

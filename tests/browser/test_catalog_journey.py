@@ -16,9 +16,11 @@ TITLE = "Laboratorio di teatro inclusivo"
 def catalogue(live_server):
     from challenges.models import ChallengeIndexPage, ChallengePage
     from tests.browser.content import fresh_home
+    from tests.calls.factories import open_register_call
     from tests.catalog import factories
 
     home = fresh_home()
+    open_register_call(home)  # the register form is open during its call's windows
     challenge = home.add_child(instance=ChallengeIndexPage(title="Sfide", slug="sfide")).add_child(
         instance=ChallengePage(title="Disabilità e BES", slug="disabilita", number=6, age_band="0-18", description="6.")
     )

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import factory
 import wagtail_factories
+from django.utils import timezone
 
 from calls.models import CallDocument, CallIndexPage, CallPage, CallWindow
 
@@ -61,3 +62,25 @@ def call_index(home) -> CallIndexPage:
 
 def call(index, slug, windows: int = 1, documents: int = 0, **fields) -> CallPage:
     return CallPageFactory(parent=index, slug=slug, windows_count=windows, documents_count=documents, **fields)
+
+
+def register_call(home, windows: list[tuple[str, datetime.datetime, datetime.datetime]], **fields) -> CallPage:
+    """A live call marked as the Elenco's (its windows open the register form), under the calls index (created if
+    missing), with these (label, opens_at, closes_at) windows."""
+    index = CallIndexPage.objects.first() or call_index(home)
+    fields.setdefault("slug", "avviso-elenco")
+    fields.setdefault("title", "Avviso per l'Elenco Milano 0-18")
+    return CallPageFactory(
+        parent=index,
+        opens_register=True,
+        windows=[CallWindow(label=label, opens_at=opens, closes_at=closes) for label, opens, closes in windows],
+        **fields,
+    )
+
+
+def open_register_call(home, **fields) -> CallPage:
+    """The Elenco's call with a window open now (from yesterday to ten days ahead)."""
+    now = timezone.now()
+    return register_call(
+        home, [("Finestra in corso", now - datetime.timedelta(days=1), now + datetime.timedelta(days=10))], **fields
+    )

@@ -18,6 +18,7 @@ from catalog.models import ProviderPage, RegisterApplication
 from catalog.validators import MAX_ATTACHMENT_BYTES
 from core.audit import history_for
 from core.vocabularies import Category
+from tests.calls import factories as calls_factories
 from tests.catalog import factories
 
 pytestmark = pytest.mark.django_db
@@ -59,6 +60,12 @@ def form_data(**overrides):
     }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
+
+
+@pytest.fixture(autouse=True)
+def open_call(home_page):
+    """The register form is open only during its call's windows: here, one is in progress."""
+    return calls_factories.open_register_call(home_page)
 
 
 @pytest.fixture

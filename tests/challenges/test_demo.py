@@ -87,13 +87,18 @@ def test_demo_carries_the_seed_content(home_page, media):
     # published yet, and the gaming one has no dates; after their deadline (30 June 2027) all three are closed.
     autumn = datetime.datetime(2026, 11, 30, 12, 0, tzinfo=ROME)
     summer = datetime.datetime(2027, 7, 1, 12, 0, tzinfo=ROME)
-    statuses = {call.title: (call.status(autumn), call.status(summer)) for call in CallPage.objects.live()}
+    # The Elenco's demonstration call is placed around the day the demo is loaded: open now, whatever the date.
+    demo_register = CallPage.objects.get(slug="elenco-milano-0-18-finestre-dimostrative")
+    assert demo_register.status() == CallStatus.OPEN
+    seeds = CallPage.objects.live().exclude(pk=demo_register.pk)
+    statuses = {call.title: (call.status(autumn), call.status(summer)) for call in seeds}
     assert statuses == {
         "Avviso voucher digitali per le famiglie": (CallStatus.CLOSED, CallStatus.CLOSED),
         "Avviso per l'Elenco Milano 0-18": (CallStatus.IN_DEFINITION, CallStatus.CLOSED),
         "Avviso micro-progettazioni locali (voucher collettivi)": (CallStatus.IN_DEFINITION, CallStatus.CLOSED),
         "Avviso volontariato civico e gaming": (CallStatus.IN_DEFINITION, CallStatus.IN_DEFINITION),
     }
+    assert [w.state_at(timezone.now()) for w in demo_register.windows.order_by("opens_at")] == ["current", "future"]
     register = CallPage.objects.get(slug="elenco-milano-0-18")
     assert register.deadline.astimezone(ROME).date() == datetime.date(2027, 6, 30)
     assert [w.opens_at.astimezone(ROME).date() for w in register.windows.order_by("opens_at")] == [

@@ -180,9 +180,11 @@ def test_providers_do_not_read_the_trail(client, home_page):
 @pytest.mark.django_db
 def test_a_register_application_shows_its_history_to_staff(client, home_page, settings, tmp_path):
     from catalog import register
+    from tests.calls.factories import open_register_call
     from tests.catalog.test_register import form_data
 
     settings.MEDIA_ROOT = tmp_path
+    open_register_call(home_page)
     response = client.post("/elenco-milano-0-18/domanda/", form_data())
     assert response.status_code == 302
     from catalog.models import RegisterApplication

@@ -16,6 +16,7 @@ from django.urls import reverse
 from booking import marketplace
 from legal.models import PrivacyNoticePage, Processing
 from tests.booking.factories import ChildFactory, accepted_order, make_request, service_setup
+from tests.calls.factories import open_register_call
 from tests.catalog import factories as catalog
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +50,7 @@ def data_forms(html: str) -> list:
 @pytest.fixture
 def site(legal_pages):
     provider, service, staff = service_setup(legal_pages)
+    open_register_call(legal_pages)  # the register form shows during its call's windows
     child = ChildFactory()
     request = make_request(service, child=child)
     # The completed order is for another service: one open request per service and child.

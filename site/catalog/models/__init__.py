@@ -5,6 +5,7 @@
 - `services`: Scheda Servizio (ServicePage), its admin form, `live_services()`
 - `inlines`: the rows the two sheets hold (offices, documents, categories; activities, places, prices, hours...)
 - `register`: applications to the Elenco Milano 0-18
+- `operators`: the provider-side admins who invite and remove a provider's operators
 - `routing`: one-query routing helpers
 
 Code outside `catalog` reads a service through `catalog.facts`, not through these models.
@@ -23,6 +24,7 @@ from catalog.models.inlines import (
     ServiceSession,
     ServiceTag,
 )
+from catalog.models.operators import ProviderAdministrator
 from catalog.models.pages import CatalogIndexPage, CategoryPage, ProviderIndexPage
 from catalog.models.providers import ProviderPage, ProviderPageForm
 from catalog.models.register import ApplicationAttachment, ApplicationCategory, RegisterApplication
@@ -35,6 +37,7 @@ __all__ = [
     "ApplicationCategory",
     "CatalogIndexPage",
     "CategoryPage",
+    "ProviderAdministrator",
     "ProviderCategory",
     "ProviderDocument",
     "ProviderIndexPage",

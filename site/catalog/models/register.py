@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.constants import ApplicationStatus, LegalForm
@@ -15,7 +16,11 @@ from core.vocabularies import Category
 
 
 class RegisterApplication(models.Model):
-    """An application to the Elenco Milano 0-18, reviewed by municipal staff."""
+    """An application to the Elenco Milano 0-18, reviewed by municipal staff.
+
+    `protocol` (EL-<year>-<6 digits>, given on submission) is the code on the applicant's receipt; `call` is the
+    call page (avviso) whose window received it, a plain page key since the calls are a layer above the catalogue.
+    """
 
     organisation_name = models.CharField(_("denominazione dell'ente"), max_length=255)
     legal_form = models.CharField(_("forma giuridica"), max_length=20, choices=LegalForm.choices)
@@ -37,6 +42,17 @@ class RegisterApplication(models.Model):
     declares_honourability = models.BooleanField(_("requisiti di onorabilità"), default=False)
     declares_professional_capacity = models.BooleanField(_("capacità professionale e tecnica"), default=False)
     declares_organisational_capacity = models.BooleanField(_("competenza organizzativa e gestionale"), default=False)
+
+    protocol = models.CharField(_("protocollo"), max_length=20, unique=True, null=True, editable=False)
+    call = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("avviso"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    window_label = models.CharField(_("finestra di presentazione"), max_length=120, blank=True)
 
     status = models.CharField(
         _("stato"), max_length=10, choices=ApplicationStatus.choices, default=ApplicationStatus.SUBMITTED, db_index=True
@@ -68,6 +84,12 @@ class RegisterApplication(models.Model):
     def __str__(self) -> str:
         return self.organisation_name
 
+    def assign_protocol(self) -> None:
+        """Give a saved application its protocol code, EL-<year of submission>-<id, 6 digits>, once."""
+        if not self.protocol:
+            self.protocol = f"EL-{timezone.localtime(self.submitted_at).year}-{self.pk:06d}"
+            type(self).objects.filter(pk=self.pk).update(protocol=self.protocol)
+
     def category_labels(self) -> str:
         return ", ".join(str(row.get_category_display()) for row in self.categories.all())
 
@@ -81,6 +103,8 @@ class ApplicationCategory(models.Model):
     class Meta:
         unique_together = [("application", "category")]
         ordering = ["category"]
+        verbose_name = _("categoria richiesta")
+        verbose_name_plural = _("categorie richieste")
 
     def __str__(self) -> str:
         return str(self.get_category_display())
@@ -90,6 +114,10 @@ class ApplicationAttachment(models.Model):
     application = models.ForeignKey(RegisterApplication, on_delete=models.CASCADE, related_name="attachments")
     title = models.CharField(_("documento"), max_length=200)
     file = PrivateFileField(_("file PDF"), upload_to="elenco/%Y/%m/")
+
+    class Meta:
+        verbose_name = _("allegato")
+        verbose_name_plural = _("allegati")
 
     def __str__(self) -> str:
         return self.title
