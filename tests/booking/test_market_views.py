@@ -137,6 +137,8 @@ def test_another_familys_objects_answer_404(client, market, family):
     for name, data in [
         ("booking:order_pay", {"method": "card", "attempt_key": "x"}),
         ("booking:order_cancel", {}),
+        ("booking:order_cancel_ask", {"reason": "x"}),
+        ("booking:order_cancel_dispute", {"reason": "x"}),
         ("booking:order_rate", {"overall": 5, "quality": 5, "punctuality": 5, "courtesy": 5}),
     ]:
         assert client.post(reverse(name, args=[other_order.pk]), data).status_code == 404
@@ -192,6 +194,13 @@ def test_provider_quotes_declines_completes_and_replies(client, market):
     assert second.state == ServiceRequest.State.DECLINED
     order = marketplace.accept_quote(first.quote, actor=None)
     marketplace.pay(order, method="at_provider", attempt_key="k", actor=None)
+    client.post(url, {"action": "complete"})
+    order.refresh_from_db()
+    assert order.state == Order.State.PAYMENT_PENDING, "not paid before the provider confirms the part at its desk"
+    pending = order.payments.get()
+    client.post(url, {"action": "confirm_payment", "payment": pending.pk, "reference": "Ricevuta 12"})
+    order.refresh_from_db()
+    assert order.state == Order.State.PAID
     client.post(url, {"action": "complete"})
     order.refresh_from_db()
     assert order.state == Order.State.COMPLETED
