@@ -1,5 +1,6 @@
 import datetime
 import io
+from decimal import Decimal
 
 from django import forms
 from django.utils import formats, timezone
@@ -241,7 +242,7 @@ class PayForm(forms.Form):
                 _("Puoi usare al massimo %(max)s € di voucher: il saldo o il prezzo, il minore dei due.")
                 % {"max": formats.localize(self.voucher_max)}
             )
-        return amount
+        return amount.quantize(Decimal("0.01"))
 
     def clean(self):
         data = super().clean()
