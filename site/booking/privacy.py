@@ -112,6 +112,7 @@ def family_data(guardian: Guardian) -> dict:
         .order_by("created_at", "pk")
     )
     ratings = {rating.order_id: rating for rating in Rating.objects.filter(order__guardian=guardian)}
+    cancellations = {c.order_id: c for c in Cancellation.objects.filter(order__guardian=guardian)}
     objects = _family_objects(guardian)
     return {
         "generated_at": timezone.now().isoformat(),
@@ -204,6 +205,7 @@ def family_data(guardian: Guardian) -> dict:
                     for p in order.payments.all()
                 ],
                 "rating": _rating(ratings.get(order.pk)),
+                "cancellation": _cancellation(cancellations.get(order.pk)),
             }
             for order in orders
         ],
@@ -233,6 +235,19 @@ def _quote(quote: Quote | None) -> dict | None:
         "schedule": quote.schedule,
         "notes": quote.notes,
         "valid_until": _iso(quote.valid_until),
+    }
+
+
+def _cancellation(cancellation: Cancellation | None) -> dict | None:
+    if cancellation is None:
+        return None
+    return {
+        "state": cancellation.state,
+        "asked_at": _iso(cancellation.created_at),
+        "reason": cancellation.reason,
+        "provider_reason": cancellation.provider_reason,
+        "dispute_reason": cancellation.dispute_reason,
+        "city_reason": cancellation.city_reason,
     }
 
 

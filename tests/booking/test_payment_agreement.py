@@ -313,3 +313,21 @@ def test_the_city_may_keep_the_order(market):
     with pytest.raises(BookingError):
         marketplace.ask_cancellation(order, actor=order.guardian.user, reason="Ancora.")
     marketplace.complete_order(order, actor=market["staff"])
+
+
+def test_the_familys_data_show_its_cancellation_and_erasure_blanks_its_words(market):
+    from booking import privacy
+
+    order, _wallet = _paid(market)
+    cancellation = marketplace.ask_cancellation(order, actor=order.guardian.user, reason="Ci trasferiamo.")
+    assert privacy.open_items(order.guardian) == {"orders": 1}, "a paid order still blocks erasure"
+    marketplace.answer_cancellation(cancellation, accept=True, actor=market["staff"], reason="D'accordo.")
+    exported = privacy.family_data(order.guardian)["orders"][0]["cancellation"]
+    assert (exported["state"], exported["reason"], exported["provider_reason"]) == (
+        "accepted",
+        "Ci trasferiamo.",
+        "D'accordo.",
+    )
+    privacy.erase_family(order.guardian, actor=order.guardian.user)
+    cancellation.refresh_from_db()
+    assert (cancellation.reason, cancellation.provider_reason, cancellation.state) == ("", "", "accepted")
