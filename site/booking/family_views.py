@@ -386,14 +386,16 @@ def order_pay(request, pk: int):
     order = get_object_or_404(_own_orders(guardian), pk=pk)
     _wallet, voucher_max = _voucher_max(order)
     form = PayForm(request.POST, price=order.price, voucher_max=voucher_max)
-    if order.state != Order.State.AWAITING_PAYMENT:
+    confirming = bool(request.POST.get("confirm"))
+    # A confirmation sent twice (a double click) reaches `pay`, which replays its attempt key as a no-op.
+    if order.state != Order.State.AWAITING_PAYMENT and not confirming:
         messages.error(request, _("Questo acquisto non è da pagare."))
         return redirect("booking:order", pk=pk)
     if not form.is_valid():
         return render(request, "booking/order_detail.html", _order_context(request, order, pay_form=form))
     voucher_amount = form.cleaned_data.get("voucher_amount", ZERO) if voucher_max is not None else ZERO
     method = form.cleaned_data["method"]
-    if not request.POST.get("confirm"):
+    if not confirming:
         return render(
             request,
             "booking/order_pay_review.html",

@@ -164,6 +164,9 @@ def test_the_order_page_shows_the_remainder_before_paying_and_only_the_confirmat
     assert vouchers.balance(wallet) == Decimal("25.00")
     followed = client.get(done.url).content.decode()
     assert "85,00 € da pagare all'ente (Bonifico bancario)" in followed
+    again = client.post(url, {**choice, "confirm": "1"}, follow=True)
+    assert "Pagamento registrato." in again.content.decode(), "a double click replays the same attempt"
+    assert order.payments.count() == 2 and vouchers.balance(wallet) == Decimal("25.00")
 
 
 @pytest.mark.parametrize(
