@@ -1,8 +1,9 @@
 import datetime
 import io
+from decimal import Decimal
 
 from django import forms
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from booking.models import Child, Guardian, Payment
@@ -193,12 +194,109 @@ class MessageForm(forms.Form):
 
 
 class PayForm(forms.Form):
+    """How the family pays an order: how much voucher to use (0 to min(balance, price), EUR) and how the rest.
+
+    `price`: the order's price; `voucher_max`: min(balance, price) of the usable voucher, or None without one (the
+    amount field is then left out and the voucher pays nothing). The method is required only when something is
+    left to pay. Errors are Italian and name the bounds.
+    """
+
+    voucher_amount = forms.DecimalField(
+        label=_("Quanto voucher usare (EUR)"),
+        max_digits=10,
+        decimal_places=2,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        error_messages={
+            "required": _("Indica quanto voucher usare: anche 0."),
+            "invalid": _("Scrivi un importo in euro, per esempio 20,50."),
+            "max_decimal_places": _("Al massimo due decimali (i centesimi)."),
+            "max_digits": _("L'importo è troppo grande."),
+            "max_whole_digits": _("L'importo è troppo grande."),
+        },
+    )
     method = forms.ChoiceField(
         label=_("Come paghi la parte non coperta dal voucher"),
-        choices=[(m.value, m.label) for m in Payment.Method if m != Payment.Method.VOUCHER],
+        choices=[("", _("Scegli"))] + [(m.value, m.label) for m in Payment.Method if m != Payment.Method.VOUCHER],
+        required=False,
     )
     # A uuid4 hex from the order page; it ends up in the ledger's idempotency key (100 characters at most).
     attempt_key = forms.RegexField(regex=r"^[A-Za-z0-9_-]{1,64}\Z", widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args, price, voucher_max=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.price, self.voucher_max = price, voucher_max
+        if voucher_max is None:
+            del self.fields["voucher_amount"]
+        else:
+            self.fields["voucher_amount"].help_text = _(
+                "Da 0 a %(max)s €: il voucher non paga più del suo saldo né più del prezzo. Il resto lo paghi all'ente."
+            ) % {"max": formats.localize(voucher_max)}
+
+    def clean_voucher_amount(self):
+        amount = self.cleaned_data["voucher_amount"]
+        if amount < 0:
+            raise forms.ValidationError(_("L'importo del voucher non può essere negativo: scrivi 0 per non usarlo."))
+        if amount > self.voucher_max:
+            raise forms.ValidationError(
+                _("Puoi usare al massimo %(max)s € di voucher: il saldo o il prezzo, il minore dei due.")
+                % {"max": formats.localize(self.voucher_max)}
+            )
+        return amount.quantize(Decimal("0.01"))
+
+    def clean(self):
+        data = super().clean()
+        voucher = data.get("voucher_amount", 0) if self.voucher_max is not None else 0
+        if voucher is not None and self.price - voucher > 0 and not data.get("method"):
+            self.add_error(
+                "method",
+                _("Scegli come pagare i restanti %(rest)s €.") % {"rest": formats.localize(self.price - voucher)},
+            )
+        return data
+
+    def remainder(self):
+        """EUR left to pay after the voucher part (after a valid submission)."""
+        return self.price - (self.cleaned_data.get("voucher_amount") or 0)
+
+
+class CancellationAskForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Perché vuoi annullare l'acquisto"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": _("Scrivi perché vuoi annullare l'acquisto: l'ente lo legge prima di decidere.")},
+    )
+
+
+class DisputeForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Perché non sei d'accordo con l'ente"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": _("Scrivi perché non sei d'accordo: il Comune lo legge prima di decidere.")},
+    )
+
+
+class CancellationAnswerForm(forms.Form):
+    """The provider's or the City's answer to a request to cancel: a reason (required to refuse) and how the part
+    paid to the provider is given back."""
+
+    reason = forms.CharField(label=_("Motivo"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    refund_reference = forms.CharField(
+        label=_("Come viene rimborsata la parte pagata all'ente"),
+        help_text=_("Per esempio il riferimento del bonifico di rimborso (facoltativo)."),
+        max_length=100,
+        required=False,
+    )
+
+
+class ConfirmPaymentForm(forms.Form):
+    reference = forms.CharField(
+        label=_("Riferimento (facoltativo)"),
+        help_text=_("Numero della ricevuta o CRO del bonifico."),
+        max_length=100,
+        required=False,
+    )
 
 
 SCORES = [(n, str(n)) for n in range(1, 6)]

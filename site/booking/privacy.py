@@ -25,7 +25,18 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from booking.models import Child, Guardian, LedgerEntry, Message, Order, Quote, Rating, ServiceRequest, Wallet
+from booking.models import (
+    Cancellation,
+    Child,
+    Guardian,
+    LedgerEntry,
+    Message,
+    Order,
+    Quote,
+    Rating,
+    ServiceRequest,
+    Wallet,
+)
 from catalog.facts import services_changed
 from core.audit import action_label, log_action
 from core.errors import DomainError
@@ -48,7 +59,7 @@ def _open_items(guardian: Guardian) -> dict[str, int]:
         "requests": ServiceRequest.objects.filter(guardian=guardian, state=ServiceRequest.State.SENT).count(),
         "quotes": Quote.objects.filter(request__guardian=guardian, state=Quote.State.OFFERED).count(),
         "orders": Order.objects.filter(
-            guardian=guardian, state__in=[Order.State.AWAITING_PAYMENT, Order.State.PAID]
+            guardian=guardian, state__in=[Order.State.AWAITING_PAYMENT, Order.State.PAYMENT_PENDING, Order.State.PAID]
         ).count(),
     }
 
@@ -69,6 +80,7 @@ def _family_objects(guardian: Guardian) -> dict[type, list[int]]:
         Quote: list(Quote.objects.filter(request__in=requests).values_list("pk", flat=True)),
         Order: orders,
         Rating: list(Rating.objects.filter(order__in=orders).values_list("pk", flat=True)),
+        Cancellation: list(Cancellation.objects.filter(order__in=orders).values_list("pk", flat=True)),
     }
 
 
@@ -100,6 +112,7 @@ def family_data(guardian: Guardian) -> dict:
         .order_by("created_at", "pk")
     )
     ratings = {rating.order_id: rating for rating in Rating.objects.filter(order__guardian=guardian)}
+    cancellations = {c.order_id: c for c in Cancellation.objects.filter(order__guardian=guardian)}
     objects = _family_objects(guardian)
     return {
         "generated_at": timezone.now().isoformat(),
@@ -192,6 +205,7 @@ def family_data(guardian: Guardian) -> dict:
                     for p in order.payments.all()
                 ],
                 "rating": _rating(ratings.get(order.pk)),
+                "cancellation": _cancellation(cancellations.get(order.pk)),
             }
             for order in orders
         ],
@@ -221,6 +235,19 @@ def _quote(quote: Quote | None) -> dict | None:
         "schedule": quote.schedule,
         "notes": quote.notes,
         "valid_until": _iso(quote.valid_until),
+    }
+
+
+def _cancellation(cancellation: Cancellation | None) -> dict | None:
+    if cancellation is None:
+        return None
+    return {
+        "state": cancellation.state,
+        "asked_at": _iso(cancellation.created_at),
+        "reason": cancellation.reason,
+        "provider_reason": cancellation.provider_reason,
+        "dispute_reason": cancellation.dispute_reason,
+        "city_reason": cancellation.city_reason,
     }
 
 
@@ -278,6 +305,9 @@ def erase_family(guardian: Guardian, *, actor) -> dict[str, int]:
         messages.delete()
         ServiceRequest.objects.filter(pk__in=objects[ServiceRequest]).update(message="", decline_reason="")
         Quote.objects.filter(pk__in=objects[Quote]).update(notes="")
+        Cancellation.objects.filter(pk__in=objects[Cancellation]).update(
+            reason="", provider_reason="", dispute_reason="", city_reason=""
+        )
         rated = list(Rating.objects.filter(pk__in=objects[Rating]).values_list("service_id", flat=True))
         Rating.objects.filter(pk__in=objects[Rating]).update(comment="", reply="", moderation=Rating.Moderation.NONE)
         for child_id in objects[Child]:

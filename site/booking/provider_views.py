@@ -13,8 +13,16 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from booking import marketplace
-from booking.forms import DeclineForm, MessageForm, QuoteForm, ReplyForm, RequestFilterForm
-from booking.models import Message, Order, Quote, Rating, ServiceRequest
+from booking.forms import (
+    CancellationAnswerForm,
+    ConfirmPaymentForm,
+    DeclineForm,
+    MessageForm,
+    QuoteForm,
+    ReplyForm,
+    RequestFilterForm,
+)
+from booking.models import Cancellation, Message, Order, Payment, Quote, Rating, ServiceRequest
 from catalog.facts import providers_for_user, service_titles
 from config.private_files import private_file_response
 from core.admin_views import history_url
@@ -87,7 +95,10 @@ def request_detail(request, pk: int):
             request.POST if action == "message" else None, request.FILES if action == "message" else None
         ),
         "reply_form": ReplyForm(request.POST if action == "reply" else None),
+        "confirm_form": ConfirmPaymentForm(request.POST if action == "confirm_payment" else None),
+        "cancellation_form": CancellationAnswerForm(request.POST if action == "cancellation" else None),
     }
+    cancellation = Cancellation.objects.filter(order=order).first() if order else None
     actor = request.user
     if action == "quote" and forms["quote_form"].is_valid():
         act(
@@ -112,6 +123,29 @@ def request_detail(request, pk: int):
     if action == "complete" and order:
         act(request, lambda: marketplace.complete_order(order, actor=actor), _("Servizio segnato come concluso."))
         return redirect("booking_provider_request", pk=pk)
+    if action == "confirm_payment" and order and forms["confirm_form"].is_valid():
+        payment = get_object_or_404(Payment, order=order, pk=parse_id(request.POST.get("payment", "")))
+        reference = forms["confirm_form"].cleaned_data["reference"]
+        act(
+            request,
+            lambda: marketplace.confirm_payment(payment, actor=actor, reference=reference),
+            _("Pagamento confermato."),
+        )
+        return redirect("booking_provider_request", pk=pk)
+    if action == "cancellation" and cancellation and forms["cancellation_form"].is_valid():
+        data, accept = forms["cancellation_form"].cleaned_data, request.POST.get("decision") == "accept"
+        act(
+            request,
+            lambda: marketplace.answer_cancellation(
+                cancellation,
+                accept=accept,
+                actor=actor,
+                reason=data["reason"],
+                refund_reference=data["refund_reference"],
+            ),
+            _("Annullamento accettato: il voucher è stato rimborsato.") if accept else _("Annullamento rifiutato."),
+        )
+        return redirect("booking_provider_request", pk=pk)
     if action == "reply" and rating and forms["reply_form"].is_valid():
         text = forms["reply_form"].cleaned_data["text"]
         act(request, lambda: marketplace.reply(rating, text=text, actor=actor), _("Risposta pubblicata."))
@@ -129,10 +163,12 @@ def request_detail(request, pk: int):
             "req": service_request,
             "quote": quote,
             "order": order,
+            "payments": order.payments.all() if order else [],
+            "cancellation": cancellation,
             "rating": rating,
             "thread": thread,
             "history": history_for(service_request, states_only=True),
-            "audit_links": _audit_links(request.user, [service_request, quote, order]),
+            "audit_links": _audit_links(request.user, [service_request, quote, order, cancellation]),
             **forms,
         },
     )

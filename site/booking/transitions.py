@@ -4,20 +4,29 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from booking.models import Order, Quote, ServiceRequest
+from booking.models import Cancellation, Order, Quote, ServiceRequest
 from core.audit import log_action
 from core.errors import DomainError
 
-RS, QS, OS = ServiceRequest.State, Quote.State, Order.State
+RS, QS, OS, CS = ServiceRequest.State, Quote.State, Order.State, Cancellation.State
 
 ALLOWED: dict[type, dict[str, set[str]]] = {
     ServiceRequest: {RS.SENT: {RS.QUOTED, RS.DECLINED, RS.EXPIRED, RS.WITHDRAWN}},
     Quote: {QS.OFFERED: {QS.ACCEPTED, QS.REJECTED, QS.EXPIRED}},
-    Order: {OS.AWAITING_PAYMENT: {OS.PAID, OS.CANCELLED}, OS.PAID: {OS.COMPLETED, OS.CANCELLED}},
+    Order: {
+        OS.AWAITING_PAYMENT: {OS.PAYMENT_PENDING, OS.PAID, OS.CANCELLED},
+        OS.PAYMENT_PENDING: {OS.PAID, OS.CANCELLED},
+        OS.PAID: {OS.COMPLETED, OS.CANCELLED},
+    },
+    Cancellation: {
+        CS.REQUESTED: {CS.ACCEPTED, CS.REFUSED},
+        CS.REFUSED: {CS.DISPUTED},
+        CS.DISPUTED: {CS.ACCEPTED, CS.REJECTED},
+    },
 }
 
 # The object part of the audit action code: "booking.request.quoted", "booking.order.paid", ...
-ACTION_NAMES = {ServiceRequest: "request", Quote: "quote", Order: "order"}
+ACTION_NAMES = {ServiceRequest: "request", Quote: "quote", Order: "order", Cancellation: "cancellation"}
 
 
 class TransitionNotAllowed(DomainError):

@@ -3,6 +3,8 @@
 - requests to answer, soonest deadline first, with the working days left before the service's maximum wait
   (`booking.quotes.add_working_days`, the rule `expire_bookings` applies);
 - paid orders to mark completed;
+- payments to confirm (parts paid at the provider or by bank transfer, soonest deadline first, the overdue ones
+  marked) and the families' requests to cancel a paid order, to accept or refuse (`booking.cancellations`);
 - the current statement (the latest one not discarded) and its total.
 """
 
@@ -13,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.components import Component
 
-from booking.models import Order, ServiceRequest
+from booking.models import Cancellation, Order, Payment, ServiceRequest
 from booking.quotes import add_working_days
 from settlement import access
 from settlement.models import Statement
@@ -41,15 +43,25 @@ def working_days_between(start, end) -> int:
 
 
 def provider_summary(provider_ids: list[int]) -> dict:
-    """Counters and short lists for these providers (4 queries)."""
+    """Counters and short lists for these providers (7 queries, whatever the volumes)."""
     today = timezone.localdate()
     counts = ServiceRequest.objects.filter(provider_id__in=provider_ids).aggregate(
         to_answer=Count("pk", filter=Q(state=ServiceRequest.State.SENT))
     )
+    # One row per order (the cancellation is one-to-one), so the two counts do not multiply each other.
     counts.update(
         Order.objects.filter(provider_id__in=provider_ids).aggregate(
-            to_complete=Count("pk", filter=Q(state=Order.State.PAID))
+            to_complete=Count("pk", filter=Q(state=Order.State.PAID) & ~Q(cancellation__state__in=Cancellation.OPEN)),
+            to_decide=Count("pk", filter=Q(cancellation__state=Cancellation.State.REQUESTED)),
         )
+    )
+    pending = Payment.objects.filter(order__provider_id__in=provider_ids, status=Payment.Status.PENDING)
+    counts.update(pending.aggregate(to_confirm=Count("pk"), overdue=Count("pk", filter=Q(due_by__lt=today))))
+    to_confirm = list(pending.select_related("order__quote__request__service").order_by("due_by", "pk")[:SHOWN])
+    to_decide = list(
+        Cancellation.objects.filter(order__provider_id__in=provider_ids, state=Cancellation.State.REQUESTED)
+        .select_related("order__quote__request__service")
+        .order_by("created_at", "pk")[:SHOWN]
     )
     waiting = []
     for request in (
@@ -66,7 +78,7 @@ def provider_summary(provider_ids: list[int]) -> dict:
         .order_by("-created_at", "-pk")
         .first()
     )
-    return {**counts, "waiting": waiting, "statement": statement}
+    return {**counts, "waiting": waiting, "statement": statement, "payments": to_confirm, "cancellations": to_decide}
 
 
 class ProviderHomePanel(Component):

@@ -13,8 +13,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
-from booking import vouchers
-from booking.models import LedgerEntry, Order, Wallet
+from booking import marketplace, vouchers
+from booking.forms import CancellationAnswerForm
+from booking.models import Cancellation, LedgerEntry, Order, Wallet
 from booking.validators import normalise_fiscal_code
 from core.audit import history_for, log_sensitive_read, log_sensitive_reads
 from core.errors import DomainError
@@ -113,4 +114,50 @@ def wallet_detail(request, pk: int):
             "reason_form": reason_form,
             "history": history_for(wallet).exclude(action="sensitive.read"),
         },
+    )
+
+
+def disputes(request):
+    """«Ufficio voucher» decides the cancellations a family disputed after the provider's refusal, and sees the
+    parts paid at a provider or by bank transfer still unconfirmed after their deadline (flagged daily by
+    `expire_bookings`). A decision (cancel or keep, reason required) goes through `booking.marketplace.decide_dispute`:
+    the voucher part returns through the ledger."""
+    _require(request.user)
+    if request.method == "POST":
+        cancellation = get_object_or_404(
+            Cancellation, pk=parse_id(request.POST.get("cancellation", "")), state=Cancellation.State.DISPUTED
+        )
+        form = CancellationAnswerForm(request.POST)
+        if form.is_valid():
+            cancel = request.POST.get("decision") == "accept"
+            try:
+                marketplace.decide_dispute(
+                    cancellation,
+                    cancel=cancel,
+                    actor=request.user,
+                    reason=form.cleaned_data["reason"],
+                    refund_reference=form.cleaned_data["refund_reference"],
+                )
+            except DomainError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(
+                    request,
+                    _("Acquisto annullato: il voucher è stato rimborsato.") if cancel else _("Acquisto confermato."),
+                )
+        return redirect("settlement_voucher_disputes")
+    disputed = (
+        Cancellation.objects.filter(state=Cancellation.State.DISPUTED)
+        .select_related("order__provider", "order__quote__request__service")
+        .order_by("state_changed_at", "pk")[:MAX_RESULTS]
+    )
+    overdue = (
+        marketplace.overdue_payments()
+        .select_related("order__provider", "order__quote__request__service")
+        .order_by("due_by", "pk")[:MAX_RESULTS]
+    )
+    return TemplateResponse(
+        request,
+        "settlement/voucher_disputes.html",
+        {"disputed": disputed, "overdue": overdue, "form": CancellationAnswerForm()},
     )

@@ -26,6 +26,7 @@ def register_settlement_urls():
         path("richieste-enti/", admin_views.city_requests, name="settlement_city_requests"),
         path("ufficio-voucher/", voucher_office.search, name="settlement_voucher_search"),
         path("ufficio-voucher/<int:pk>/", voucher_office.wallet_detail, name="settlement_voucher_wallet"),
+        path("ufficio-voucher/annullamenti/", voucher_office.disputes, name="settlement_voucher_disputes"),
     ]
 
 

@@ -117,7 +117,10 @@ def test_a_payment_made_while_smtp_is_down_is_saved_and_its_email_leaves_later(
     key = client.get(response.url).context["pay_form"].initial["attempt_key"]
     Message.objects.all().delete()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("booking:order_pay", args=[order.pk]), {"method": "card", "attempt_key": key})
+        response = client.post(
+            reverse("booking:order_pay", args=[order.pk]),
+            {"method": "card", "attempt_key": key, "voucher_amount": "30,00", "confirm": "1"},
+        )
     assert response.status_code == 302
     order.refresh_from_db()
     assert order.state == Order.State.PAID

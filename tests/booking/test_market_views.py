@@ -74,9 +74,12 @@ def test_family_quote_accept_pay_with_voucher_and_card(client, market, family):
     order = Order.objects.get(quote=quote)
     assert response.url == reverse("booking:order", args=[order.pk])
     page = client.get(response.url)
-    assert "Il voucher paga 30,00 €; restano da pagare 70,00 €" in page.text
+    assert "Saldo del voucher: 30,00 €. Prezzo: 100,00 €." in page.text
     key = page.context["pay_form"].initial["attempt_key"]
-    client.post(reverse("booking:order_pay", args=[order.pk]), {"method": "card", "attempt_key": key})
+    choice = {"voucher_amount": "30,00", "method": "card", "attempt_key": key}
+    review = client.post(reverse("booking:order_pay", args=[order.pk]), choice)
+    assert "Il voucher paga 30,00 €; restano da pagare 70,00 €" in review.text
+    client.post(reverse("booking:order_pay", args=[order.pk]), {**choice, "confirm": "1"})
     order.refresh_from_db()
     assert order.state == Order.State.PAID
     assert wallet.balance == Decimal("0.00")
@@ -86,7 +89,9 @@ def test_failed_payment_message(client, market, family, fake_gateway_fails):
     make_wallet("30.00", child=family)
     order = accepted_order(market["service"], market["staff"], child=family)
     response = client.post(
-        reverse("booking:order_pay", args=[order.pk]), {"method": "card", "attempt_key": "k"}, follow=True
+        reverse("booking:order_pay", args=[order.pk]),
+        {"voucher_amount": "30", "method": "card", "attempt_key": "k", "confirm": "1"},
+        follow=True,
     )
     assert "non è andato a buon fine" in response.text
     assert order.payments.get(method=Payment.Method.VOUCHER).status == Payment.Status.REVERSED
@@ -137,6 +142,8 @@ def test_another_familys_objects_answer_404(client, market, family):
     for name, data in [
         ("booking:order_pay", {"method": "card", "attempt_key": "x"}),
         ("booking:order_cancel", {}),
+        ("booking:order_cancel_ask", {"reason": "x"}),
+        ("booking:order_cancel_dispute", {"reason": "x"}),
         ("booking:order_rate", {"overall": 5, "quality": 5, "punctuality": 5, "courtesy": 5}),
     ]:
         assert client.post(reverse(name, args=[other_order.pk]), data).status_code == 404
@@ -192,6 +199,13 @@ def test_provider_quotes_declines_completes_and_replies(client, market):
     assert second.state == ServiceRequest.State.DECLINED
     order = marketplace.accept_quote(first.quote, actor=None)
     marketplace.pay(order, method="at_provider", attempt_key="k", actor=None)
+    client.post(url, {"action": "complete"})
+    order.refresh_from_db()
+    assert order.state == Order.State.PAYMENT_PENDING, "not paid before the provider confirms the part at its desk"
+    pending = order.payments.get()
+    client.post(url, {"action": "confirm_payment", "payment": pending.pk, "reference": "Ricevuta 12"})
+    order.refresh_from_db()
+    assert order.state == Order.State.PAID
     client.post(url, {"action": "complete"})
     order.refresh_from_db()
     assert order.state == Order.State.COMPLETED

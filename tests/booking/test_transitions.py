@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from booking.models import Order, Quote, ServiceRequest
+from booking.models import Cancellation, Order, Quote, ServiceRequest
 from booking.transitions import ALLOWED, TransitionNotAllowed, transition
 from core.audit import history_for
 from core.errors import DomainError
@@ -16,10 +16,21 @@ EXPECTED = {
     ServiceRequest: {("sent", "quoted"), ("sent", "declined"), ("sent", "expired"), ("sent", "withdrawn")},
     Quote: {("offered", "accepted"), ("offered", "rejected"), ("offered", "expired")},
     Order: {
+        ("awaiting_payment", "payment_pending"),
         ("awaiting_payment", "paid"),
         ("awaiting_payment", "cancelled"),
+        ("payment_pending", "paid"),
+        ("payment_pending", "cancelled"),
         ("paid", "completed"),
         ("paid", "cancelled"),
+    },
+    # A paid order is cancelled only by agreement: the provider decides, a refusal may go to the City (issue 13).
+    Cancellation: {
+        ("requested", "accepted"),
+        ("requested", "refused"),
+        ("refused", "disputed"),
+        ("disputed", "accepted"),
+        ("disputed", "rejected"),
     },
 }
 
@@ -50,10 +61,12 @@ def _object_in(model, state, home_page):
             created_by=staff,
         )
         obj = quote
-        if model is Order:
+        if model in (Order, Cancellation):
             obj = Order.objects.create(
                 quote=quote, guardian=request.guardian, provider_id=request.provider_id, price=Decimal("50.00")
             )
+        if model is Cancellation:
+            obj = Cancellation.objects.create(order=obj, reason="Trasloco")
     model.objects.filter(pk=obj.pk).update(state=state)
     obj.refresh_from_db()
     return obj
@@ -71,7 +84,8 @@ def test_transition(model, frm, to, ok, home_page):
         assert obj.state == to
         log = logs.get()
         assert (log.from_state, log.to_state, log.actor, log.actor_label) == (frm, to, actor, actor.username)
-        assert log.action == f"booking.{ {ServiceRequest: 'request', Quote: 'quote', Order: 'order'}[model] }.{to}"
+        names = {ServiceRequest: "request", Quote: "quote", Order: "order", Cancellation: "cancellation"}
+        assert log.action == f"booking.{names[model]}.{to}"
     else:
         with pytest.raises(TransitionNotAllowed) as refused:
             transition(obj, to, actor)

@@ -118,10 +118,18 @@ def test_request_quote_pay_complete_rate(browser, page, live_server, marketplace
     axe.assert_accessible(page, "richiesta con preventivo")
     page.get_by_role("button", name="Accetta il preventivo").click()
     page.wait_for_url(re.compile(r"/famiglia/acquisti/\d+/$"))
-    assert "Il voucher paga 50,00 €; restano da pagare 70,00 €" in page.content()
     axe.assert_accessible(page, "acquisto da pagare")
+    assert page.get_by_label("Quanto voucher usare (EUR)").input_value() == "50,00"
+    page.get_by_label("Quanto voucher usare (EUR)").fill("80")
+    page.get_by_role("button", name="Continua").click()
+    page.get_by_text("Puoi usare al massimo 50,00 € di voucher").wait_for()
+    axe.assert_accessible(page, "importo del voucher sbagliato")
+    page.get_by_label("Quanto voucher usare (EUR)").fill("50,00")
     page.get_by_label("Come paghi la parte non coperta dal voucher").select_option("card")
-    page.get_by_role("button", name="Paga", exact=True).click()
+    page.get_by_role("button", name="Continua").click()
+    page.get_by_text("Il voucher paga 50,00 €; restano da pagare 70,00 €.").wait_for()
+    axe.assert_accessible(page, "riepilogo prima di pagare")
+    page.get_by_role("button", name="Conferma e paga").click()
     page.get_by_text("Pagamento completato.").wait_for()
     axe.assert_accessible(page, "acquisto pagato")
     order = Order.objects.get(guardian=guardian)
@@ -142,3 +150,86 @@ def test_request_quote_pay_complete_rate(browser, page, live_server, marketplace
     axe.assert_accessible(page, "giudizio inviato")
     rating = Rating.objects.get(order=order)
     assert (rating.overall, rating.moderation) == (5, Rating.Moderation.PENDING)
+
+
+def test_pay_at_the_provider_confirm_then_cancel_by_agreement_with_the_city(
+    browser, page, live_server, marketplace_site
+):
+    """A part paid at the provider waits for its confirmation; the family asks to cancel, the provider refuses,
+    the family turns to the City, «Ufficio voucher» cancels and the voucher is whole again."""
+    from importlib import import_module
+
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group, Permission
+
+    from booking import vouchers
+    from booking.models import Cancellation, Order
+    from tests.booking.factories import accepted_order
+    from tests.catalog import factories
+
+    guardian, wallet = marketplace_site["guardian"], marketplace_site["wallet"]
+    staff = get_user_model().objects.get(username="ente1")
+    order = accepted_order(marketplace_site["services"][0], staff, price="120.00", child=marketplace_site["child"])
+    # «Ufficio voucher» as its data migration makes it (a transactional test's flush empties its permissions).
+    group, _created = Group.objects.get_or_create(name="Ufficio voucher")
+    for app_label, codename in import_module("settlement.migrations.0002_ufficio_voucher_group").PERMISSIONS:
+        group.permissions.add(*Permission.objects.filter(content_type__app_label=app_label, codename=codename))
+    office = factories.user("ufficio", groups=["Ufficio voucher"])
+    office.set_password(PASSWORD)
+    office.save()
+
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(guardian.user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.locator("form[action='/accounts/login/'] button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/famiglia/$"))
+    page.goto(f"/famiglia/acquisti/{order.pk}/")
+    page.get_by_label("Quanto voucher usare (EUR)").fill("30")
+    page.get_by_label("Come paghi la parte non coperta dal voucher").select_option("at_provider")
+    page.get_by_role("button", name="Continua").click()
+    page.get_by_text("Il voucher paga 30,00 €; restano da pagare 90,00 €.").wait_for()
+    page.get_by_role("button", name="Conferma e paga").click()
+    page.get_by_text("Pagamento registrato.").wait_for()
+    axe.assert_accessible(page, "pagamento da confermare (famiglia)")
+    order.refresh_from_db()
+    assert order.state == Order.State.PAYMENT_PENDING
+
+    ente1 = _admin_login(browser, live_server, "ente1")
+    assert "1 pagamento da confermare" in ente1.content()
+    axe.assert_accessible(ente1, "home dell'ente con un pagamento da confermare")
+    ente1.goto(f"/admin/booking/richieste/{order.quote.request.pk}/")
+    axe.assert_accessible(ente1, "pagamento da confermare (ente)")
+    ente1.get_by_label("Riferimento (facoltativo)").fill("Ricevuta 41")
+    ente1.get_by_role("button", name="Confermo di aver ricevuto 90,00 €").click()
+    ente1.get_by_text("Pagamento confermato.").wait_for()
+    order.refresh_from_db()
+    assert order.state == Order.State.PAID
+
+    page.reload()
+    page.get_by_label("Perché vuoi annullare l'acquisto").fill("Giulia si è rotta un braccio.")
+    page.get_by_role("button", name="Chiedi all'ente di annullare").click()
+    page.get_by_text("Richiesta di annullamento inviata").wait_for()
+    axe.assert_accessible(page, "annullamento chiesto (famiglia)")
+
+    ente1.reload()
+    axe.assert_accessible(ente1, "annullamento da decidere (ente)")
+    ente1.get_by_label("Motivo", exact=True).fill("Il corso è già a metà.")
+    ente1.get_by_role("button", name="Rifiuta l'annullamento").click()
+    ente1.get_by_text("Annullamento rifiutato.").wait_for()
+
+    page.reload()
+    page.get_by_label("Perché non sei d'accordo con l'ente").fill("Il certificato medico è allegato.")
+    page.get_by_role("button", name="Rivolgiti al Comune").click()
+    page.get_by_text("La tua contestazione è arrivata").wait_for()
+    axe.assert_accessible(page, "annullamento contestato (famiglia)")
+
+    city = _admin_login(browser, live_server, "ufficio")
+    city.goto("/admin/ufficio-voucher/annullamenti/")
+    axe.assert_accessible(city, "annullamenti contestati (Comune)")
+    city.get_by_label("Motivo della decisione").fill("Impedimento documentato.")
+    city.get_by_role("button", name="Annulla l'acquisto e rimborsa").click()
+    city.get_by_text("Acquisto annullato: il voucher è stato rimborsato.").wait_for()
+    order.refresh_from_db()
+    assert order.state == Order.State.CANCELLED
+    assert Cancellation.objects.get(order=order).state == Cancellation.State.ACCEPTED
+    assert vouchers.balance(wallet) == Decimal("50.00")

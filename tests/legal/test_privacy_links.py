@@ -146,6 +146,8 @@ NO_NOTICE_NEEDED = {
     "theme/templates/base.html": "the site search (GET)",
     "site/settlement/templates/settlement/payment_details.html": "a Wagtail admin page for provider and City staff",
     "site/settlement/templates/settlement/voucher_wallet.html": "a Wagtail admin page for the voucher office",
+    "site/settlement/templates/settlement/voucher_disputes.html": "a Wagtail admin page for the voucher office",
+    "site/booking/templates/booking/order_pay_review.html": "hidden fields repeating the payment choice, one button",
 }
 FIELD = re.compile(r"form_fields\.html|<textarea|<select|type=\"(?:text|email|tel|file|radio|checkbox)\"|\{\{ field")
 

@@ -1,9 +1,9 @@
 """granted - spent - revoked - expired = outstanding, per call, after any sequence of money movements.
 
 Hypothesis draws sequences of grants (new wallets and top-ups), payments (orders paid with the voucher and
-completed or left paid), cancellations (the voucher part refunded), reversals by the voucher office, revocations,
-suspensions and restorations, expiries and statements; after each sequence the report must balance and explain
-every spent euro (no movement without an order, statements + not yet stated = spent).
+completed or left paid), cancellations by agreement (the voucher part refunded), reversals by the voucher office,
+revocations, suspensions and restorations, expiries and statements; after each sequence the report must balance
+and explain every spent euro (no movement without an order, statements + not yet stated = spent).
 """
 
 import datetime
@@ -55,7 +55,10 @@ def apply(world, operation: str, number: int) -> None:
     elif operation == "cancel":
         paid = list(Order.objects.filter(state=Order.State.PAID).order_by("pk"))
         if paid:
-            marketplace.cancel_order(paid[number % len(paid)], actor=office)
+            # Cancelled by agreement (issue 13): the family asks, the provider accepts, the voucher part is refunded.
+            order = paid[number % len(paid)]
+            cancellation = marketplace.ask_cancellation(order, actor=order.guardian.user, reason="Rinuncia")
+            marketplace.answer_cancellation(cancellation, accept=True, actor=p["staff_one"])
     elif operation == "reverse":
         open_ones = list(LedgerEntry.objects.filter(kind="redemption", corrections__isnull=True).order_by("pk"))
         if open_ones:

@@ -2,7 +2,7 @@
 
 - `families`: Guardian, Child and the FiscalCodeField they use
 - `vouchers`: VoucherCall, Wallet and the append-only LedgerEntry, with the money helpers (ZERO, CENT, cents)
-- `marketplace`: ServiceRequest, Quote, Order, Payment, Message, Rating
+- `marketplace`: ServiceRequest, Quote, Order, Payment, Cancellation, Message, Rating
 
 Migrations refer to `booking.models.FiscalCodeField` and `booking.models.attachment_path`: keep both here.
 `AppendOnlyError` (from core.errors) stays importable from here, as it was before the split.
@@ -10,6 +10,7 @@ Migrations refer to `booking.models.FiscalCodeField` and `booking.models.attachm
 
 from booking.models.families import Child, FiscalCodeField, FiscalCodeFormField, Guardian
 from booking.models.marketplace import (
+    Cancellation,
     Message,
     Order,
     Payment,
@@ -37,6 +38,7 @@ __all__ = [
     "MONEY",
     "ZERO",
     "AppendOnlyError",
+    "Cancellation",
     "Child",
     "FiscalCodeField",
     "FiscalCodeFormField",

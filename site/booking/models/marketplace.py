@@ -119,6 +119,8 @@ class Quote(StatefulModel):
 class Order(StatefulModel):
     class State(models.TextChoices):
         AWAITING_PAYMENT = "awaiting_payment", _("Da pagare")
+        # Part of the price is paid at the provider or by bank transfer and the provider has not confirmed it yet.
+        PAYMENT_PENDING = "payment_pending", _("Pagamento da confermare")
         PAID = "paid", _("Pagato")
         COMPLETED = "completed", _("Concluso")
         CANCELLED = "cancelled", _("Annullato")
@@ -160,6 +162,11 @@ class Order(StatefulModel):
     def amount_paid(self) -> Decimal:
         return self.voucher_paid() + self.provider_paid()
 
+    def provider_pending(self) -> Decimal:
+        """EUR announced by the family (at the provider, bank transfer) that the provider has not confirmed yet."""
+        pending = self.payments.filter(status=Payment.Status.PENDING)
+        return cents(pending.aggregate(total=Coalesce(Sum("amount"), ZERO))["total"])
+
 
 class Payment(models.Model):
     """One part of an order's payment: the voucher part (a ledger redemption) or the remainder to the provider."""
@@ -171,10 +178,15 @@ class Payment(models.Model):
         CARD = "card", _("Carta di pagamento")
 
     class Status(models.TextChoices):
+        PENDING = "pending", _("Da confermare dall'ente")
         CONFIRMED = "confirmed", _("Confermato")
         FAILED = "failed", _("Non riuscito")
         REVERSED = "reversed", _("Stornato")
         REFUNDED = "refunded", _("Rimborsato")
+        WITHDRAWN = "withdrawn", _("Annullato prima della conferma")
+
+    # The parts only the provider can tell were received: they stay pending until it confirms them.
+    CONFIRMED_BY_PROVIDER = (Method.AT_PROVIDER, Method.BANK_TRANSFER)
 
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="payments")
     method = models.CharField(_("metodo"), max_length=20, choices=Method.choices)
@@ -186,6 +198,13 @@ class Payment(models.Model):
     )
     reference = models.CharField(_("riferimento"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("data"), default=timezone.now, editable=False)
+    due_by = models.DateField(_("da confermare entro il"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("confermato il"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    overdue_flagged_at = models.DateTimeField(_("segnalato come scaduto il"), null=True, blank=True)
+    refund_reference = models.CharField(_("riferimento del rimborso"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("pagamento")
@@ -195,9 +214,50 @@ class Payment(models.Model):
             models.UniqueConstraint(fields=["order", "attempt_key", "method"], name="booking_payment_once_per_attempt"),
             models.CheckConstraint(condition=Q(amount__gt=0), name="booking_payment_amount_positive"),
         ]
+        indexes = [models.Index(fields=["status", "due_by"])]
 
     def __str__(self) -> str:
         return f"{self.get_method_display()} {self.amount} EUR"
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status == self.Status.PENDING and self.due_by is not None and self.due_by < timezone.localdate()
+
+
+class Cancellation(StatefulModel):
+    """A family's request to cancel an order with money already moved: cancelled only by agreement.
+
+    requested → accepted (the provider agrees) | refused (the provider, with a reason); refused → disputed (the
+    family takes it to the City, with a reason); disputed → accepted | rejected («Ufficio voucher» decides, with a
+    reason). Each move is a `booking.transitions` transition (audit action `booking.cancellation.<state>`); on
+    acceptance `booking.marketplace` cancels the order and refunds it.
+    """
+
+    class State(models.TextChoices):
+        REQUESTED = "requested", _("Chiesto all'ente")
+        ACCEPTED = "accepted", _("Accettato")
+        REFUSED = "refused", _("Rifiutato dall'ente")
+        DISPUTED = "disputed", _("Contestato al Comune")
+        REJECTED = "rejected", _("Respinto dal Comune")
+
+    OPEN = (State.REQUESTED, State.DISPUTED)
+
+    order = models.OneToOneField(Order, on_delete=models.PROTECT, related_name="cancellation")
+    state = models.CharField(_("stato"), max_length=20, choices=State.choices, default=State.REQUESTED)
+    reason = models.TextField(_("motivo della richiesta"))
+    provider_reason = models.TextField(_("risposta dell'ente"), blank=True)
+    dispute_reason = models.TextField(_("motivo della contestazione"), blank=True)
+    city_reason = models.TextField(_("decisione del Comune"), blank=True)
+    created_at = models.DateTimeField(_("chiesto il"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("annullamento")
+        verbose_name_plural = _("annullamenti")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["state", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{_('Annullamento')} #{self.pk}"
 
 
 def attachment_path(instance, filename: str) -> str:

@@ -224,6 +224,12 @@ ACCOUNT_RATE_LIMITS = {
 from .spid import *  # noqa: E402, F403
 
 BOOKING_PAYMENT_GATEWAY = os.environ.get("BOOKING_PAYMENT_GATEWAY", "booking.payments.FakeGateway")
+# Working days a provider has to confirm a part paid at its desk or by bank transfer before it is flagged to the
+# provider and to the City. The call's text leaves the remainder to "le modalità concordate con il gestore" and
+# names no term: 10 is the project's default until the City's call fixes one (site/booking/README.md, «Paying»).
+BOOKING_REMAINDER_CONFIRMATION_DAYS = int(os.environ.get("BOOKING_REMAINDER_CONFIRMATION_DAYS", "10"))
+# The «Ufficio voucher» mailbox that receives overdue-payment flags and disputed cancellations ("" = none).
+BOOKING_CITY_OFFICE_EMAIL = os.environ.get("BOOKING_CITY_OFFICE_EMAIL", "")
 # --- end booking ------------------------------------------------------------------------------------------------
 
 # --- vouchercall: the families' voucher call (applications, ISEE, ranking, appeals, re-ranking) -----------------
