@@ -90,11 +90,34 @@ def _migrate_into(connection, name: str) -> None:
     connection.close()
 
 
-def _postgresql_copy(connection, base_name: str, test_name: str, rebuild: bool) -> None:
+def _drop_unless_in_use(cursor, quote, template: str) -> None:
+    """Drop an older template, unless another run is building or copying it right now (it holds its lock)."""
+    LOCK_DIR.mkdir(parents=True, exist_ok=True)
+    with (LOCK_DIR / f"{template}.lock").open("w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return
+        cursor.execute(f"DROP DATABASE IF EXISTS {quote(template)}")
+
+
+def _rebuilding(template: str, run: str | None) -> bool:
+    """True the first time a run with ``--create-db`` (`run` is its id) reaches `template`: one worker rebuilds it."""
+    if run is None:
+        return False
+    marker = LOCK_DIR / f"{template}.run"
+    if marker.exists() and marker.read_text() == run:
+        return False
+    marker.write_text(run)
+    return True
+
+
+def _postgresql_copy(connection, base_name: str, test_name: str, run: str | None) -> None:
     quote = connection.ops.quote_name
     prefix = f"test_{base_name}_tpl_"
     template = prefix + migrations_digest()
     with _locked(template):
+        rebuild = _rebuilding(template, run)
         with connection.creation._nodb_cursor() as cursor:
             cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", [prefix.replace("_", r"\_") + "%"])
             existing = {row[0] for row in cursor.fetchall()}
@@ -107,20 +130,20 @@ def _postgresql_copy(connection, base_name: str, test_name: str, rebuild: bool) 
             with connection.creation._nodb_cursor() as cursor:
                 cursor.execute(f"ALTER DATABASE {quote(building)} RENAME TO {quote(template)}")
                 for stale in existing - {building}:
-                    cursor.execute(f"DROP DATABASE IF EXISTS {quote(stale)}")
+                    _drop_unless_in_use(cursor, quote, stale)
         with connection.creation._nodb_cursor() as cursor:
             cursor.execute(f"DROP DATABASE IF EXISTS {quote(test_name)}")
             cursor.execute(f"CREATE DATABASE {quote(test_name)} TEMPLATE {quote(template)}")
     _set_name(connection, test_name)
 
 
-def _sqlite_copy(connection, test_name: str, rebuild: bool) -> None:
+def _sqlite_copy(connection, test_name: str, run: str | None) -> None:
     # One folder per checkout: a checkout's older templates can go without touching another's.
     folder = LOCK_DIR / hashlib.sha256(str(ROOT).encode()).hexdigest()[:12]
     folder.mkdir(parents=True, exist_ok=True)
     template = folder / f"template-{migrations_digest()}.sqlite3"
     with _locked(f"{folder.name}-{template.name}"):
-        if rebuild or not template.exists():
+        if _rebuilding(f"{folder.name}-{template.name}", run) or not template.exists():
             building = template.with_suffix(f".building-{os.getpid()}")
             _migrate_into(connection, str(building))
             for stale in folder.glob("template-*.sqlite3"):
@@ -236,14 +259,17 @@ def django_db_setup(request, django_test_environment, django_db_blocker, django_
     from pytest_django.fixtures import _get_databases_for_setup
 
     _, serialized_aliases = _get_databases_for_setup(request.session.items)
-    rebuild = request.config.getvalue("create_db")
+    # With --create-db, the run's id (the same in every xdist worker) so that the template is rebuilt once.
+    run = None
+    if request.config.getvalue("create_db"):
+        run = getattr(request.config, "workerinput", {}).get("testrunuid") or str(os.getpid())
     base_name = connection.settings_dict["NAME"]
     with django_db_blocker.unblock():
         test_name = connection.creation._get_test_db_name()
         if connection.vendor == "postgresql":
-            _postgresql_copy(connection, base_name, test_name, rebuild)
+            _postgresql_copy(connection, base_name, test_name, run)
         elif connection.vendor == "sqlite":
-            _sqlite_copy(connection, test_name, rebuild)
+            _sqlite_copy(connection, test_name, run)
         else:
             raise RuntimeError(f"tests/testdb.py does not know how to copy a {connection.vendor} database")
         connection.ensure_connection()
