@@ -8,8 +8,9 @@ from wagtail.models import Page, Site
 from home.models import HomePage
 from tests.home.factories import HomePageFactory
 
-#: The real search engine node (tests/engines/): started on first use, one for the whole run.
-pytest_plugins = ["tests.engines.plugin"]
+#: The real search engine node (tests/engines/): started on first use, one for the whole run; the test database
+#: migrated once into a template and copied for each worker (tests/testdb.py).
+pytest_plugins = ["tests.engines.plugin", "tests.testdb"]
 
 
 @pytest.fixture(autouse=True)

@@ -70,15 +70,21 @@ DEMO_PROVIDERS = 3
 
 @pytest.fixture
 def demo_site(live_server, monkeypatch):
-    """The live server with `load_demo`'s site, its catalogue cut to `DEMO_PROVIDERS` providers."""
+    """The live server with `load_demo`'s site, its catalogue cut to `DEMO_PROVIDERS` providers.
+
+    `load_demo` runs once per worker; later tests get its rows back from a snapshot (tests/testdb.py).
+    """
     from io import StringIO
 
     from django.core.management import call_command
 
     from catalog import demo
     from tests.browser.content import ensure_tree_root
+    from tests.testdb import restore_snapshot, take_snapshot
 
-    monkeypatch.setattr(demo, "PROVIDERS", DEMO_PROVIDERS)
-    ensure_tree_root()
-    call_command("load_demo", stdout=StringIO())
+    if not restore_snapshot("demo_site"):
+        monkeypatch.setattr(demo, "PROVIDERS", DEMO_PROVIDERS)
+        ensure_tree_root()
+        call_command("load_demo", stdout=StringIO())
+        take_snapshot("demo_site")
     return live_server

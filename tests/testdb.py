@@ -1,0 +1,298 @@
+"""pytest plugin: the test database is migrated once, then copied for each xdist worker and each run.
+
+Running Django's, Wagtail's and the site's migrations from scratch takes about 35 s of CPU (much more on a busy
+machine), and pytest-django runs them once per xdist worker on every run. Here they run once into a *template*
+database named after a digest of every migration file (and the settings migrations read); each worker then gets
+a copy of it:
+
+- PostgreSQL: ``CREATE DATABASE test_<name>_gwN TEMPLATE test_<name>_tpl_<digest>`` (a file copy in the server,
+  under a second), the template kept on the server for the next run;
+- SQLite: the template is a file in the system's temporary folder, loaded into the usual in-memory test database
+  with SQLite's backup API.
+
+The copy holds exactly what the migrations leave (data migrations' rows included: Wagtail's root page, locale
+and collection, the site's groups), so tests see the same database as before. A change to any migration changes
+the digest, and the next run migrates a new template (and drops the older ones of the same database name).
+``--create-db`` rebuilds the template. Builders on the same machine wait for each other on a file lock.
+
+Transactional tests (``transaction=True``, live server, browser) end with Django's flush, which on PostgreSQL is
+one ``TRUNCATE`` of every table: a new file for each of ~150 tables and their indexes, 2-7 s per test on the CI
+machine. `_fast_flush` makes it ``DELETE FROM`` each table, with triggers (foreign keys, the audit trail's
+append-only rule) off for that transaction, as ``TRUNCATE`` has them: the tables end as empty, in ~0.3 s.
+
+`take_snapshot` / `restore_snapshot` keep a worker's database as a transactional test built it (the browser
+tests' demo site, ~20 s of ``load_demo``) and put it back for the next test in well under a second: on
+PostgreSQL a copy of each non-empty table in a schema of its own, on SQLite a copy of the in-memory database.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+import sqlite3
+import sys
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from django.db import transaction
+
+ROOT = Path(__file__).resolve().parent.parent
+LOCK_DIR = Path(tempfile.gettempdir()) / "milano018-test-db"
+#: Settings a data migration reads: a change to one is a change of the migrated database.
+MIGRATION_SETTINGS = ("AUTH_USER_MODEL", "LANGUAGE_CODE", "WAGTAIL_CONTENT_LANGUAGES", "INSTALLED_APPS")
+
+
+def migrations_digest() -> str:
+    """A hex digest of every migration file of every installed app, Django's version and `MIGRATION_SETTINGS`."""
+    import django
+    from django.conf import settings
+    from django.db.migrations.loader import MigrationLoader
+
+    digest = hashlib.sha256(django.__version__.encode())
+    for name in MIGRATION_SETTINGS:
+        digest.update(repr(getattr(settings, name, None)).encode())
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    for key in sorted(loader.disk_migrations):
+        module = sys.modules[loader.disk_migrations[key].__module__]
+        digest.update(repr(key).encode())
+        digest.update(Path(module.__file__).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@contextmanager
+def _locked(name: str):
+    LOCK_DIR.mkdir(parents=True, exist_ok=True)
+    with (LOCK_DIR / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def _set_name(connection, name: str) -> None:
+    from django.conf import settings
+
+    connection.close()
+    settings.DATABASES[connection.alias]["NAME"] = name
+    connection.settings_dict["NAME"] = name
+
+
+def _migrate_into(connection, name: str) -> None:
+    """Run every migration into a new database (or SQLite file) called `name`."""
+    test_settings = connection.settings_dict.setdefault("TEST", {})
+    saved = test_settings.get("NAME")
+    test_settings["NAME"] = name
+    try:
+        connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    finally:
+        test_settings["NAME"] = saved
+    connection.close()
+
+
+def _drop_unless_in_use(cursor, quote, template: str) -> None:
+    """Drop an older template, unless another run is building or copying it right now (it holds its lock)."""
+    LOCK_DIR.mkdir(parents=True, exist_ok=True)
+    with (LOCK_DIR / f"{template}.lock").open("w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return
+        cursor.execute(f"DROP DATABASE IF EXISTS {quote(template)}")
+
+
+def _rebuilding(template: str, run: str | None) -> bool:
+    """True the first time a run with ``--create-db`` (`run` is its id) reaches `template`: one worker rebuilds it."""
+    if run is None:
+        return False
+    marker = LOCK_DIR / f"{template}.run"
+    if marker.exists() and marker.read_text() == run:
+        return False
+    marker.write_text(run)
+    return True
+
+
+def _postgresql_copy(connection, base_name: str, test_name: str, run: str | None) -> None:
+    quote = connection.ops.quote_name
+    prefix = f"test_{base_name}_tpl_"
+    template = prefix + migrations_digest()
+    with _locked(template):
+        rebuild = _rebuilding(template, run)
+        with connection.creation._nodb_cursor() as cursor:
+            cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", [prefix.replace("_", r"\_") + "%"])
+            existing = {row[0] for row in cursor.fetchall()}
+            if rebuild and template in existing:
+                cursor.execute(f"DROP DATABASE {quote(template)}")
+                existing.discard(template)
+        if template not in existing:
+            building = f"{template}_building"
+            _migrate_into(connection, building)
+            with connection.creation._nodb_cursor() as cursor:
+                cursor.execute(f"ALTER DATABASE {quote(building)} RENAME TO {quote(template)}")
+                for stale in existing - {building}:
+                    _drop_unless_in_use(cursor, quote, stale)
+        with connection.creation._nodb_cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS {quote(test_name)}")
+            cursor.execute(f"CREATE DATABASE {quote(test_name)} TEMPLATE {quote(template)}")
+    _set_name(connection, test_name)
+
+
+def _sqlite_copy(connection, test_name: str, run: str | None) -> None:
+    # One folder per checkout: a checkout's older templates can go without touching another's.
+    folder = LOCK_DIR / hashlib.sha256(str(ROOT).encode()).hexdigest()[:12]
+    folder.mkdir(parents=True, exist_ok=True)
+    template = folder / f"template-{migrations_digest()}.sqlite3"
+    with _locked(f"{folder.name}-{template.name}"):
+        if _rebuilding(f"{folder.name}-{template.name}", run) or not template.exists():
+            building = template.with_suffix(f".building-{os.getpid()}")
+            _migrate_into(connection, str(building))
+            for stale in folder.glob("template-*.sqlite3"):
+                stale.unlink()
+            os.replace(building, template)
+        _set_name(connection, test_name)
+        connection.ensure_connection()
+        source = sqlite3.connect(f"file:{template}?mode=ro", uri=True)
+        try:
+            source.backup(connection.connection)
+        finally:
+            source.close()
+
+
+_sqlite_snapshots: dict[str, sqlite3.Connection] = {}
+
+
+def _django_tables(connection) -> list[str]:
+    return sorted(connection.introspection.django_table_names(only_existing=True, include_views=False))
+
+
+def take_snapshot(name: str) -> None:
+    """Keep every row of the worker's test database under `name` (tables Django's flush empties)."""
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        copy = sqlite3.connect(":memory:", check_same_thread=False)
+        connection.ensure_connection()
+        connection.connection.backup(copy)
+        _sqlite_snapshots[name] = copy
+        return
+    quote = connection.ops.quote_name
+    schema = quote(f"snapshot_{name}")
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        cursor.execute(f"CREATE SCHEMA {schema}")
+        for table in _django_tables(connection):
+            cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {quote(table)})")
+            if cursor.fetchone()[0]:
+                cursor.execute(f"CREATE TABLE {schema}.{quote(table)} AS SELECT * FROM {quote(table)}")
+
+
+def restore_snapshot(name: str) -> bool:
+    """Put back the rows kept under `name`, whatever the database holds now; False if there is no such snapshot.
+
+    Caches that hold rows (content types, the default cache with Wagtail's site root paths) are cleared.
+    """
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.cache import cache
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        if name not in _sqlite_snapshots:
+            return False
+        connection.ensure_connection()
+        _sqlite_snapshots[name].backup(connection.connection)
+    else:
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = %s", [f"snapshot_{name}"])
+            kept = {row[0] for row in cursor.fetchall()}
+            # Generated columns (the search backend's search_vector) are computed again, not copied.
+            cursor.execute(
+                "SELECT table_name, column_name FROM information_schema.columns"
+                " WHERE table_schema = current_schema() AND is_generated = 'NEVER' ORDER BY ordinal_position"
+            )
+            columns: dict[str, list[str]] = {}
+            for table, column in cursor.fetchall():
+                columns.setdefault(table, []).append(quote(column))
+        if not kept:
+            return False
+        schema = quote(f"snapshot_{name}")
+        with transaction.atomic(), connection.cursor() as cursor:
+            # Triggers off (foreign keys, the audit trail's append-only rule), as in `_deleting_sql_flush`.
+            cursor.execute("SET LOCAL session_replication_role = replica")
+            for table in _django_tables(connection):
+                cursor.execute(f"DELETE FROM {quote(table)}")
+                if table in kept:
+                    names = ", ".join(columns[table])
+                    cursor.execute(f"INSERT INTO {quote(table)} ({names}) SELECT {names} FROM {schema}.{quote(table)}")
+    ContentType.objects.clear_cache()
+    cache.clear()
+    return True
+
+
+def _deleting_sql_flush(original):
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        if not tables or reset_sequences:
+            return original(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
+        # flush runs these in one transaction: SET LOCAL ends with it.
+        deletes = [f"{style.SQL_KEYWORD('DELETE FROM')} {style.SQL_FIELD(self.quote_name(table))};" for table in tables]
+        return ["SET LOCAL session_replication_role = replica;", *deletes]
+
+    return sql_flush
+
+
+def _fast_flush(connection, patch: pytest.MonkeyPatch) -> None:
+    """On PostgreSQL with a superuser (CI's), Django's flush deletes rows instead of truncating tables."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('is_superuser') = 'on'")
+        if not cursor.fetchone()[0]:
+            return
+    operations = type(connection.ops)
+    patch.setattr(operations, "sql_flush", _deleting_sql_flush(operations.sql_flush))
+
+
+def _drop_copy(connection, base_name: str) -> None:
+    """Drop the worker's copy; on PostgreSQL also when a test's thread left a connection open to it."""
+    test_name = connection.settings_dict["NAME"]
+    _set_name(connection, base_name)
+    if connection.vendor == "postgresql":
+        with connection.creation._nodb_cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(test_name)} WITH (FORCE)")
+    elif not connection.creation.is_in_memory_db(test_name):
+        Path(test_name).unlink(missing_ok=True)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(request, django_test_environment, django_db_blocker, django_db_modify_db_settings):
+    """Replaces pytest-django's: the worker's test database is a copy of the migrated template."""
+    from django.db import connection
+    from pytest_django.fixtures import _get_databases_for_setup
+
+    _, serialized_aliases = _get_databases_for_setup(request.session.items)
+    # With --create-db, the run's id (the same in every xdist worker) so that the template is rebuilt once.
+    run = None
+    if request.config.getvalue("create_db"):
+        run = getattr(request.config, "workerinput", {}).get("testrunuid") or str(os.getpid())
+    base_name = connection.settings_dict["NAME"]
+    with django_db_blocker.unblock():
+        test_name = connection.creation._get_test_db_name()
+        if connection.vendor == "postgresql":
+            _postgresql_copy(connection, base_name, test_name, run)
+        elif connection.vendor == "sqlite":
+            _sqlite_copy(connection, test_name, run)
+        else:
+            raise RuntimeError(f"tests/testdb.py does not know how to copy a {connection.vendor} database")
+        connection.ensure_connection()
+        if connection.alias in serialized_aliases:
+            # What setup_databases does for tests with serialized_rollback=True.
+            connection._test_serialized_contents = connection.creation.serialize_db_to_string()
+    with pytest.MonkeyPatch.context() as patch:
+        with django_db_blocker.unblock():
+            _fast_flush(connection, patch)
+        yield
+    with django_db_blocker.unblock():
+        try:
+            _drop_copy(connection, base_name)
+        except Exception as error:  # as pytest-django's own teardown: a warning, not an error
+            request.node.warn(pytest.PytestWarning(f"Error when trying to teardown test databases: {error!r}"))
