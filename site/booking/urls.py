@@ -1,6 +1,6 @@
 from django.urls import path
 
-from booking import family_views, privacy_views, views
+from booking import family_order_views, family_views, privacy_views, views
 
 app_name = "booking"
 
@@ -19,13 +19,15 @@ urlpatterns = [
     path("richieste/<int:pk>/ritira/", family_views.request_withdraw, name="request_withdraw"),
     path("richieste/<int:pk>/preventivo/", family_views.quote_decide, name="quote_decide"),
     path("messaggi/<int:pk>/allegato/", family_views.attachment, name="attachment"),
-    path("acquisti/", family_views.order_list, name="orders"),
-    path("acquisti/<int:pk>/", family_views.order_detail, name="order"),
-    path("acquisti/<int:pk>/paga/", family_views.order_pay, name="order_pay"),
-    path("acquisti/<int:pk>/annulla/", family_views.order_cancel, name="order_cancel"),
-    path("acquisti/<int:pk>/annullamento/", family_views.order_cancel_ask, name="order_cancel_ask"),
-    path("acquisti/<int:pk>/annullamento/contesta/", family_views.order_cancel_dispute, name="order_cancel_dispute"),
-    path("acquisti/<int:pk>/giudizio/", family_views.order_rate, name="order_rate"),
+    path("acquisti/", family_order_views.order_list, name="orders"),
+    path("acquisti/<int:pk>/", family_order_views.order_detail, name="order"),
+    path("acquisti/<int:pk>/paga/", family_order_views.order_pay, name="order_pay"),
+    path("acquisti/<int:pk>/annulla/", family_order_views.order_cancel, name="order_cancel"),
+    path("acquisti/<int:pk>/annullamento/", family_order_views.order_cancel_ask, name="order_cancel_ask"),
+    path(
+        "acquisti/<int:pk>/annullamento/contesta/", family_order_views.order_cancel_dispute, name="order_cancel_dispute"
+    ),
+    path("acquisti/<int:pk>/giudizio/", family_order_views.order_rate, name="order_rate"),
     path("dati/", privacy_views.data_page, name="data_page"),
     path("dati/scarica/", privacy_views.data_download, name="data_download"),
     path("dati/cancella/", privacy_views.erasure, name="erasure"),

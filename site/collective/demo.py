@@ -20,7 +20,7 @@ from django.contrib.auth.models import Group, Permission
 from stdnum.it import codicefiscale
 
 from catalog.facts import providers_for_user
-from collective import services
+from collective import nominal_lists, services
 from collective.models import Application, CollectiveCall, CommitteeMember, Criterion, MicroProject, Referrer, Window
 from home.demo import DEMO_PASSWORD
 
@@ -153,6 +153,6 @@ def load(stdout) -> None:
     for p, project in enumerate(funded):
         for c in range(project.reserved_places):
             body = f"RSS{'BCDFGHLMNP'[c % 10]}{'BCDFGHLMNP'[p]}N12A{10 + c:02d}F205"
-            services.add_participant(project, office, first_name=f"Bambino {c + 1}", last_name="Segnalato",
+            nominal_lists.add_participant(project, office, first_name=f"Bambino {c + 1}", last_name="Segnalato",
                                      fiscal_code=_code(body), lives_in="Milano", referrer=referrers[p])  # fmt: skip
     stdout.write(f"collective: {len(projects)} micro-progettazioni, {len(funded)} con bambini segnalati")

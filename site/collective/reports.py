@@ -106,9 +106,10 @@ def add_cost(project: MicroProject, actor, *, description: str, amount: Decimal,
     return cost
 
 
-def remove_line(project: MicroProject, actor, *, kind: str, line_id: int | None) -> None:
+def remove_line(project: MicroProject, actor, *, kind: str, line_id: int | None) -> MicroProject:
     """Take a session (`kind` "session") or a cost ("cost") out of a report not yet sent (or sent back); the removal
-    is in the audit trail. Raises CollectiveError "collective.report_line" when the project has no such line."""
+    is in the audit trail. Returns the project. Raises CollectiveError "collective.report_line" when the project has
+    no such line."""
     with transaction.atomic():
         project = _locked_for_provider(project, actor)
         lines = project.sessions if kind == "session" else project.costs
@@ -121,6 +122,7 @@ def remove_line(project: MicroProject, actor, *, kind: str, line_id: int | None)
             removed.document.delete(save=False)
         removed.delete()
         log_action(actor, "collective.report.line_removed", project, data)
+    return project
 
 
 def submit(project: MicroProject, actor) -> MicroProject:

@@ -4,7 +4,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
-from collective import admin_views, services
+from collective import admin_report_views, admin_views, services
 from collective.models import CollectiveCall, CommitteeMember, Criterion, Referrer, Window
 
 
@@ -38,17 +38,17 @@ def register_collective_urls():
         ),
         path(
             "collective/domande/progetti/<int:pk>/rendicontazione/",
-            admin_views.provider_report,
+            admin_report_views.provider_report,
             name="collective_provider_report",
         ),
         path(
             "collective/avvisi/progetti/<int:pk>/rendicontazione/",
-            admin_views.city_report,
+            admin_report_views.city_report,
             name="collective_city_report",
         ),
-        path("collective/spese/<int:pk>/documento/", admin_views.cost_document, name="collective_cost_document"),
-        path("collective/avvisi/<int:pk>/contributi/", admin_views.call_grants, name="collective_call_grants"),
-        path("collective/avvisi/<int:pk>/esporta/", admin_views.call_export, name="collective_call_export"),
+        path("collective/spese/<int:pk>/documento/", admin_report_views.cost_document, name="collective_cost_document"),
+        path("collective/avvisi/<int:pk>/contributi/", admin_report_views.call_grants, name="collective_call_grants"),
+        path("collective/avvisi/<int:pk>/esporta/", admin_report_views.call_export, name="collective_call_export"),
     ]
 
 

@@ -19,8 +19,9 @@ from collective.models import CollectiveCall
 from core.vocabularies import Category, Municipio
 from home.models import WellbeingDimension
 from monitoring.charts import municipi_map
-from monitoring.figures import AGE_BANDS, ISEE_ABOVE, ISEE_BANDS, facts, periods
+from monitoring.figures import facts, periods
 from monitoring.models import ALL_PERIODS, MICRO_PROJECT_METRICS, Cut, Metric, ResidentChildren, Scope
+from monitoring.sources import AGE_BANDS, ISEE_ABOVE, ISEE_BANDS
 
 CUT_CHOICES = [Cut.MUNICIPIO, Cut.AGE_BAND, Cut.CATEGORY, Cut.MONTH, Cut.ISEE_BAND]
 

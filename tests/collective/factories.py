@@ -9,7 +9,7 @@ from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from collective import services
+from collective import nominal_lists, services
 from collective.models import (
     Application,
     BudgetLine,
@@ -150,7 +150,7 @@ def funded_world(home_page, advance_share=50) -> dict:
     services.fund(call, city)
     projects = [application.projects.get() for application in applications]
     for project, staff in zip(projects, (s1, s2), strict=True):
-        services.add_participant(
+        nominal_lists.add_participant(
             project,
             city,
             first_name="Aurora",
@@ -159,10 +159,10 @@ def funded_world(home_page, advance_share=50) -> dict:
             lives_in="Milano",
             referrer=referrer(),
         )
-        services.add_participant(project, staff, first_name="Luca", last_name="Bianchi",
+        nominal_lists.add_participant(project, staff, first_name="Luca", last_name="Bianchi",
                                  fiscal_code=child_code(project.starts_on, 9), lives_in="Sesto San Giovanni",
                                  school_in="Milano")  # fmt: skip
-        services.accept_list(project, city)
+        nominal_lists.accept_list(project, city)
         project.refresh_from_db()
     return {"call": call, "project": projects[0], "other": projects[1], "s1": s1, "s2": s2, "city": city,
             "members": members}  # fmt: skip

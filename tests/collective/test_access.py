@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from collective import services
+from collective import nominal_lists, services
 from collective.errors import CollectiveError
 from core.models import AuditEntry
 from tests.booking.factories import ChildFactory
@@ -31,7 +31,7 @@ def world(home_page):
     project = a1.projects.get()
     project.refresh_from_db()
     start = project.starts_on
-    referred = services.add_participant(
+    referred = nominal_lists.add_participant(
         project,
         city,
         first_name=REFERRED[0],
@@ -106,7 +106,7 @@ def test_nominal_list_below_reserved_share_is_refused(world):
     project, city, s1 = world["project"], world["city"], world["s1"]
     project.reserved_places = 2
     project.save(update_fields=["reserved_places"])
-    services.add_participant(
+    nominal_lists.add_participant(
         project,
         s1,
         first_name="Luca",
@@ -115,18 +115,18 @@ def test_nominal_list_below_reserved_share_is_refused(world):
         lives_in="Milano",
     )
     with pytest.raises(CollectiveError) as refused:
-        services.accept_list(project, city)
+        nominal_lists.accept_list(project, city)
     assert refused.value.code == "collective.reserved_share"
     project.refresh_from_db()
     assert project.list_accepted_at is None
-    services.accept_list(project, city, exception="Nessuna ulteriore segnalazione dai servizi del Municipio 2.")
+    nominal_lists.accept_list(project, city, exception="Nessuna ulteriore segnalazione dai servizi del Municipio 2.")
     project.refresh_from_db()
     assert project.list_accepted_at and project.list_exception.startswith("Nessuna")
 
 
 def test_list_with_reserved_share_met_is_accepted_and_closed(world):
     project, city, s1 = world["project"], world["city"], world["s1"]
-    services.add_participant(
+    nominal_lists.add_participant(
         project,
         s1,
         first_name="Luca",
@@ -134,9 +134,9 @@ def test_list_with_reserved_share_met_is_accepted_and_closed(world):
         fiscal_code=f.child_code(project.starts_on, 9),
         lives_in="Milano",
     )
-    services.accept_list(project, city)
+    nominal_lists.accept_list(project, city)
     with pytest.raises(CollectiveError):
-        services.add_participant(
+        nominal_lists.add_participant(
             project,
             s1,
             first_name="Ada",
@@ -145,7 +145,7 @@ def test_list_with_reserved_share_met_is_accepted_and_closed(world):
             lives_in="Milano",
         )
     too_old = world["other"]
-    services.add_participant(
+    nominal_lists.add_participant(
         too_old,
         world["s2"],
         first_name="Ugo",
@@ -154,13 +154,13 @@ def test_list_with_reserved_share_met_is_accepted_and_closed(world):
         lives_in="Milano",
     )
     with pytest.raises(CollectiveError) as refused:
-        services.accept_list(too_old, city, exception="x")
+        nominal_lists.accept_list(too_old, city, exception="x")
     assert refused.value.code == "collective.list_ages"
 
 
 def test_provider_cannot_record_a_referral(world):
     with pytest.raises(CollectiveError):
-        services.add_participant(
+        nominal_lists.add_participant(
             world["project"], world["s1"], first_name="Finto", last_name="Segnalato",
             fiscal_code=f.child_code(world["project"].starts_on), lives_in="Milano", referrer=f.referrer(),
         )  # fmt: skip

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from collective import grants, reports, services
+from collective import grants, nominal_lists, reports, services
 from collective.errors import CollectiveError
 from collective.models import GrantEntry
 from core.errors import AppendOnlyError
@@ -37,10 +37,10 @@ def test_advance_then_balance_pay_exactly_the_funded_amount(home_page):
     with pytest.raises(CollectiveError) as refused:
         grants.pay_advance(project, city)
     assert refused.value.code == "collective.advance_not_due"
-    services.add_participant(project, city, first_name="Aurora", last_name="Segnalata",
+    nominal_lists.add_participant(project, city, first_name="Aurora", last_name="Segnalata",
                              fiscal_code=f.child_code(project.starts_on), lives_in="Milano",
                              referrer=f.referrer())  # fmt: skip
-    services.accept_list(project, city)
+    nominal_lists.accept_list(project, city)
     with pytest.raises(CollectiveError):
         grants.pay_advance(project, staff)
     advance = grants.pay_advance(project, city)

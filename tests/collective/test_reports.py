@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from collective import reports, services
+from collective import nominal_lists, reports, services
 from collective.errors import CollectiveError
 from collective.models import ReportState
 from core.models import AuditEntry
@@ -144,12 +144,12 @@ def test_only_children_living_domiciled_or_at_school_in_milan_are_listed(home_pa
     )  # fmt: skip
     assert project.participants.get().school_in == "Milano (MI)"
     with pytest.raises(CollectiveError) as refused:
-        services.add_participant(
+        nominal_lists.add_participant(
             project, staff, first_name="Ada", last_name="Neri", fiscal_code=f.child_code(project.starts_on, 8),
             lives_in="Milano Marittima",
         )  # fmt: skip
     assert refused.value.code == "collective.not_milan"
-    assert [services.in_milan(name) for name in ("MILANO", "Milano MI", " milano ", "Milanino", "")] == [
+    assert [nominal_lists.in_milan(name) for name in ("MILANO", "Milano MI", " milano ", "Milanino", "")] == [
         True, True, True, False, False,
     ]  # fmt: skip
 

@@ -10,8 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from booking.models import Child, Guardian, Order, Quote, ServiceRequest
-from monitoring.figures import age_band_of, facts, refresh
+from monitoring.figures import facts, refresh
 from monitoring.models import ALL_PERIODS, Cut, Metric, Scope
+from monitoring.sources import age_band_of
 from tests.monitoring.events import event
 
 ROME = datetime.timezone(datetime.timedelta(hours=1))
@@ -165,7 +166,7 @@ def test_a_published_decision_refreshes_the_figures_when_its_transaction_commits
 
 def test_applications_and_vouchers_by_isee_band_match_the_applications(world):
     from booking import vouchers
-    from monitoring.figures import isee_band_of
+    from monitoring.sources import isee_band_of
     from tests.vouchercall.factories import apply, make_call, make_family
 
     call = make_call()

@@ -4,8 +4,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from monitoring.figures import AGE_BANDS
 from monitoring.models import ResidentChildren
+from monitoring.sources import AGE_BANDS
 
 COLUMNS = ["anno", "codice_municipio", "fascia_eta", "residenti", "fonte", "sintetici"]
 
