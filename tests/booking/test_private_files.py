@@ -15,6 +15,7 @@ from catalog import register
 from catalog.models import ApplicationAttachment, RegisterApplication
 from config.private_files import move_to_private
 from tests.booking.factories import ChildFactory, make_request
+from tests.calls.factories import open_register_call
 from tests.catalog import factories as catalog
 from tests.catalog.test_register import APPLY_URL, form_data, pdf_bytes
 
@@ -63,6 +64,12 @@ ACTIVE_PDFS = [
     pytest.param(_open_action, id="open-action"),
     pytest.param(_page_additional_action, id="page-aa"),
 ]
+
+
+@pytest.fixture
+def register_open(home_page):
+    """The register form takes applications only during its call's windows: here, one is in progress."""
+    return open_register_call(home_page)
 
 
 @pytest.fixture
@@ -119,7 +126,7 @@ def test_pdf_with_javascript_or_automatic_action_is_refused_in_messages(client, 
 
 
 @pytest.mark.parametrize("mutate", ACTIVE_PDFS)
-def test_pdf_with_javascript_or_automatic_action_is_refused_in_register_applications(client, home_page, mutate):
+def test_pdf_with_javascript_or_automatic_action_is_refused_in_register_applications(client, register_open, mutate):
     upload = SimpleUploadedFile("statuto.pdf", _pdf(mutate), "application/pdf")
     response = client.post(APPLY_URL, form_data(attachment_statute=upload))
     assert response.status_code == 200
@@ -127,7 +134,7 @@ def test_pdf_with_javascript_or_automatic_action_is_refused_in_register_applicat
     assert not RegisterApplication.objects.exists()
 
 
-def test_register_attachment_is_private_with_a_safe_name(client, home_page):
+def test_register_attachment_is_private_with_a_safe_name(client, register_open):
     upload = SimpleUploadedFile("statuto.pdf.html", pdf_bytes(), "text/html")
     assert client.post(APPLY_URL, form_data(attachment_statute=upload)).status_code == 302
     names = list(ApplicationAttachment.objects.values_list("file", flat=True))
@@ -137,7 +144,7 @@ def test_register_attachment_is_private_with_a_safe_name(client, home_page):
         ApplicationAttachment.objects.first().file.url  # noqa: B018 — private files have no public URL
 
 
-def test_register_attachment_access_owner_city_staff_and_outsiders(client, market):
+def test_register_attachment_access_owner_city_staff_and_outsiders(client, market, register_open):
     client.post(APPLY_URL, form_data())
     application = RegisterApplication.objects.get()
     attachment = application.attachments.first()
