@@ -1,0 +1,58 @@
+# The index gets a version token (CatalogueVersion, one row), and on PostgreSQL the text vectors stop
+# being generated columns: the backend writes them as tsvector literals, which loads several times faster
+# than `to_tsvector` parsing the text. DROP EXPRESSION keeps every row's vectors: no rebuild needed.
+
+from django.db import migrations, models
+
+TEXT_VECTOR = (
+    "setweight(to_tsvector('simple'::regconfig, text_stems), 'A')"
+    " || setweight(to_tsvector('simple'::regconfig, text_folded), 'B')"
+)
+TITLE_VECTOR = (
+    "setweight(to_tsvector('simple'::regconfig, title_stems), 'A')"
+    " || setweight(to_tsvector('simple'::regconfig, title_folded), 'B')"
+)
+GIN = "search_entry_vector_gin"
+
+
+def forwards(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(
+            "ALTER TABLE search_catalogueentry ALTER COLUMN search_vector DROP EXPRESSION,"
+            " ALTER COLUMN title_vector DROP EXPRESSION"
+        )
+    apps.get_model("search", "CatalogueVersion").objects.create(id=1, token=0)
+
+
+def backwards(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        run = schema_editor.execute
+        run(f"DROP INDEX IF EXISTS {GIN}")
+        run("ALTER TABLE search_catalogueentry DROP COLUMN search_vector, DROP COLUMN title_vector")
+        run(
+            "ALTER TABLE search_catalogueentry"
+            f" ADD COLUMN search_vector tsvector GENERATED ALWAYS AS ({TEXT_VECTOR}) STORED,"
+            f" ADD COLUMN title_vector tsvector GENERATED ALWAYS AS ({TITLE_VECTOR}) STORED"
+        )
+        run(
+            "ALTER TABLE search_catalogueentry ALTER COLUMN search_vector SET STORAGE MAIN,"
+            " ALTER COLUMN title_vector SET STORAGE MAIN"
+        )
+        run(f"CREATE INDEX {GIN} ON search_catalogueentry USING gin (search_vector)")
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("search", "0006_catalogue_entry_price_unit"),
+    ]
+
+    operations = [
+        migrations.CreateModel(
+            name="CatalogueVersion",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("token", models.BigIntegerField(default=0)),
+            ],
+        ),
+        migrations.RunPython(forwards, backwards),
+    ]
