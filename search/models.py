@@ -4,8 +4,8 @@
   page's rows only. On PostgreSQL its `search_vector` (every term) and `title_vector` (the title's) are
   tsvectors written by the backend as literals (no `to_tsvector` parsing at load; migration 0007 turned
   the generated columns of 0005 into plain ones), `search_vector` behind a GIN index.
-- `CatalogueFacets`: the narrow row a search scans: facet columns, age range, provider and the sort
-  keys, with an index per sort. Multi-valued fields (municipi, delivery modes, days, wellbeing
+- `CatalogueFacets`: the narrow row of facet columns, age range, provider and sort keys that each
+  process reads into bitmaps once per index version. Multi-valued fields (municipi, delivery modes, days, wellbeing
   descriptors >= 3) are bitmask integers rather than child tables: a filter is one `mask & bits > 0`
   test, every facet count is a `COUNT(*) FILTER (WHERE ...)` in one pass, and a join can never
   multiply rows and skew a count.
@@ -138,12 +138,8 @@ class CatalogueFacets(models.Model):
     published_at = models.DateTimeField(null=True)
     title_sort = models.CharField(max_length=255)
 
-    class Meta:
-        # The newest, price and rating orders have their indexes in migration 0005 (NULLS LAST differs by vendor).
-        indexes = [
-            models.Index(fields=["title_sort", "id"], name="search_facets_name"),
-            models.Index(fields=["provider_id"], name="search_facets_provider"),
-        ]
+    # No index but the key: searches read the whole table once per index version, into bitmaps
+    # (search.backends.database.snapshot); migration 0007 dropped the sort indexes, which only slowed loads.
 
     def __str__(self) -> str:
         return self.title_sort

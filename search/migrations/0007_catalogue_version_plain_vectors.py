@@ -1,6 +1,8 @@
-# The index gets a version token (CatalogueVersion, one row), and on PostgreSQL the text vectors stop
-# being generated columns: the backend writes them as tsvector literals, which loads several times faster
-# than `to_tsvector` parsing the text. DROP EXPRESSION keeps every row's vectors: no rebuild needed.
+# The index gets a version token (CatalogueVersion, one row); the facet table loses its sort indexes
+# (searches read that table whole into bitmaps, once per version, so they only slowed loads); and on
+# PostgreSQL the text vectors stop being generated columns: the backend writes them as tsvector literals,
+# which load several times faster than `to_tsvector` parsing the text. DROP EXPRESSION keeps every row's
+# vectors: no rebuild needed.
 
 from django.db import migrations, models
 
@@ -13,9 +15,20 @@ TITLE_VECTOR = (
     " || setweight(to_tsvector('simple'::regconfig, title_folded), 'B')"
 )
 GIN = "search_entry_vector_gin"
+#: The sort indexes of migration 0005: searches now read CatalogueFacets whole into bitmaps, once per version.
+SORT_INDEXES = {
+    "search_facets_newest": ("published_at DESC NULLS LAST, id", "published_at DESC, id"),
+    "search_facets_price": ("sort_price ASC NULLS LAST, id", "sort_price, id"),
+    "search_facets_rating": (
+        "rating_average DESC NULLS LAST, rating_count DESC, id",
+        "rating_average DESC, rating_count DESC, id",
+    ),
+}
 
 
 def forwards(apps, schema_editor):
+    for name in SORT_INDEXES:
+        schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(
             "ALTER TABLE search_catalogueentry ALTER COLUMN search_vector DROP EXPRESSION,"
@@ -25,8 +38,11 @@ def forwards(apps, schema_editor):
 
 
 def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        run = schema_editor.execute
+    run = schema_editor.execute
+    postgres = schema_editor.connection.vendor == "postgresql"
+    for name, (on_postgres, elsewhere) in SORT_INDEXES.items():
+        run(f"CREATE INDEX {name} ON search_cataloguefacets ({on_postgres if postgres else elsewhere})")
+    if postgres:
         run(f"DROP INDEX IF EXISTS {GIN}")
         run("ALTER TABLE search_catalogueentry DROP COLUMN search_vector, DROP COLUMN title_vector")
         run(
@@ -54,5 +70,7 @@ class Migration(migrations.Migration):
                 ("token", models.BigIntegerField(default=0)),
             ],
         ),
+        migrations.RemoveIndex(model_name="cataloguefacets", name="search_facets_name"),
+        migrations.RemoveIndex(model_name="cataloguefacets", name="search_facets_provider"),
         migrations.RunPython(forwards, backwards),
     ]

@@ -70,25 +70,32 @@ class Rows:
         return [tuple(row[i] for i in picked) for row in self.entries]
 
 
-def _quote(lexeme: str) -> str:
-    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+@functools.lru_cache(maxsize=65536)
+def _lexemes(term: str) -> tuple[str, ...]:
+    """A term as the 'simple' parser reads it, quoted for a tsvector literal: cut at its apostrophes
+    ("sant'ambrogio": two lexemes, at consecutive positions so the query's phrase finds them)."""
+    parts = term.split("'") if "'" in term else (term,)
+    return tuple(
+        "'" + part.replace("\\", "\\\\").replace("'", "''") + "'"
+        for part in parts
+        if part and len(part.encode()) <= MAX_LEXEME_BYTES
+    )
 
 
 def vector_literal(*weighted: tuple[str, list[str]]) -> str:
     """`setweight(to_tsvector('simple', terms), weight) || ...` of each (weight, terms), as a tsvector literal.
 
-    The 'simple' parser cuts a term at its apostrophes ("sant'ambrogio": two lexemes at consecutive
-    positions, so the query's phrase finds them); positions run on across the parts, as `||` shifts them.
+    Positions run on across the lists, as `||` shifts them; each lexeme lists every position it holds.
     """
-    positions: dict[str, list[str]] = {}
+    positions: dict[str, str] = {}
     position = 0
     for weight, terms in weighted:
         for term in terms:
-            for part in term.split("'") if "'" in term else (term,):
-                if part and len(part.encode()) <= MAX_LEXEME_BYTES:
-                    position = min(position + 1, MAX_POSITION)
-                    positions.setdefault(part, []).append(f"{position}{weight}")
-    return " ".join(f"{_quote(lexeme)}:{','.join(at)}" for lexeme, at in positions.items())
+            for lexeme in _lexemes(term):
+                position += 1
+                at = f"{min(position, MAX_POSITION)}{weight}"
+                positions[lexeme] = f"{positions[lexeme]},{at}" if lexeme in positions else at
+    return " ".join([f"{lexeme}:{at}" for lexeme, at in positions.items()])
 
 
 def to_rows(docs: Iterable[ServiceDocument]) -> Rows:
