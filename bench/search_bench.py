@@ -322,13 +322,13 @@ def plain_copy_seconds(docs):
     start = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
         for scratch, columns, values in (
-            ("bench_scratch_entry", database.ENTRY_ROW, rows.entries),
+            ("bench_scratch_entry", database.entry_columns(), rows.entries),
             ("bench_scratch_facets", database.facet_row(), rows.facets),
         ):
             if postgres:
-                database._copy(cursor, scratch, columns, values)
+                database.copy(cursor, scratch, columns, values)
             else:
-                database._insert(cursor, scratch, columns, values)
+                database.insert(cursor, scratch, columns, values)
     seconds = time.perf_counter() - start
     with connection.cursor() as cursor:
         for scratch in tables:

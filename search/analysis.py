@@ -119,6 +119,14 @@ def folded_of(text_words: list[str]) -> list[str]:
     return [s for w in text_words for s in _word_folded(w)]
 
 
+@functools.lru_cache(maxsize=65536)
+def token_terms(token: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A token of `tokens` as the index writes it: (`stems_of`, `folded_of`) of its elided word, computed
+    once per distinct token and process (the whole analysis chain in one cached call)."""
+    word = _elide(token)
+    return _word_stems(word), _word_folded(word)
+
+
 def query_words(text: str) -> list[str]:
     """The words of a query that must each match, as typed ("dell'orto": the engine elides it);
     stop words and repeated words left out, in order."""
@@ -145,7 +153,10 @@ def autocomplete_words(text: str) -> list[str]:
     apostrophes rather than elided, so "dell'orto" is "dell" + "orto" and a name stays suggested
     while its article is typed ("laboratorio dell'o")."""
     text = unicodedata.normalize("NFC", text or "").translate(_APOSTROPHES).replace("'", " ")
-    return [fold(token) for token in _TOKEN.findall(text)]
+    return [_fold_word(token) for token in _TOKEN.findall(text)]
+
+
+_fold_word = functools.lru_cache(maxsize=65536)(fold)
 
 
 @functools.cache

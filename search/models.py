@@ -2,12 +2,15 @@
 
 - `CatalogueEntry`: the whole document (what a hit shows) and its analysed text; read by key for the
   page's rows only. On PostgreSQL its `search_vector` (every term) and `title_vector` (the title's) are
-  generated columns (`GENERATED ALWAYS AS (...) STORED`, migration 0005) behind a GIN index.
-- `CatalogueFacets`: the narrow row a search scans: facet columns, age range, provider and the sort
-  keys, with an index per sort. Multi-valued fields (the venues' municipi, the municipi reached at home,
-  delivery modes, days, wellbeing descriptors >= 3) are bitmask integers rather than child tables: a filter
-  is one `mask & bits > 0` test, every facet count is a `COUNT(*) FILTER (WHERE ...)` in one pass, and a
-  join can never multiply rows and skew a count.
+  tsvectors written by the backend as literals (no `to_tsvector` parsing at load; migration 0007 turned
+  the generated columns of 0005 into plain ones), `search_vector` behind a GIN index.
+- `CatalogueFacets`: the narrow row of facet columns, age range, provider and sort keys that each
+  process reads into bitmaps once per index version. Multi-valued fields (the venues' municipi, the municipi reached at home,
+  delivery modes, days, wellbeing descriptors >= 3) are bitmask integers rather than child tables: a filter is one `mask & bits > 0`
+  test, every facet count is a `COUNT(*) FILTER (WHERE ...)` in one pass, and a join can never
+  multiply rows and skew a count.
+- `CatalogueVersion`: one row whose random `token` every index write replaces, so a process knows
+  when the bitmaps it keeps of the index (`search.backends.database.snapshot`) are out of date.
 - On SQLite the text is also in an FTS5 table, `search_catalogue_fts` (rowid = service id; columns
   `stems`, `folded`, `title_stems`, `title_folded`), created by migration 0005.
 """
@@ -73,9 +76,9 @@ class CatalogueEntry(models.Model):
     title_ac = models.TextField(default=" ")
     provider_ac = models.TextField(default=" ")
     title_sort = models.CharField(max_length=255)
-    # PostgreSQL only (NULL elsewhere): generated columns, never written by the application.
-    # text_stems (weight A) and text_folded (weight B) as a tsvector with the 'simple' configuration,
-    # behind a GIN index; the same of the title alone, for relevance.
+    # PostgreSQL only (NULL elsewhere), written by the backend as tsvector literals: text_stems (weight A)
+    # and text_folded (weight B) as the 'simple' configuration reads them, behind a GIN index; the same of
+    # the title alone, for relevance.
     search_vector = SearchVectorField(null=True, editable=False)
     title_vector = SearchVectorField(null=True, editable=False)
 
@@ -139,15 +142,24 @@ class CatalogueFacets(models.Model):
     published_at = models.DateTimeField(null=True)
     title_sort = models.CharField(max_length=255)
 
-    class Meta:
-        # The newest, price and rating orders have their indexes in migration 0005 (NULLS LAST differs by vendor).
-        indexes = [
-            models.Index(fields=["title_sort", "id"], name="search_facets_name"),
-            models.Index(fields=["provider_id"], name="search_facets_provider"),
-        ]
+    # No index but the key: searches read the whole table once per index version, into bitmaps
+    # (search.backends.database.snapshot); migration 0007 dropped the sort indexes, which only slowed loads.
 
     def __str__(self) -> str:
         return self.title_sort
+
+
+class CatalogueVersion(models.Model):
+    """The index's version: a random `token` replaced by every write of the database backend (one row, id 1).
+
+    Random rather than a counter: a write rolled back restores the old token, and no later write can
+    reuse the token of a state that never committed.
+    """
+
+    token = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return str(self.token)
 
 
 class CatalogueTerm(models.Model):

@@ -28,44 +28,19 @@ to the database at once and writes are queued (`search.sync`), then one request 
 
 from __future__ import annotations
 
-import datetime
-import functools
 import logging
-import re
-import threading
-import time
 from collections.abc import Callable, Iterable, Iterator
-from decimal import Decimal
 from itertools import islice
 from typing import Any
 
-import urllib3
 from django.conf import settings
 from django.utils import timezone
-from elastic_transport import ConnectionError as TransportConnectionError
-from elastic_transport import ConnectionTimeout, Urllib3HttpNode
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, helpers
 from elasticsearch.dsl import (
-    Boolean,
-    Byte,
-    Date,
-    Document,
-    Float,
     Index,
-    Integer,
-    Keyword,
-    Long,
-    Mapping,
     MultiSearch,
-    Object,
     Q,
-    ScaledFloat,
     Search,
-    SearchAsYouType,
-    Text,
-    analyzer,
-    char_filter,
-    token_filter,
 )
 
 from search import analysis
@@ -79,9 +54,22 @@ from search.api import (
     Suggestion,
     build_facets,
 )
-from search.documents import WELLBEING, ServiceDocument
+from search.backends.es_mapping import SAYT, TEXT_FIELDS, CatalogueDocument, catalogue_mapping, from_source, to_source
+from search.backends.es_transport import (
+    UNREACHABLE,
+    CircuitBreaker,
+    PlainJsonNode,
+    Unhealthy,
+    breaker_for,
+    is_failure,
+    make_client,
+    shared_client,
+)
+from search.documents import ServiceDocument
 from search.facets import FACETS as DECLARED
-from search.facets import Facet
+
+# The mapping (es_mapping) and the transport (es_transport) live apart; these names stay importable from here.
+__all__ = ["UNREACHABLE", "ElasticsearchBackend", "PlainJsonNode", "make_client"]
 
 logger = logging.getLogger(__name__)
 
@@ -89,92 +77,6 @@ DEFAULT_ALIAS = "milano018-catalogue"
 BATCH = 500
 #: Seconds: writes (bulk loads, rebuilds, drift checks) may take longer than a search.
 WRITE_TIMEOUT = 60.0
-_COMPAT_MIMETYPE = re.compile(r"application/vnd\.elasticsearch\+([\w-]+);\s*compatible-with=\d+")
-#: Errors meaning "the cluster is not there" (as opposed to a bad request, which is a bug).
-UNREACHABLE = (TransportConnectionError, ConnectionTimeout)
-
-_elision = token_filter("it_elision", "elision", articles=sorted(analysis.ARTICLES), articles_case=True)
-_synonyms = token_filter("it_synonyms", "synonym_graph", synonyms=analysis.synonym_rules())
-_stop = token_filter("it_stop", "stop", stopwords=sorted(analysis.FOLDED_STOPWORDS))
-_stemmer = token_filter("it_stemmer", "stemmer", language="light_italian")
-# The apostrophes search.analysis accepts: typographic and modifier ones become plain (for elision),
-# or, for autocomplete, a space (a word and its article are two words there).
-_APOSTROPHES = ("\u2019", "\u02bc", "`")
-_apostrophes = char_filter("it_apostrophes", "mapping", mappings=[f"{a}=>'" for a in _APOSTROPHES])
-_split_apostrophes = char_filter(
-    "it_split_apostrophes", "mapping", mappings=[f"{a}=>\\u0020" for a in ("'", *_APOSTROPHES)]
-)
-_FOLD = [_elision, "lowercase", "asciifolding"]
-# At index time a synonym graph must be flattened before it is written (Lucene's rule).
-_SYNONYMS = [_synonyms, "flatten_graph"]
-
-
-def _analyzer(name: str, filters: list[Any], chars: Any = _apostrophes) -> Any:
-    return analyzer(name, tokenizer="standard", char_filter=[chars], filter=filters)
-
-
-text_analyzer = _analyzer("it_text", [*_FOLD, *_SYNONYMS, _stop, _stemmer])
-text_search_analyzer = _analyzer("it_text_search", [*_FOLD, _stop, _stemmer])
-folded_analyzer = _analyzer("it_folded", [*_FOLD, *_SYNONYMS])
-folded_search_analyzer = _analyzer("it_folded_search", _FOLD)
-autocomplete_analyzer = _analyzer("it_autocomplete", ["lowercase", "asciifolding"], _split_apostrophes)
-
-
-def _text(**fields: Any) -> Text:
-    return Text(
-        analyzer=text_analyzer,
-        search_analyzer=text_search_analyzer,
-        fields={"folded": Text(analyzer=folded_analyzer, search_analyzer=folded_search_analyzer), **fields},
-    )
-
-
-def facet_mapping(facet: Facet) -> Any:
-    """The mapping type of a facet's field: boolean, integer or keyword, after its values."""
-    return {bool: Boolean, int: Integer, str: Keyword}[facet.value_type]()
-
-
-class CatalogueDocument(Document):
-    """The mapping; the index name is chosen per build (see `new_index`). The facets' fields are added
-    from their declarations (`search.facets`) by `catalogue_mapping`."""
-
-    id = Long()
-    title = _text()
-    # Autocomplete: the names again, in search_as_you_type fields (any word of a name matches).
-    title_ac = SearchAsYouType(analyzer=autocomplete_analyzer)
-    provider_ac = SearchAsYouType(analyzer=autocomplete_analyzer)
-    title_sort = Keyword()
-    summary = _text()
-    description = _text()
-    tags = _text()
-    url = Keyword(index=False)
-    provider_id = Long()
-    provider_name = _text(raw=Keyword())
-    provider_url = Keyword(index=False)
-    age_min = Integer()
-    age_max = Integer()
-    price = Keyword(index=False)
-    sort_price = ScaledFloat(scaling_factor=100)
-    price_unit = Keyword(index=False)
-    wellbeing = Object(properties={code: Byte() for code in WELLBEING})
-    rating_average = Float()
-    rating_count = Integer()
-    published_at = Date()
-
-
-def catalogue_mapping() -> Mapping:
-    """The catalogue's mapping: `CatalogueDocument`'s fields plus one field per declared facet."""
-    mapping = Mapping()
-    for name, facet in ((facet.field, facet) for facet in DECLARED.values()):
-        mapping.field(name, facet_mapping(facet))
-    return mapping
-
-
-TEXT_FIELDS = [
-    f"{name}{suffix}"
-    for name, boost in (("title", "^3"), ("summary", ""), ("description", ""), ("provider_name", ""), ("tags", ""))
-    for suffix in (boost, f".folded{boost}")
-]
-SAYT = ("", "._2gram", "._3gram")
 SORTS: dict[str, list[Any]] = {
     "relevance": ["_score", {"published_at": {"order": "desc", "missing": "_last"}}, "id"],
     "price": [{"sort_price": {"order": "asc", "missing": "_last"}}, "id"],
@@ -183,170 +85,6 @@ SORTS: dict[str, list[Any]] = {
     "newest": [{"published_at": {"order": "desc", "missing": "_last"}}, "id"],
     "name": ["title_sort", "id"],
 }
-
-
-class CatalogueNode(Urllib3HttpNode):
-    """The HTTP node with separate connect and read timeouts (seconds) for searches.
-
-    A request given its own `request_timeout` (the writes: `WRITE_TIMEOUT`) uses that instead.
-    """
-
-    connect_timeout = 0.5
-    read_timeout = 2.0
-
-    def __init__(self, config):
-        super().__init__(config)
-        self.pool.timeout = urllib3.Timeout(connect=self.connect_timeout, read=self.read_timeout)
-
-
-class PlainJsonNode(CatalogueNode):
-    """Sends `application/json` instead of the client's versioned Elasticsearch media types.
-
-    OpenSearch-API servers answer 406 to `application/vnd.elasticsearch+json; compatible-with=N`;
-    settings.ELASTICSEARCH_COMPAT_HEADERS = False selects this node class.
-    """
-
-    def perform_request(self, method, target, body=None, headers=None, request_timeout=None, **kwargs):
-        if headers:
-            headers = headers.copy()
-            for name in ("accept", "content-type"):
-                if headers.get(name):
-                    headers[name] = _COMPAT_MIMETYPE.sub(r"application/\1", headers[name])
-        return super().perform_request(
-            method, target, body=body, headers=headers, request_timeout=request_timeout, **kwargs
-        )
-
-
-def make_client(
-    url: str, compat_headers: bool = True, timeout: float = 2.0, connect_timeout: float = 0.5
-) -> Elasticsearch:
-    """A client whose searches give up after `connect_timeout` / `timeout` seconds, without retries."""
-    base = CatalogueNode if compat_headers else PlainJsonNode
-    node_class = type(base.__name__, (base,), {"connect_timeout": connect_timeout, "read_timeout": timeout})
-    return Elasticsearch(url, node_class=node_class, max_retries=0, retry_on_timeout=False)
-
-
-@functools.cache
-def _client(url: str, compat_headers: bool, timeout: float, connect_timeout: float) -> Elasticsearch:
-    """One client (and connection pool) per configuration and process; the client is thread-safe."""
-    return make_client(url, compat_headers, timeout, connect_timeout)
-
-
-class CircuitBreaker:
-    """Keeps requests away from a cluster that just failed.
-
-    Closed: every request goes. A failure opens it: `allow()` answers False for `reset` seconds,
-    so callers fall back at once instead of waiting for timeouts. Then it lets one request through
-    (half-open): success closes it, failure opens it again. Thread-safe; the lock is never held
-    during a request (pybreaker holds its lock across the call, which would serialize searches).
-    """
-
-    def __init__(self, reset: float = 30.0):
-        self.reset = reset
-        self._opened_at: float | None = None
-        self._trial = False
-        self._lock = threading.Lock()
-
-    @property
-    def closed(self) -> bool:
-        return self._opened_at is None
-
-    def allow(self) -> bool:
-        with self._lock:
-            if self._opened_at is None:
-                return True
-            if not self._trial and time.monotonic() - self._opened_at >= self.reset:
-                self._trial = True
-                return True
-            return False
-
-    def succeeded(self) -> None:
-        with self._lock:
-            self._opened_at, self._trial = None, False
-
-    def failed(self) -> None:
-        with self._lock:
-            self._opened_at, self._trial = time.monotonic(), False
-
-
-_breakers: dict[str, CircuitBreaker] = {}
-_breakers_lock = threading.Lock()
-
-
-def breaker_for(url: str, reset: float) -> CircuitBreaker:
-    """The process-wide breaker of one cluster URL."""
-    with _breakers_lock:
-        breaker = _breakers.get(url)
-        if breaker is None or breaker.reset != reset:
-            breaker = _breakers[url] = CircuitBreaker(reset)
-        return breaker
-
-
-class Unhealthy(SearchUnavailable):
-    """The circuit breaker is open: the cluster failed moments ago and is not asked again yet."""
-
-
-def _is_failure(error: Exception) -> bool:
-    """Errors that mean the cluster misbehaves (down, slow, 5xx), as opposed to a missing index or a bug."""
-    return isinstance(error, UNREACHABLE) or (isinstance(error, ApiError) and error.status_code >= 500)
-
-
-def to_source(doc: ServiceDocument) -> dict[str, Any]:
-    return {
-        "id": doc.id,
-        "title": doc.title,
-        "title_sort": analysis.fold(doc.title),
-        "title_ac": doc.title,
-        "provider_ac": doc.provider_name,
-        "summary": doc.summary,
-        "description": doc.description,
-        "tags": list(doc.tags),
-        "url": doc.url,
-        "provider_id": doc.provider_id,
-        "provider_name": doc.provider_name,
-        "provider_url": doc.provider_url,
-        "age_min": doc.age_min,
-        "age_max": doc.age_max,
-        "price": None if doc.price is None else str(doc.price),
-        "sort_price": None if doc.sort_price is None else float(doc.sort_price),
-        "price_unit": doc.price_unit,
-        "wellbeing": dict(doc.wellbeing),
-        "rating_average": doc.rating_average,
-        "rating_count": doc.rating_count,
-        "published_at": doc.published_at.isoformat() if doc.published_at else None,
-        # Every facet's field, as its declaration says (search.facets).
-        **{facet.field: facet.indexed(doc) for facet in DECLARED.values()},
-    }
-
-
-def from_source(source: dict[str, Any]) -> ServiceDocument:
-    published = source.get("published_at")
-    return ServiceDocument(
-        id=int(source["id"]),
-        title=source["title"],
-        summary=source.get("summary", ""),
-        description=source.get("description", ""),
-        url=source.get("url", ""),
-        provider_id=int(source["provider_id"]),
-        provider_name=source.get("provider_name", ""),
-        provider_url=source.get("provider_url", ""),
-        category=source["category"],
-        municipi=tuple(source.get("municipi") or ()),
-        reach_municipi=tuple(source.get("reach_municipi") or ()),
-        age_min=source.get("age_min"),
-        age_max=source.get("age_max"),
-        price=None if source.get("price") is None else Decimal(source["price"]),
-        price_unit=source.get("price_unit") or "",
-        free=bool(source.get("free")),
-        voucher=bool(source.get("voucher")),
-        delivery=tuple(source.get("delivery") or ()),
-        days=tuple(source.get("days") or ()),
-        wellbeing=dict(source.get("wellbeing") or {}),
-        rating_average=source.get("rating_average"),
-        rating_count=source.get("rating_count") or 0,
-        published_at=datetime.datetime.fromisoformat(published) if published else None,
-        tags=tuple(source.get("tags") or ()),
-    )
 
 
 def facet_filter(facet: str, values: Iterable[Any]) -> Q:
@@ -401,7 +139,7 @@ class ElasticsearchBackend(SearchBackend):
     @classmethod
     def from_settings(cls, fallback: SearchBackend | None = None) -> ElasticsearchBackend:
         url = settings.ELASTICSEARCH_URL
-        client = _client(
+        client = shared_client(
             url,
             getattr(settings, "ELASTICSEARCH_COMPAT_HEADERS", True),
             float(getattr(settings, "ELASTICSEARCH_READ_TIMEOUT", 2.0)),
@@ -417,7 +155,7 @@ class ElasticsearchBackend(SearchBackend):
         try:
             result = call()
         except Exception as error:
-            if _is_failure(error):
+            if is_failure(error):
                 self.breaker.failed()
             else:
                 self.breaker.succeeded()
