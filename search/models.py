@@ -2,13 +2,13 @@
 
 - `CatalogueEntry`: the whole document (what a hit shows) and its analysed text; read by key for the
   page's rows only. On PostgreSQL its `search_vector` (every term) and `title_vector` (the title's) are
-  tsvectors written by the backend as literals (no `to_tsvector` parsing at load; migration 0007 turned
+  tsvectors written by the backend as literals (no `to_tsvector` parsing at load; migration 0008 turned
   the generated columns of 0005 into plain ones), `search_vector` behind a GIN index.
 - `CatalogueFacets`: the narrow row of facet columns, age range, provider and sort keys that each
-  process reads into bitmaps once per index version. Multi-valued fields (the venues' municipi, the municipi reached at home,
-  delivery modes, days, wellbeing descriptors >= 3) are bitmask integers rather than child tables: a filter is one `mask & bits > 0`
-  test, every facet count is a `COUNT(*) FILTER (WHERE ...)` in one pass, and a join can never
-  multiply rows and skew a count.
+  process reads into bitmaps once per index version. Multi-valued fields (the venues' municipi, the
+  municipi reached at home, delivery modes, days, wellbeing descriptors >= 3) are bitmask integers
+  rather than child tables: a filter is one `mask & bits > 0` test, every facet count is a
+  `COUNT(*) FILTER (WHERE ...)` in one pass, and a join can never multiply rows and skew a count.
 - `CatalogueVersion`: one row whose random `token` every index write replaces, so a process knows
   when the bitmaps it keeps of the index (`search.backends.database.snapshot`) are out of date.
 - On SQLite the text is also in an FTS5 table, `search_catalogue_fts` (rowid = service id; columns
@@ -143,7 +143,7 @@ class CatalogueFacets(models.Model):
     title_sort = models.CharField(max_length=255)
 
     # No index but the key: searches read the whole table once per index version, into bitmaps
-    # (search.backends.database.snapshot); migration 0007 dropped the sort indexes, which only slowed loads.
+    # (search.backends.database.snapshot); migration 0008 dropped the sort indexes, which only slowed loads.
 
     def __str__(self) -> str:
         return self.title_sort
