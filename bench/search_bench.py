@@ -23,6 +23,20 @@ one table. Per size and backend:
 - trivial p50: one HttpResponse through the site's middleware and URLconf, measured for every row.
 
 After the table, the growth of p50 from the smallest to the largest size, per backend.
+
+The p50/p95 above are warm: the database backend keeps, per process, bitmaps of the index (rebuilt on the first
+search after an index write) and each word's matching services (kept until the next write), and the timed
+rounds meet the same ten queries again; the hand-written SQL keeps nothing. A second table gives, for the
+database backends, the searches that do not find those caches filled:
+
+- cold word p50/p95: each of the ten queries with the per-word text cache emptied just before it
+  (`snapshot.forget_words()`; bitmaps kept): the first search with a word not met since the last write.
+- cold write p50/p95: the first search after an index write, WRITE_ROUNDS times: one service re-indexed through
+  `DatabaseBackend.index` (same content, a new index version), then one query (the ten in turn), timed with
+  the bitmaps' and the words' rebuild.
+
+each beside the warm figures, with its ratio to the reference p50 (p95 to p95), then the growth of each p50
+from the smallest to the largest size. The engine has caches of its own and is not measured cold.
 """
 
 import argparse
@@ -99,6 +113,8 @@ QUERIES = [
     {"voucher": {True}, "day": {5, 6}, "delivery": {"domicilio"}, "sort": "newest"},
 ]
 ROUNDS = 5
+#: Index writes, each followed by one timed search, for the "cold write" figures.
+WRITE_ROUNDS = 10
 
 
 def generate(count: int, seed: int = 18) -> list:
@@ -289,6 +305,32 @@ def timed(run, calls, rounds):
     return samples
 
 
+def cold_word_samples(backend, queries, rounds):
+    """Each query's time with the per-word text cache emptied just before it (the bitmaps kept)."""
+    from search.backends.database import snapshot
+
+    backend.search(queries[0])  # the bitmaps of the current index version
+    samples = []
+    for _ in range(rounds):
+        for query in queries:
+            snapshot.forget_words()
+            start = time.perf_counter()
+            backend.search(query)
+            samples.append(time.perf_counter() - start)
+    return samples
+
+
+def cold_write_samples(backend, docs, queries, rounds):
+    """The first search after an index write: one service re-indexed (untimed), then one query, per round."""
+    samples = []
+    for n in range(rounds):
+        backend.index([docs[n % len(docs)]])
+        start = time.perf_counter()
+        backend.search(queries[n % len(queries)])
+        samples.append(time.perf_counter() - start)
+    return samples
+
+
 def time_trivial_view(rounds):
     from django.test import Client, override_settings
 
@@ -427,6 +469,9 @@ def child(args):
                     check_reference(engine, queries, statements)
                     row["ref"] = percentiles(timed(run_reference, statements, args.rounds))
                 row["search"] = percentiles(timed(engine.search, queries, args.rounds))
+                if name != "engine":
+                    row["cold_word"] = percentiles(cold_word_samples(engine, queries, args.rounds))
+                    row["cold_write"] = percentiles(cold_write_samples(engine, docs, queries, args.write_rounds))
                 row["trivial"] = percentiles(time_trivial_view(args.rounds))[0]
                 print(json.dumps(row), flush=True)
     finally:
@@ -464,6 +509,43 @@ def table(rows, out):
             if sizes[0] in by_size and sizes[-1] in by_size:
                 growth.append(f"{backend} {by_size[sizes[-1]] / by_size[sizes[0]]:.1f}x")
         out.write(f"p50 growth {sizes[0]} -> {sizes[-1]}: {', '.join(growth)}\n")
+    cold_table(rows, out)
+
+
+def cold_table(rows, out):
+    """Warm, cold word and cold write figures of the database backends, their ratios and their growth."""
+    cold = [r for r in rows if "cold_word" in r]
+    if not cold:
+        return
+    out.write(
+        f"\ncold: {'size':>7} {'backend':<10} {'p50_ms':>8} {'p95_ms':>8} {'word_p50':>8} {'word_p95':>8}"
+        f" {'write_p50':>9} {'write_p95':>9} {'ref_p50':>8} {'ref_p95':>8} {'p50/ref':>7} {'word/ref':>8}"
+        f" {'word95/ref':>10} {'write/ref':>9}\n"
+    )
+    order = {"sqlite": 0, "postgresql": 1}
+    for row in sorted(cold, key=lambda r: (r["size"], order.get(r["backend"], 2))):
+        (p50, p95), (word50, word95), (write50, write95), (ref50, ref95) = (
+            row["search"],
+            row["cold_word"],
+            row["cold_write"],
+            row["ref"],
+        )
+        out.write(
+            f"cold: {row['size']:>7} {row['backend']:<10} {p50:>8.2f} {p95:>8.2f} {word50:>8.2f} {word95:>8.2f}"
+            f" {write50:>9.2f} {write95:>9.2f} {ref50:>8.2f} {ref95:>8.2f} {p50 / ref50:>7.2f} {word50 / ref50:>8.2f}"
+            f" {word95 / ref95:>10.2f} {write50 / ref50:>9.2f}\n"
+        )
+    sizes = sorted({r["size"] for r in cold})
+    if len(sizes) > 1:
+        for backend in dict.fromkeys(r["backend"] for r in cold):
+            by_size = {r["size"]: r for r in cold if r["backend"] == backend}
+            if sizes[0] in by_size and sizes[-1] in by_size:
+                small, large = by_size[sizes[0]], by_size[sizes[-1]]
+                growth = ", ".join(
+                    f"{label} {large[key][0] / small[key][0]:.1f}x"
+                    for label, key in (("warm", "search"), ("cold word", "cold_word"), ("cold write", "cold_write"))
+                )
+                out.write(f"cold: {backend} p50 growth {sizes[0]} -> {sizes[-1]}: {growth}\n")
 
 
 def main():
@@ -471,6 +553,9 @@ def main():
     parser.add_argument("--sizes", default="1000,10000,50000")
     parser.add_argument("--backends", default="sqlite,postgresql,engine")
     parser.add_argument("--rounds", type=int, default=ROUNDS)
+    parser.add_argument(
+        "--write-rounds", type=int, default=WRITE_ROUNDS, help="index writes, each followed by one timed search"
+    )
     parser.add_argument("--child", choices=["sqlite", "postgresql", "none"], help=argparse.SUPPRESS)
     parser.add_argument("--engine", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -499,7 +584,8 @@ def main():
     rows = []
     for database, env, with_engine in runs:
         command = [sys.executable, __file__, "--child", database, "--sizes", ",".join(map(str, args.sizes))]
-        command += ["--rounds", str(args.rounds)] + (["--engine"] if with_engine else [])
+        command += ["--rounds", str(args.rounds), "--write-rounds", str(args.write_rounds)]
+        command += ["--engine"] if with_engine else []
         done = subprocess.run(command, env=env, stdout=subprocess.PIPE, text=True, check=False)
         for line in done.stdout.splitlines():
             if line.startswith("{"):

@@ -1,8 +1,9 @@
 """The search benchmark keeps running: a tiny catalogue through every backend, as a person runs it.
 
 It also proves the hand-written SQL reference still gives the backend's answers (the benchmark exits
-non-zero when a total, a facet count or an id differs) and that the rebuild and plain COPY columns are
-filled.
+non-zero when a total, a facet count or an id differs), that the rebuild and plain COPY columns are
+filled, and that the cold searches (per-word cache emptied; first search after an index write) are
+measured for every database beside the warm ones.
 """
 
 import os
@@ -41,3 +42,11 @@ def test_search_bench_runs_every_backend_against_its_reference_with_a_tiny_catal
         assert float(row["rebuild_s"]) > 0 and float(row["copy_s"]) >= 0 and float(row["reb/copy"]) > 0
         assert float(row["ref_p50"]) > 0 and float(row["p50/ref"]) > 0 and float(row["p95/ref"]) > 0
     assert float(rows["engine"][-1]) > 0  # p50 / trivial view of the same run
+    # The cold table: the same databases, their warm, cold-word and cold-write figures against the reference.
+    cold_lines = [line.split()[1:] for line in done.stdout.splitlines() if line.startswith("cold:")]
+    cold_columns = next(line for line in cold_lines if "word/ref" in line)
+    cold = {line[1]: dict(zip(cold_columns, line, strict=True)) for line in cold_lines if line[0] == "30"}
+    assert set(cold) == set(databases), done.stdout
+    for row in cold.values():
+        for column in ("word_p50", "word_p95", "write_p50", "write_p95", "word/ref", "word95/ref", "write/ref"):
+            assert float(row[column]) > 0, (column, done.stdout)

@@ -249,3 +249,17 @@ def current() -> Snapshot:
     if data is not None:
         snapshot = _current[key] = Snapshot(token, declared, data)
     return snapshot
+
+
+def forget_words() -> None:
+    """Empty the text caches of this process's snapshots: the services holding each word met (`holders`)
+    and the typo expansions looked up (`Vocabulary.fuzzy`); the bitmaps, the sort orders and the loaded
+    vocabulary stay. The next search with any word asks the full-text index again, as the first search
+    with a word not met since the last index write does (a write replaces the whole snapshot).
+
+    For measuring that first search (`bench/search_bench.py`, "cold word"); searches never need it.
+    """
+    for kept in _current.values():
+        kept._words.clear()
+        if kept._vocabulary is not None:
+            kept._vocabulary.forget_lookups()

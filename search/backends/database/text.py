@@ -51,6 +51,10 @@ class Vocabulary:
             self._fuzzy[kind, term] = analysis.fuzzy_matches(term, candidates)
         return self._fuzzy[kind, term]
 
+    def forget_lookups(self) -> None:
+        """Forget the typo expansions looked up so far (the vocabulary itself stays loaded)."""
+        self._fuzzy.clear()
+
     def typo_terms(self, word: str) -> WordTerms | None:
         """The index terms within the word's typo distance, or None when there are none."""
         stems = self.fuzzy(CatalogueTerm.STEM, analysis.query_stem(word))
