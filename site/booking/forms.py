@@ -221,7 +221,16 @@ class PayForm(forms.Form):
         required=False,
     )
     # A uuid4 hex from the order page; it ends up in the ledger's idempotency key (100 characters at most).
-    attempt_key = forms.RegexField(regex=r"^[A-Za-z0-9_-]{1,64}\Z", widget=forms.HiddenInput, max_length=64)
+    attempt_key = forms.RegexField(
+        regex=r"^[A-Za-z0-9_-]{1,64}\Z",
+        widget=forms.HiddenInput,
+        max_length=64,
+        error_messages={
+            "invalid": _("La pagina di pagamento non è più valida: ricaricala e riprova."),
+            "max_length": _("La pagina di pagamento non è più valida: ricaricala e riprova."),
+            "required": _("La pagina di pagamento non è più valida: ricaricala e riprova."),
+        },
+    )
 
     def __init__(self, *args, price, voucher_max=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -13,6 +13,7 @@ news) are moved four years on, so news, calls, vouchers and services all belong 
 import datetime
 import random
 from decimal import Decimal
+from importlib import import_module
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
@@ -79,8 +80,22 @@ def _office_user():
     if created:
         user.set_password(DEMO_PASSWORD)
         user.save()
-    user.groups.add(Group.objects.get(name="Ufficio voucher collettivi"))
+    user.groups.add(_office_group())
     return user
+
+
+def _office_group() -> Group:
+    """The group migration 0005 creates, with its permissions; made again when missing (a database emptied by a
+    test's flush keeps no migration rows)."""
+    migration = import_module("collective.migrations.0005_collective_office_group")
+    group, created = Group.objects.get_or_create(name=migration.OFFICE_GROUP)
+    if created:
+        codenames = [f"{action}_{model}" for model, actions in migration.CODENAMES.items() for action in actions]
+        group.permissions.add(*Permission.objects.filter(content_type__app_label="collective", codename__in=codenames))
+        group.permissions.add(
+            *Permission.objects.filter(content_type__app_label="wagtailadmin", codename="access_admin")
+        )
+    return group
 
 
 def load(stdout) -> None:

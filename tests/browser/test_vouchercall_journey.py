@@ -142,7 +142,9 @@ def test_apply_rank_fund_and_pay_with_the_voucher(browser, page, live_server, ca
     page.goto(f"/famiglia/richieste/{quote.request.pk}/")
     page.get_by_role("button", name="Accetta il preventivo").click()
     page.wait_for_url(re.compile(r"/famiglia/acquisti/\d+/$"))
-    page.get_by_role("button", name="Paga", exact=True).click()
+    # The voucher covers the whole price: the family confirms the amount offered and sees nothing left to pay.
+    page.get_by_role("button", name="Continua").click()
+    page.get_by_role("button", name="Conferma e paga").click()
     page.get_by_text("Pagamento completato.").wait_for()
     order = Order.objects.get(guardian=guardian)
     assert order.voucher_paid() == Decimal("120.00")

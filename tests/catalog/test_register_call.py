@@ -14,7 +14,8 @@ from catalog.constants import EDITORS_GROUP, ApplicationStatus
 from catalog.models import RegisterApplication
 from tests.calls import factories as calls_factories
 from tests.catalog import factories
-from tests.catalog.test_register import APPLY_URL, REPRESENTATIVE_CF, form_data
+from tests.catalog.factories import REPRESENTATIVE_CF
+from tests.catalog.test_register import APPLY_URL, form_data
 from theme.templatetags.section_dates import local_datetime
 
 pytestmark = pytest.mark.django_db

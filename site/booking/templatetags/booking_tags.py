@@ -30,6 +30,13 @@ def spid_buttons(context) -> dict:
 
 
 @register.filter
+def hidden_errors(hidden_fields) -> list[str]:
+    """The errors of a form's hidden fields (a stale or tampered page): shown above the form, since a hidden
+    field has no place of its own to show them."""
+    return [error for field in hidden_fields for error in field.errors]
+
+
+@register.filter
 def as_input(field):
     """Render a bound field with Bootstrap Italia's class and its help/error text linked for screen readers."""
     describedby = []
