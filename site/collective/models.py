@@ -1,6 +1,10 @@
 """The collective-voucher call (micro-progettazioni locali): call, windows, grid, applications, micro-projects,
 committee, scores, referrals and nominal lists.
 
+Over 400 lines on purpose: these models point at one another (call → windows and grid → applications →
+micro-projects → scores, referrals, participants), and their constraints are the call's rules; one module keeps
+the schema readable in one place.
+
 Rules come from the call (seeds, "voucher collettivi"): 420,000 EUR; only providers admitted to the Elenco; score
 >= 60/100; 30% of the planned participants referred by City services or schools; nominal list before funding;
 activities ended by 31/08/2023; windows closing at a Europe/Rome time. State changes go through

@@ -1,5 +1,8 @@
 """Open data: the monitoring's datasets as CSV and JSON (CC-BY 4.0) with DCAT-AP_IT metadata.
 
+Over 400 lines on purpose: the four datasets, their data dictionaries and the DCAT-AP_IT catalogue that
+describes them are read together by whoever checks what the City publishes; split, each would need the others.
+
 Each `Dataset` builds its rows with grouped queries (aggregates only; the micro-projects' from the figures of
 the last refresh) and applies the small-cell rule of `monitoring.suppression`, secondary suppression included
 where a table's totals are published. Each has a data dictionary (`fields`: name, Table Schema type,
