@@ -90,7 +90,7 @@ class DatabaseBackend(SearchBackend):
     def rebuild(self, docs: Iterable[ServiceDocument], progress: Callable[[int], None] | None = None) -> int:
         """Replace every row: emptied tables, then a bulk load, the indexes last.
 
-        PostgreSQL: the entries in one COPY stream (vectors as literals), the facet rows copied from them
+        PostgreSQL: the entries in one COPY per batch (vectors as literals), the facet rows copied from them
         by the database, then the GIN index and the statistics; the tables are locked until the load
         commits (searches wait a few seconds). SQLite: bulk INSERTs.
         """
@@ -113,7 +113,11 @@ class DatabaseBackend(SearchBackend):
             if postgres():
                 cursor.execute(f"TRUNCATE {ENTRY}, {FACETS_TABLE}, {TERMS}")
                 cursor.execute(f"DROP INDEX IF EXISTS {GIN_INDEX}")
-                copy(cursor, ENTRY, entry_columns(), (row for rows in entries() for row in rows.entries))
+                # One COPY per batch, started only once the batch's documents are read: a document read inside
+                # an open COPY (a cold cache asking the database for the site's root paths) would wait for
+                # the connection the COPY holds, for ever.
+                for rows in entries():
+                    copy(cursor, ENTRY, entry_columns(), rows.entries)
                 facets_from_entries(cursor)
                 copy(cursor, TERMS, ("kind", "term"), term_rows(stems, folded))
                 cursor.execute(f"CREATE INDEX {GIN_INDEX} ON {ENTRY} USING gin (search_vector)")

@@ -198,7 +198,10 @@ def insert(cursor, table: str, columns: tuple[str, ...], rows: list[tuple], upse
 
 
 def copy(cursor, table: str, columns: tuple[str, ...], rows: Iterable[tuple]) -> None:
-    """PostgreSQL's COPY FROM STDIN through psycopg 3 (values adapted by psycopg), in one stream."""
+    """PostgreSQL's COPY FROM STDIN through psycopg 3 (values adapted by psycopg), in one stream.
+
+    `rows` must not query the database while they are read: the COPY holds the connection until it ends.
+    """
     with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as stream:
         for row in rows:
             stream.write_row(row)
