@@ -148,14 +148,27 @@ class CallPage(BasePage):
         windows = sorted(self.windows.all(), key=lambda w: w.opens_at)
         for window in windows:
             window.state = window.state_at(now)
+        register_call = register_call_at(now, [self]) if self.opens_register else None
         context.update(
             now=now,
             status=self.status(now),
             windows=windows,
             documents=self.documents.select_related("document"),
-            register_call=register_call_at(now, [self]) if self.opens_register else None,
+            register_call=register_call,
+            register_elsewhere=self._register_elsewhere(now, register_call),
         )
         return context
+
+    def _register_elsewhere(self, now, own: RegisterCall | None) -> RegisterCall | None:
+        """When this call opens the register but has no window in progress or ahead, the other marked call whose
+        window is (or will be) the form's, so that the page points there instead of only saying "closed"; None
+        otherwise (two queries, only then)."""
+        if own is None or own.current or own.upcoming:
+            return None
+        other = register_call_at(now)
+        if other is None or other.page_id == self.pk or not (other.current or other.upcoming):
+            return None
+        return other
 
 
 def _window(window) -> SubmissionWindow:

@@ -46,9 +46,9 @@ def test_outside_a_window_the_form_says_when_the_next_one_opens_and_stores_nothi
     assert not RegisterApplication.objects.exists()
 
 
-def test_the_seed_call_is_closed_after_its_deadline(client, home_page):
+def _seed_call(home_page):
     """The seed's call: windows of 20 and 26 September 2022, in force until 30 June 2023; today it is over."""
-    calls_factories.register_call(
+    return calls_factories.register_call(
         home_page,
         [
             (
@@ -64,11 +64,28 @@ def test_the_seed_call_is_closed_after_its_deadline(client, home_page):
         ],
         deadline=datetime.datetime(2023, 6, 30, 23, 59, tzinfo=ROME),
     )
+
+
+def test_the_seed_call_is_closed_after_its_deadline(client, home_page):
+    _seed_call(home_page)
     page = client.get(APPLY_URL).content.decode()
     assert "Non ci sono finestre di presentazione in programma" in page
     call_page = client.get("/avvisi/avviso-elenco/").content.decode()
     assert "Il modulo online non è aperto" in call_page
     assert reverse("catalog:register_apply") not in call_page
+
+
+def test_a_closed_register_call_points_to_the_call_whose_window_is_open(client, home_page):
+    _seed_call(home_page)
+    calls_factories.open_register_call(home_page, slug="finestre-nuove", title="Avviso 2026/27 per l'Elenco")
+    call_page = client.get("/avvisi/avviso-elenco/").content.decode()
+    assert "Le finestre di questo avviso sono chiuse." in call_page
+    assert "Il modulo online è aperto fino a" in call_page
+    assert '<a href="/avvisi/finestre-nuove/">Avviso 2026/27 per l&#x27;Elenco</a>' in call_page
+    assert "Il modulo online non è aperto" not in call_page
+    open_page = client.get("/avvisi/finestre-nuove/").content.decode()
+    assert reverse("catalog:register_apply") in open_page
+    assert "Le finestre di questo avviso sono chiuse." not in open_page
 
 
 def test_without_a_register_call_the_form_is_closed(client, home_page):
