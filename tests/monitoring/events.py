@@ -15,8 +15,11 @@ _serial = itertools.count(1)
 
 
 def birth_for(age: int, when: datetime.datetime) -> datetime.date:
-    """A birth date that makes the child `age` on `when`'s day (born 100 days before that birthday)."""
+    """A birth date that makes the child `age` on `when`'s day (born 100 days before that day, `age` years
+    earlier; 28 February stands for a 29 February in a year that has none)."""
     day = timezone.localtime(when).date()
+    if (day.month, day.day) == (2, 29):
+        day -= datetime.timedelta(days=1)
     return day.replace(year=day.year - age) - datetime.timedelta(days=100)
 
 
