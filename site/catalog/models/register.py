@@ -76,6 +76,28 @@ class RegisterApplication(models.Model):
         related_name="+",
     )
 
+    #: What the applicant writes about the organisation, in the form's order: the public form asks for these and
+    #: staff read them back in the admin.
+    APPLICANT_FIELDS = [
+        "organisation_name",
+        "legal_form",
+        "tax_code",
+        "vat_number",
+        "address",
+        "email",
+        "phone",
+        "website",
+        "representative_name",
+        "representative_tax_code",
+        "contact_email",
+    ]
+    #: The requirements the applicant declares (the call's honourability and capacity requirements).
+    DECLARATION_FIELDS = [
+        "declares_honourability",
+        "declares_professional_capacity",
+        "declares_organisational_capacity",
+    ]
+
     class Meta:
         ordering = ["-submitted_at"]
         verbose_name = _("domanda di iscrizione all'Elenco")
