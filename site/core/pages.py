@@ -36,3 +36,22 @@ class BasePage(Page):
 
     def get_meta_description(self) -> str:
         return self.search_description or getattr(self, self.summary_field, "") or ""
+
+
+class SectionPage(BasePage):
+    """The one landing page of a section of the site (news, calls, hubs, the catalogue, partners...): an optional
+    introduction above what the section lists.
+
+    At most one per site, under the home page unless a subclass names another parent; a subclass names the pages
+    that may go under it in `subpage_types` (none by default).
+    """
+
+    intro = models.TextField(_("introduzione"), blank=True)
+
+    content_panels = BasePage.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types: list[str] = []
+    max_count = 1
+
+    class Meta:
+        abstract = True

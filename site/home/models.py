@@ -13,7 +13,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from core.blocks import BodyBlock
-from core.pages import BasePage
+from core.pages import BasePage, SectionPage
 from core.vocabularies import Category, Dimension, label_of
 
 
@@ -284,14 +284,7 @@ class Partner(index.Indexed, ClusterableModel):
         return self.name
 
 
-class PartnersPage(BasePage):
-    intro = models.TextField(_("introduzione"), blank=True)
-
-    content_panels = BasePage.content_panels + [FieldPanel("intro")]
-    parent_page_types = ["home.HomePage"]
-    subpage_types: list[str] = []
-    max_count = 1
-
+class PartnersPage(SectionPage):
     class Meta:
         verbose_name = _("pagina dei partner")
 

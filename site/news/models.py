@@ -15,16 +15,11 @@ from wagtail.fields import StreamField
 from wagtail.search import index
 
 from core.blocks import BodyBlock
-from core.pages import BasePage
+from core.pages import BasePage, SectionPage
 
 
-class NewsIndexPage(RoutablePageMixin, BasePage):
-    intro = models.TextField(_("introduzione"), blank=True)
-
-    content_panels = BasePage.content_panels + [FieldPanel("intro")]
-    parent_page_types = ["home.HomePage"]
+class NewsIndexPage(RoutablePageMixin, SectionPage):
     subpage_types = ["news.NewsPage"]
-    max_count = 1
     per_page = 10
 
     class Meta:
