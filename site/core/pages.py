@@ -6,18 +6,22 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 
 
+def _optional(to: str, verbose_name, **options) -> models.ForeignKey:
+    return models.ForeignKey(
+        to, verbose_name=verbose_name, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", **options
+    )
+
+
 def optional_image(verbose_name, **options) -> models.ForeignKey:
     """A foreign key to an image of Wagtail's library that the editor may leave empty; deleting the image empties
     the field (the page stays). `options` are passed on (help_text=...)."""
-    return models.ForeignKey(
-        "wagtailimages.Image",
-        verbose_name=verbose_name,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        **options,
-    )
+    return _optional("wagtailimages.Image", verbose_name, **options)
+
+
+def optional_page(verbose_name, **options) -> models.ForeignKey:
+    """A foreign key to a page (any type) that may stay empty; deleting that page empties the field. `options` are
+    passed on (help_text=...)."""
+    return _optional("wagtailcore.Page", verbose_name, **options)
 
 
 class BasePage(Page):

@@ -15,7 +15,7 @@ from wagtail.fields import StreamField
 from wagtail.search import index
 
 from core.blocks import BodyBlock
-from core.pages import BasePage, SectionPage
+from core.pages import BasePage, SectionPage, optional_image
 
 
 class NewsIndexPage(RoutablePageMixin, SectionPage):
@@ -69,14 +69,7 @@ class NewsPageTag(TaggedItemBase):
 class NewsPage(BasePage):
     date = models.DateField(_("data"), default=timezone.localdate)
     intro = models.TextField(_("sommario"))
-    image = models.ForeignKey(
-        "wagtailimages.Image",
-        verbose_name=_("immagine"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    image = optional_image(_("immagine"))
     body = StreamField(BodyBlock(), verbose_name=_("testo"))
     tags = ClusterTaggableManager(through=NewsPageTag, blank=True, verbose_name=_("argomenti"))
 
