@@ -1,13 +1,13 @@
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
 from booking import admin_views, provider_views
 from booking.models import Child, Guardian, LedgerEntry, VoucherCall, Wallet
 from core.admin_guards import ProtectedAwareDeleteView, refuse_protected_delete
-from core.admin_menu import has_permission, register_menu_item
+from core.admin_menu import has_permission, register_menu_item, register_viewset_group
 from core.permissions import WRITES, RefusingPolicy
 
 
@@ -121,16 +121,12 @@ class LedgerEntryViewSet(ModelViewSet):
         return LedgerEntry.objects.select_related("wallet__call", "wallet__child", "actor")
 
 
-class FamiliesViewSetGroup(ModelViewSetGroup):
-    items = (GuardianViewSet, ChildViewSet, VoucherCallViewSet, WalletViewSet, LedgerEntryViewSet)
-    menu_icon = "group"
-    menu_label = _("Famiglie e voucher")
-    menu_name = "families"
-
-
-@hooks.register("register_admin_viewset")
-def register_families_viewsets():
-    return FamiliesViewSetGroup()
+register_viewset_group(
+    _("Famiglie e voucher"),
+    "families",
+    "group",
+    (GuardianViewSet, ChildViewSet, VoucherCallViewSet, WalletViewSet, LedgerEntryViewSet),
+)
 
 
 @hooks.register("before_delete_user")

@@ -1,11 +1,11 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
 
 from collective import admin_report_views, admin_views, services
 from collective.models import CollectiveCall, CommitteeMember, Criterion, Referrer, Window
-from core.admin_menu import register_menu_item
+from core.admin_menu import register_menu_item, register_viewset_group
 
 
 @hooks.register("register_admin_urls")
@@ -133,13 +133,9 @@ class ReferrerViewSet(ModelViewSet):
     list_display = ["name", "kind"]
 
 
-class CollectiveViewSetGroup(ModelViewSetGroup):
-    items = (CallViewSet, WindowViewSet, CriterionViewSet, MemberViewSet, ReferrerViewSet)
-    menu_icon = "doc-full"
-    menu_label = _("Voucher collettivi")
-    menu_name = "collective"
-
-
-@hooks.register("register_admin_viewset")
-def register_collective_viewsets():
-    return CollectiveViewSetGroup()
+register_viewset_group(
+    _("Voucher collettivi"),
+    "collective",
+    "doc-full",
+    (CallViewSet, WindowViewSet, CriterionViewSet, MemberViewSet, ReferrerViewSet),
+)

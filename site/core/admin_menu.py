@@ -7,6 +7,7 @@ convenience, never the lock).
 from django.urls import reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem, SubmenuMenuItem
+from wagtail.admin.viewsets.model import ModelViewSetGroup
 
 
 class ShownTo:
@@ -38,3 +39,17 @@ def register_menu_item(label, url_name: str, *, icon: str, order: int, shown_to,
     the admin URL named `url_name` (reversed when the menu is built), shown to the users for whom `shown_to(user)`
     is true."""
     hooks.register(hook, lambda: RuleMenuItem(label, reverse(url_name), shown_to=shown_to, icon_name=icon, order=order))
+
+
+class MenuGroup(ModelViewSetGroup):
+    """Wagtail's group of model viewsets (one admin menu with a submenu), its menu given when it is made."""
+
+    def __init__(self, label, name: str, icon: str, items):
+        self.menu_label, self.menu_name, self.menu_icon, self.items = label, name, icon, tuple(items)
+        super().__init__()
+
+
+def register_viewset_group(label, name: str, icon: str, items) -> None:
+    """Register model viewsets (classes) as one admin menu `label` with a submenu item each (`name`: the menu's
+    name in the admin's HTML; `icon`: a Wagtail icon name)."""
+    hooks.register("register_admin_viewset", lambda: MenuGroup(label, name, icon, items))
