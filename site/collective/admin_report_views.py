@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from collective import exports, grants, reports, services
-from collective.admin_views import _city
+from collective.admin_views import _city, funded_project
 from collective.forms import CostForm, ReportDecisionForm, SessionForm
 from collective.models import CollectiveCall, CostItem, GrantEntry, MicroProject
 from config.private_files import private_file_response
@@ -45,12 +45,7 @@ def _report_context(project: MicroProject) -> dict:
 
 def provider_report(request, pk: int):
     """The provider's report of a funded project: sessions with attendance, costs with documents, sending it."""
-    project = get_object_or_404(
-        MicroProject.objects.select_related("application__call", "application__provider"),
-        pk=pk,
-        application__provider_id__in=services.provider_ids(request.user),
-        funding=MicroProject.Funding.FUNDED,
-    )
+    project = funded_project(pk, application__provider_id__in=services.provider_ids(request.user))
     action = request.POST.get("action") if request.method == "POST" else None
     session_form = SessionForm(request.POST if action == "session" else None, prefix="s")
     cost_form = CostForm(
@@ -101,11 +96,7 @@ def city_report(request, pk: int):
     """The City examines a funded project's report: approves it (the balance becomes payable) or sends it back
     with a reason."""
     _city(request)
-    project = get_object_or_404(
-        MicroProject.objects.select_related("application__call", "application__provider"),
-        pk=pk,
-        funding=MicroProject.Funding.FUNDED,
-    )
+    project = funded_project(pk)
     action = request.POST.get("action") if request.method == "POST" else None
     form = ReportDecisionForm(request.POST if action in ("approve", "return") else None)
     if action in ("approve", "return") and form.is_valid():

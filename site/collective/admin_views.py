@@ -111,14 +111,29 @@ def application_detail(request, pk: int):
     )
 
 
+def funded_project(pk: int, **lookups) -> MicroProject:
+    """The funded micro-project `pk`, with its call and provider, narrowed by `lookups`
+    (`application__provider_id__in=...` for a provider's own); Http404 otherwise."""
+    return get_object_or_404(
+        MicroProject.objects.select_related("application__call", "application__provider"),
+        pk=pk,
+        funding=MicroProject.Funding.FUNDED,
+        **lookups,
+    )
+
+
+def _participants_read(request, project: MicroProject, via: str) -> list:
+    """The project's participants with their referrers, for staff: the read of their tax codes and referrals is
+    logged in the audit trail (`via`: the URL name of the page that shows them)."""
+    participants = list(project.participants.select_related("referrer"))
+    if participants:
+        log_sensitive_reads(request.user, participants, ["fiscal_code", "referrer"], via=via)
+    return participants
+
+
 def provider_participants(request, pk: int):
     """The provider's nominal list of a funded project: referred children show as «posto riservato» only."""
-    project = get_object_or_404(
-        MicroProject.objects.select_related("application__call"),
-        pk=pk,
-        application__provider_id__in=services.provider_ids(request.user),
-        funding=MicroProject.Funding.FUNDED,
-    )
+    project = funded_project(pk, application__provider_id__in=services.provider_ids(request.user))
     form = ParticipantForm(request.POST or None)
     if (
         request.method == "POST"
@@ -235,9 +250,7 @@ def committee_project(request, pk: int):
         return redirect("collective_committee_project", pk=pk)
     scores = list(project.scores.select_related("member__user").prefetch_related("lines__criterion"))
     mine = next((score for score in scores if score.member_id == member.pk), None)
-    participants = list(project.participants.select_related("referrer"))
-    if participants:
-        log_sensitive_reads(request.user, participants, ["fiscal_code", "referrer"], via="collective_committee_project")
+    participants = _participants_read(request, project, "collective_committee_project")
     return TemplateResponse(
         request,
         "collective/admin/committee_project.html",
@@ -292,11 +305,7 @@ def call_outcome(request, pk: int):
 def city_participants(request, pk: int):
     """The City's view of a funded project's nominal list: referrals (who referred, logged reads), acceptance."""
     _city(request)
-    project = get_object_or_404(
-        MicroProject.objects.select_related("application__provider", "application__call"),
-        pk=pk,
-        funding=MicroProject.Funding.FUNDED,
-    )
+    project = funded_project(pk)
     action = request.POST.get("action") if request.method == "POST" else None
     referral_form = ReferralForm(request.POST if action == "refer" else None)
     accept_form = AcceptListForm(request.POST if action == "accept" else None)
@@ -322,9 +331,7 @@ def city_participants(request, pk: int):
         is not None
     ):
         return redirect("collective_city_participants", pk=pk)
-    participants = list(project.participants.select_related("referrer"))
-    if participants:
-        log_sensitive_reads(request.user, participants, ["fiscal_code", "referrer"], via="collective_city_participants")
+    participants = _participants_read(request, project, "collective_city_participants")
     return TemplateResponse(
         request,
         "collective/admin/city_participants.html",
