@@ -24,13 +24,19 @@ def _guardian(request) -> Guardian:
     return guardian
 
 
+def _exported_data(request, fmt: str) -> dict:
+    """The signed-in family's data (`privacy.family_data`); the export is logged in the audit trail with its format."""
+    guardian = _guardian(request)
+    data = privacy.family_data(guardian)
+    log_action(request.user, "privacy.export", guardian, {"format": fmt})
+    return data
+
+
 @never_cache
 @login_required
 def data_download(request):
     """The family's data as a JSON file (GDPR art. 20, portability)."""
-    guardian = _guardian(request)
-    data = privacy.family_data(guardian)
-    log_action(request.user, "privacy.export", guardian, {"format": "json"})
+    data = _exported_data(request, "json")
     response = HttpResponse(
         json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
         content_type="application/json; charset=utf-8",
@@ -43,10 +49,7 @@ def data_download(request):
 @login_required
 def data_page(request):
     """The same data as a printable page (GDPR art. 15, access)."""
-    guardian = _guardian(request)
-    data = privacy.family_data(guardian)
-    log_action(request.user, "privacy.export", guardian, {"format": "html"})
-    return render(request, "booking/privacy/data.html", {"data": data})
+    return render(request, "booking/privacy/data.html", {"data": _exported_data(request, "html")})
 
 
 @never_cache
