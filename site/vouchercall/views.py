@@ -29,6 +29,14 @@ def _application(guardian, call) -> Application | None:
     return Application.objects.filter(call=call, guardian=guardian).select_related("call__money_call").first()
 
 
+def _own_application(request, pk: int) -> Application:
+    """The signed-in family's application to call `pk`; Http404 when there is none (or no such call)."""
+    application = _application(_guardian_or_404(request), get_object_or_404(Call, pk=pk))
+    if application is None:
+        raise Http404
+    return application
+
+
 @family_view
 def call_list(request):
     guardian = _guardian_or_404(request)
@@ -106,20 +114,14 @@ def apply(request, pk: int):
 @require_POST
 @family_view
 def withdraw(request, pk: int):
-    guardian = _guardian_or_404(request)
-    application = _application(guardian, get_object_or_404(Call, pk=pk))
-    if application is None:
-        raise Http404
+    application = _own_application(request, pk)
     act(request, lambda: services.withdraw(application, actor=request.user), _("Domanda ritirata."))
     return redirect("vouchercall:call", pk=pk)
 
 
 @family_view
 def receipt(request, pk: int):
-    guardian = _guardian_or_404(request)
-    application = _application(guardian, get_object_or_404(Call, pk=pk))
-    if application is None:
-        raise Http404
+    application = _own_application(request, pk)
     response = HttpResponse(receipt_pdf(application), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="ricevuta-{application.protocol}.pdf"'
     response["X-Content-Type-Options"] = "nosniff"
@@ -128,11 +130,8 @@ def receipt(request, pk: int):
 
 @family_view
 def appeal(request, pk: int):
-    guardian = _guardian_or_404(request)
-    call = get_object_or_404(Call, pk=pk)
-    application = _application(guardian, call)
-    if application is None:
-        raise Http404
+    application = _own_application(request, pk)
+    call = application.call
     form = AppealForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
