@@ -23,7 +23,7 @@ from wagtail.documents import get_document_model
 from wagtail.rich_text import RichText
 
 from calls.models import CallDocument, CallIndexPage, CallPage, CallWindow
-from core.demo import menu_section, publish_child
+from core.demo_pages import menu_section, publish_child
 from home.models import HomePage
 
 ROME = ZoneInfo("Europe/Rome")

@@ -3,7 +3,7 @@
 from wagtail.rich_text import RichText
 
 from challenges.models import ChallengeIndexPage, ChallengePage
-from core.demo import menu_section, publish_child
+from core.demo_pages import menu_section, publish_child
 from core.vocabularies import AgeBand
 from home.models import HomePage, WellbeingDimension
 

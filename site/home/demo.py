@@ -1,7 +1,7 @@
 """Demo content of the home app: site, home page, minisite pages, snippets, settings and demo accounts.
 
 Idempotent: every object is looked up first and created only when missing, so a second run adds no
-rows and no revisions (`core.demo.ensure_child`).
+rows and no revisions (`core.demo_pages.ensure_child`).
 The prose (home page, minisite pages, partners, contacts) lives in `demo_data/*.yaml`, read by `demo_data()`.
 """
 
@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from wagtail.models import Page, Site
 
-from core.demo import ensure_child
+from core.demo_pages import ensure_child
 from core.vocabularies import Category
 from home.models import (
     ContentPage,

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from wagtail.rich_text import RichText
 
-from core.demo import menu_section, publish_child
+from core.demo_pages import menu_section, publish_child
 from home.models import HomePage
 from hubs.models import HubIndexPage, HubOpeningHours, HubPage
 

@@ -8,7 +8,7 @@ from datetime import date
 
 from wagtail.rich_text import RichText
 
-from core.demo import menu_section, publish_child
+from core.demo_pages import menu_section, publish_child
 from home.models import HomePage
 from news.models import NewsIndexPage, NewsPage
 

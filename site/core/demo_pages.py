@@ -1,4 +1,4 @@
-"""What every app's demo module (`manage.py load_demo`) uses to add pages idempotently.
+"""Helpers (not demo content: no `load`) that every app's demo module uses to add pages idempotently.
 
 A page is looked up by its slug under its parent first and created only when missing, so a second run adds no
 pages and no revisions, and an editor's changes to a demo page stay.
