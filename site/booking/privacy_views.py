@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -15,6 +15,7 @@ from booking import privacy
 from booking.models import Guardian
 from core.audit import log_action
 from core.errors import DomainError
+from core.http import attachment
 
 
 def _guardian(request) -> Guardian:
@@ -37,12 +38,11 @@ def _exported_data(request, fmt: str) -> dict:
 def data_download(request):
     """The family's data as a JSON file (GDPR art. 20, portability)."""
     data = _exported_data(request, "json")
-    response = HttpResponse(
+    return attachment(
         json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
-        content_type="application/json; charset=utf-8",
+        "application/json; charset=utf-8",
+        "milano018-dati-famiglia.json",
     )
-    response["Content-Disposition"] = 'attachment; filename="milano018-dati-famiglia.json"'
-    return response
 
 
 @never_cache

@@ -9,7 +9,7 @@ only (404 to anyone else), each read logged as "sensitive.read".
 from decimal import Decimal
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -22,6 +22,7 @@ from collective.models import CollectiveCall, CostItem, GrantEntry, MicroProject
 from config.private_files import private_file_response
 from core.audit import log_sensitive_read
 from core.errors import act
+from core.http import attachment
 from theme.input import parse_id
 
 ZERO = Decimal("0.00")
@@ -197,7 +198,6 @@ def call_export(request, pk: int):
         content, content_type, name = exports.csv_table(call, table), "text/csv; charset=utf-8", f"{table}.csv"
     else:
         content, content_type, name = exports.workbook(call), XLSX, "rendiconto.xlsx"
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{call.code}-{stamp}-{name}"'
+    response = attachment(content, content_type, f"{call.code}-{stamp}-{name}")
     response["Cache-Control"] = "private, no-store"
     return response

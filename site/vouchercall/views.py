@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from booking.family_views import _guardian_or_404, family_view
 from booking.models import Wallet
 from core.errors import DomainError, act
+from core.http import attachment
 from vouchercall import services
 from vouchercall.forms import AppealForm, ApplicationForm
 from vouchercall.models import Application, Call, Ranking
@@ -122,10 +123,7 @@ def withdraw(request, pk: int):
 @family_view
 def receipt(request, pk: int):
     application = _own_application(request, pk)
-    response = HttpResponse(receipt_pdf(application), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="ricevuta-{application.protocol}.pdf"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return attachment(receipt_pdf(application), "application/pdf", f"ricevuta-{application.protocol}.pdf")
 
 
 @family_view
