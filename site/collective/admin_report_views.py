@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from collective import exports, grants, reports, services
-from collective.admin_views import _city, funded_project
+from collective.admin_views import _city, _done, funded_project
 from collective.forms import CostForm, ReportDecisionForm, SessionForm
 from collective.models import CollectiveCall, CostItem, GrantEntry, MicroProject
 from config.private_files import private_file_response
@@ -54,38 +54,26 @@ def provider_report(request, pk: int):
     )
     done = False
     if action == "session" and session_form.is_valid():
-        done = (
-            act(
-                request,
-                lambda: reports.add_session(project, request.user, **session_form.cleaned_data),
-                _("Incontro registrato."),
-            )
-            is not None
+        done = _done(
+            request,
+            lambda: reports.add_session(project, request.user, **session_form.cleaned_data),
+            _("Incontro registrato."),
         )
     elif action == "cost" and cost_form.is_valid():
-        done = (
-            act(
-                request,
-                lambda: reports.add_cost(project, request.user, **cost_form.cleaned_data),
-                _("Spesa registrata."),
-            )
-            is not None
+        done = _done(
+            request,
+            lambda: reports.add_cost(project, request.user, **cost_form.cleaned_data),
+            _("Spesa registrata."),
         )
     elif action in ("remove-session", "remove-cost"):
         kind, line = action.removeprefix("remove-"), parse_id(request.POST.get("line"))
-        done = (
-            act(
-                request,
-                lambda: reports.remove_line(project, request.user, kind=kind, line_id=line),
-                _("Riga eliminata."),
-            )
-            is not None
+        done = _done(
+            request,
+            lambda: reports.remove_line(project, request.user, kind=kind, line_id=line),
+            _("Riga eliminata."),
         )
     elif action == "submit":
-        done = (
-            act(request, lambda: reports.submit(project, request.user), _("Rendicontazione inviata al Comune."))
-            is not None
-        )
+        done = _done(request, lambda: reports.submit(project, request.user), _("Rendicontazione inviata al Comune."))
     if done:
         return redirect("collective_provider_report", pk=pk)
     context = _report_context(project)
@@ -103,18 +91,12 @@ def city_report(request, pk: int):
     if action in ("approve", "return") and form.is_valid():
         text = form.cleaned_data["text"]
         if action == "approve":
-            done = (
-                act(request, lambda: reports.approve(project, request.user, text), _("Rendicontazione approvata."))
-                is not None
-            )
+            done = _done(request, lambda: reports.approve(project, request.user, text), _("Rendicontazione approvata."))
         else:
-            done = (
-                act(
-                    request,
-                    lambda: reports.send_back(project, request.user, text),
-                    _("Rendicontazione rinviata all'ente."),
-                )
-                is not None
+            done = _done(
+                request,
+                lambda: reports.send_back(project, request.user, text),
+                _("Rendicontazione rinviata all'ente."),
             )
         if done:
             return redirect("collective_city_report", pk=pk)

@@ -75,13 +75,10 @@ def application_detail(request, pk: int):
     project_form = ProjectForm(request.POST if action == "project" else None, prefix="p")
     if action == "project" and project_form.is_valid():
         lines = project_form.cleaned_data["budget"]
-        if (
-            act(
-                request,
-                lambda: services.save_project(application, request.user, project_form.save(commit=False), lines),
-                _("Micro-progettazione salvata."),
-            )
-            is not None
+        if _done(
+            request,
+            lambda: services.save_project(application, request.user, project_form.save(commit=False), lines),
+            _("Micro-progettazione salvata."),
         ):
             return redirect("collective_application", pk=pk)
     if action == "submit":
@@ -122,6 +119,12 @@ def funded_project(pk: int, **lookups) -> MicroProject:
     )
 
 
+def _done(request, step, success: str) -> bool:
+    """Run `step` through `core.errors.act` (success or refusal told as a message): True when it ran and returned
+    what it made, False when it was refused."""
+    return act(request, step, success) is not None
+
+
 def _participants_read(request, project: MicroProject, via: str) -> list:
     """The project's participants with their referrers, for staff: the read of their tax codes and referrals is
     logged in the audit trail (`via`: the URL name of the page that shows them)."""
@@ -138,12 +141,11 @@ def provider_participants(request, pk: int):
     if (
         request.method == "POST"
         and form.is_valid()
-        and act(
+        and _done(
             request,
             lambda: nominal_lists.add_participant(project, request.user, **form.cleaned_data),
             _("Partecipante aggiunto."),
         )
-        is not None
     ):
         return redirect("collective_provider_participants", pk=pk)
     return TemplateResponse(
@@ -185,12 +187,11 @@ def declaration(request, call_id: int):
     if (
         request.method == "POST"
         and form.is_valid()
-        and act(
+        and _done(
             request,
             lambda: services.declare(member, form.cleaned_data["conflicts"], request.user),
             _("Dichiarazione registrata."),
         )
-        is not None
     ):
         return redirect("collective_committee_call", call_id=call_id)
     return TemplateResponse(
@@ -312,23 +313,21 @@ def city_participants(request, pk: int):
     if (
         action == "refer"
         and referral_form.is_valid()
-        and act(
+        and _done(
             request,
             lambda: nominal_lists.add_participant(project, request.user, **referral_form.cleaned_data),
             _("Segnalazione registrata."),
         )
-        is not None
     ):
         return redirect("collective_city_participants", pk=pk)
     if (
         action == "accept"
         and accept_form.is_valid()
-        and act(
+        and _done(
             request,
             lambda: nominal_lists.accept_list(project, request.user, exception=accept_form.cleaned_data["exception"]),
             _("Elenco nominativo accettato."),
         )
-        is not None
     ):
         return redirect("collective_city_participants", pk=pk)
     participants = _participants_read(request, project, "collective_city_participants")
