@@ -150,22 +150,28 @@ def order_cancel(request, pk: int):
     return redirect("booking:order", pk=pk)
 
 
+def _with_reason(request, order, form, form_name: str, step, success: str):
+    """Run `step(reason)` with the reason the family wrote in `form`: back to the order when it went through,
+    otherwise the order page again with the form (as `form_name`), its errors or the refusal's message."""
+    if form.is_valid() and act(request, lambda: step(form.cleaned_data["reason"]), success) is not None:
+        return redirect("booking:order", pk=order.pk)
+    return render(request, "booking/order_detail.html", _order_context(request, order, **{form_name: form}))
+
+
 @require_POST
 @family_view
 def order_cancel_ask(request, pk: int):
     """Ask the provider to cancel a paid order, with a reason; errors re-render the order page."""
     guardian = _guardian_or_404(request)
     order = get_object_or_404(_own_orders(guardian), pk=pk)
-    form = CancellationAskForm(request.POST)
-    if form.is_valid():
-        done = act(
-            request,
-            lambda: marketplace.ask_cancellation(order, actor=request.user, reason=form.cleaned_data["reason"]),
-            _("Richiesta di annullamento inviata all'ente: ti scriviamo quando risponde."),
-        )
-        if done is not None:
-            return redirect("booking:order", pk=pk)
-    return render(request, "booking/order_detail.html", _order_context(request, order, ask_form=form))
+    return _with_reason(
+        request,
+        order,
+        CancellationAskForm(request.POST),
+        "ask_form",
+        lambda reason: marketplace.ask_cancellation(order, actor=request.user, reason=reason),
+        _("Richiesta di annullamento inviata all'ente: ti scriviamo quando risponde."),
+    )
 
 
 @require_POST
@@ -175,18 +181,14 @@ def order_cancel_dispute(request, pk: int):
     guardian = _guardian_or_404(request)
     order = get_object_or_404(_own_orders(guardian), pk=pk)
     cancellation = get_object_or_404(Cancellation, order=order)
-    form = DisputeForm(request.POST)
-    if form.is_valid():
-        done = act(
-            request,
-            lambda: marketplace.dispute_cancellation(
-                cancellation, actor=request.user, reason=form.cleaned_data["reason"]
-            ),
-            _("La tua contestazione è arrivata all'Ufficio voucher del Comune, che deciderà."),
-        )
-        if done is not None:
-            return redirect("booking:order", pk=pk)
-    return render(request, "booking/order_detail.html", _order_context(request, order, dispute_form=form))
+    return _with_reason(
+        request,
+        order,
+        DisputeForm(request.POST),
+        "dispute_form",
+        lambda reason: marketplace.dispute_cancellation(cancellation, actor=request.user, reason=reason),
+        _("La tua contestazione è arrivata all'Ufficio voucher del Comune, che deciderà."),
+    )
 
 
 @require_POST

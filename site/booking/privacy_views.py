@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -15,6 +15,7 @@ from booking import privacy
 from booking.models import Guardian
 from core.audit import log_action
 from core.errors import DomainError
+from core.http import attachment
 
 
 def _guardian(request) -> Guardian:
@@ -24,29 +25,31 @@ def _guardian(request) -> Guardian:
     return guardian
 
 
+def _exported_data(request, fmt: str) -> dict:
+    """The signed-in family's data (`privacy.family_data`); the export is logged in the audit trail with its format."""
+    guardian = _guardian(request)
+    data = privacy.family_data(guardian)
+    log_action(request.user, "privacy.export", guardian, {"format": fmt})
+    return data
+
+
 @never_cache
 @login_required
 def data_download(request):
     """The family's data as a JSON file (GDPR art. 20, portability)."""
-    guardian = _guardian(request)
-    data = privacy.family_data(guardian)
-    log_action(request.user, "privacy.export", guardian, {"format": "json"})
-    response = HttpResponse(
+    data = _exported_data(request, "json")
+    return attachment(
         json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
-        content_type="application/json; charset=utf-8",
+        "application/json; charset=utf-8",
+        "milano018-dati-famiglia.json",
     )
-    response["Content-Disposition"] = 'attachment; filename="milano018-dati-famiglia.json"'
-    return response
 
 
 @never_cache
 @login_required
 def data_page(request):
     """The same data as a printable page (GDPR art. 15, access)."""
-    guardian = _guardian(request)
-    data = privacy.family_data(guardian)
-    log_action(request.user, "privacy.export", guardian, {"format": "html"})
-    return render(request, "booking/privacy/data.html", {"data": data})
+    return render(request, "booking/privacy/data.html", {"data": _exported_data(request, "html")})
 
 
 @never_cache

@@ -4,9 +4,10 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from stdnum.exceptions import InvalidChecksum
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.it import codicefiscale
+
+from core.validators import check_number
 
 
 def normalise_fiscal_code(value: str) -> str:
@@ -26,15 +27,16 @@ def validate_fiscal_code(value: str) -> None:
             code="length",
             params={"count": len(code)},
         )
-    try:
-        codicefiscale.validate(code)
-    except InvalidChecksum as exc:
-        raise ValidationError(
+    check_number(
+        codicefiscale.validate,
+        code,
+        _("Il codice fiscale non è valido: controlla lettere e cifre."),
+        "invalid",
+        checksum=(
             _("Il carattere di controllo del codice fiscale non è corretto: controlla di averlo scritto bene."),
-            code="checksum",
-        ) from exc
-    except StdnumError as exc:
-        raise ValidationError(_("Il codice fiscale non è valido: controlla lettere e cifre."), code="invalid") from exc
+            "checksum",
+        ),
+    )
 
 
 def fiscal_code_matches_birth_date(code: str, birth_date: datetime.date) -> bool:

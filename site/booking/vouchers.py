@@ -90,10 +90,13 @@ def _lock(wallet_id: int) -> Wallet:
     return Wallet.objects.select_for_update().get(pk=wallet_id)
 
 
+def _total(entries) -> Decimal:
+    """The sum of the entries' amounts in EUR (0.00 for none)."""
+    return cents(entries.aggregate(total=Coalesce(Sum("amount"), ZERO))["total"])
+
+
 def _balance(wallet_id: int) -> Decimal:
-    return cents(
-        LedgerEntry.objects.filter(wallet_id=wallet_id).aggregate(total=Coalesce(Sum("amount"), ZERO))["total"]
-    )
+    return _total(LedgerEntry.objects.filter(wallet_id=wallet_id))
 
 
 def _is_expired(wallet_id: int) -> bool:
@@ -109,6 +112,15 @@ def _refuse_closed(wallet_id: int) -> None:
         raise WalletExpired()
     if _is_revoked(wallet_id):
         raise WalletRevoked()
+
+
+def _refuse_unspendable(locked: Wallet) -> None:
+    """Refuse a payment from a closed (expired, revoked), suspended or not yet / no longer valid wallet."""
+    _refuse_closed(locked.pk)
+    if locked.suspended_at is not None:
+        raise WalletSuspended()
+    if not locked.is_within_window(timezone.localdate()):
+        raise WalletNotValid()
 
 
 def _replayed(wallet_id: int, key: str | None, kind: str, amount: Decimal) -> LedgerEntry | None:
@@ -248,11 +260,7 @@ def redeem(wallet: Wallet, amount, *, idempotency_key: str, actor=None, memo: st
         replay = _replayed(locked.pk, idempotency_key, LedgerEntry.Kind.REDEMPTION, amount)
         if replay:
             return replay
-        _refuse_closed(locked.pk)
-        if locked.suspended_at is not None:
-            raise WalletSuspended()
-        if not locked.is_within_window(timezone.localdate()):
-            raise WalletNotValid()
+        _refuse_unspendable(locked)
         if amount > _balance(locked.pk):
             raise InsufficientBalance()
         return _append(locked, LedgerEntry.Kind.REDEMPTION, -amount, actor, key=idempotency_key, memo=memo)
@@ -276,11 +284,7 @@ def redeem_up_to(wallet: Wallet, amount, *, idempotency_key: str, actor=None, me
             if existing.kind != LedgerEntry.Kind.REDEMPTION or -existing.amount > amount:
                 raise IdempotencyConflict()
             return existing
-        _refuse_closed(locked.pk)
-        if locked.suspended_at is not None:
-            raise WalletSuspended()
-        if not locked.is_within_window(timezone.localdate()):
-            raise WalletNotValid()
+        _refuse_unspendable(locked)
         share = min(_balance(locked.pk), amount)
         if share <= ZERO:
             return None
@@ -298,9 +302,7 @@ def _correct(entry: LedgerEntry, kind: str, amount, actor, key: str | None, memo
             return replay
         if entry.kind != LedgerEntry.Kind.REDEMPTION:
             raise NotCorrectable()
-        corrected = cents(
-            LedgerEntry.objects.filter(original=entry).aggregate(total=Coalesce(Sum("amount"), ZERO))["total"]
-        )
+        corrected = _total(LedgerEntry.objects.filter(original=entry))
         if kind == LedgerEntry.Kind.REVERSAL and corrected:
             raise NotCorrectable(_("Questo pagamento è già stato stornato o rimborsato in parte."))
         if corrected + amount > -entry.amount:
@@ -326,6 +328,14 @@ class ReasonRequired(VoucherError):
     default_message = _("Scrivi il motivo: resta nel registro del voucher e nella cronologia.")
 
 
+def _required_reason(reason: str | None) -> str:
+    """The staff's reason without surrounding spaces; ReasonRequired when there is none."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReasonRequired()
+    return reason
+
+
 def reverse_with_reason(entry: LedgerEntry, *, actor, reason: str) -> LedgerEntry:
     """The voucher office takes back a whole redemption (e.g. a payment made against the call's rules).
 
@@ -335,9 +345,7 @@ def reverse_with_reason(entry: LedgerEntry, *, actor, reason: str) -> LedgerEntr
     statement as a negative line (settlement). Raises ReasonRequired, NotCorrectable (not a redemption, or
     already reversed or refunded in part).
     """
-    reason = (reason or "").strip()
-    if not reason:
-        raise ReasonRequired()
+    reason = _required_reason(reason)
     with transaction.atomic():
         reversal = _correct(entry, LedgerEntry.Kind.REVERSAL, None, actor, f"office-reversal:{entry.pk}", reason[:255])
         log_action(
@@ -399,9 +407,7 @@ def suspend(wallet: Wallet, *, actor, reason: str) -> Wallet:
     reversals still land. The reason is required; the move is in the audit trail (`voucher.wallet.suspended`,
     active → suspended). Raises ReasonRequired, VoucherError (already suspended).
     """
-    reason = (reason or "").strip()
-    if not reason:
-        raise ReasonRequired()
+    reason = _required_reason(reason)
     with transaction.atomic():
         locked = _lock(wallet.pk)
         if locked.suspended_at is not None:
@@ -418,9 +424,7 @@ def restore(wallet: Wallet, *, actor, reason: str) -> Wallet:
 
     Raises ReasonRequired, VoucherError (not suspended).
     """
-    reason = (reason or "").strip()
-    if not reason:
-        raise ReasonRequired()
+    reason = _required_reason(reason)
     with transaction.atomic():
         locked = _lock(wallet.pk)
         if locked.suspended_at is None:
@@ -439,9 +443,7 @@ def revoke_amount(wallet: Wallet, amount=None, *, actor, reason: str) -> LedgerE
     (negative) with the reason as memo, and `voucher.wallet.revoked` in the audit trail with the reason.
     Raises ReasonRequired, InvalidAmount, InsufficientBalance (more than the balance, or nothing left).
     """
-    reason = (reason or "").strip()
-    if not reason:
-        raise ReasonRequired()
+    reason = _required_reason(reason)
     with transaction.atomic():
         locked = _lock(wallet.pk)
         left = _balance(locked.pk)

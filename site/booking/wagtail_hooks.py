@@ -1,13 +1,13 @@
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
-from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
 from booking import admin_views, provider_views
 from booking.models import Child, Guardian, LedgerEntry, VoucherCall, Wallet
 from core.admin_guards import ProtectedAwareDeleteView, refuse_protected_delete
+from core.admin_menu import has_permission, register_menu_item, register_viewset_group
 from core.permissions import WRITES, RefusingPolicy
 
 
@@ -121,16 +121,12 @@ class LedgerEntryViewSet(ModelViewSet):
         return LedgerEntry.objects.select_related("wallet__call", "wallet__child", "actor")
 
 
-class FamiliesViewSetGroup(ModelViewSetGroup):
-    items = (GuardianViewSet, ChildViewSet, VoucherCallViewSet, WalletViewSet, LedgerEntryViewSet)
-    menu_icon = "group"
-    menu_label = _("Famiglie e voucher")
-    menu_name = "families"
-
-
-@hooks.register("register_admin_viewset")
-def register_families_viewsets():
-    return FamiliesViewSetGroup()
+register_viewset_group(
+    _("Famiglie e voucher"),
+    "families",
+    "group",
+    (GuardianViewSet, ChildViewSet, VoucherCallViewSet, WalletViewSet, LedgerEntryViewSet),
+)
 
 
 @hooks.register("before_delete_user")
@@ -155,16 +151,13 @@ def register_import_url():
     return [path("booking/import-ranking/", admin_views.import_ranking, name="booking_import_ranking")]
 
 
-class ImportMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm("booking.add_wallet")
-
-
-@hooks.register("register_admin_menu_item")
-def register_import_menu_item():
-    return ImportMenuItem(
-        _("Importa graduatoria voucher"), reverse("booking_import_ranking"), icon_name="upload", order=9000
-    )
+register_menu_item(
+    _("Importa graduatoria voucher"),
+    "booking_import_ranking",
+    icon="upload",
+    order=9000,
+    shown_to=has_permission("booking.add_wallet"),
+)
 
 
 @hooks.register("register_admin_urls")
@@ -177,25 +170,17 @@ def register_marketplace_urls():
     ]
 
 
-class ProviderRequestsMenuItem(MenuItem):
-    def is_shown(self, request):
-        return bool(provider_views.provider_ids(request.user))
-
-
-class ModerationMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm("booking.change_rating")
-
-
-@hooks.register("register_admin_menu_item")
-def register_requests_menu_item():
-    return ProviderRequestsMenuItem(
-        _("Richieste delle famiglie"), reverse("booking_provider_requests"), icon_name="mail", order=250
-    )
-
-
-@hooks.register("register_admin_menu_item")
-def register_moderation_menu_item():
-    return ModerationMenuItem(
-        _("Moderazione gradimenti"), reverse("booking_rating_moderation"), icon_name="comment", order=9100
-    )
+register_menu_item(
+    _("Richieste delle famiglie"),
+    "booking_provider_requests",
+    icon="mail",
+    order=250,
+    shown_to=provider_views.provider_ids,
+)
+register_menu_item(
+    _("Moderazione gradimenti"),
+    "booking_rating_moderation",
+    icon="comment",
+    order=9100,
+    shown_to=has_permission("booking.change_rating"),
+)

@@ -23,7 +23,7 @@ from wagtail.documents import get_document_model
 from wagtail.rich_text import RichText
 
 from calls.models import CallDocument, CallIndexPage, CallPage, CallWindow
-from challenges.demo import publish_child
+from core.demo_pages import menu_section, publish_child
 from home.models import HomePage
 
 ROME = ZoneInfo("Europe/Rome")
@@ -161,14 +161,12 @@ def pdf(text: str) -> bytes:
 
 def load(stdout) -> None:
     home = HomePage.objects.get()
-    index = publish_child(
+    index = menu_section(
         home,
-        CallIndexPage(
-            title="Avvisi",
-            slug="avvisi",
-            show_in_menus=True,
-            intro="Gli avvisi pubblici di Milano 0.18 per enti e famiglie, con le finestre per presentare le domande.",
-        ),
+        CallIndexPage,
+        "avvisi",
+        "Avvisi",
+        "Gli avvisi pubblici di Milano 0.18 per enti e famiglie, con le finestre per presentare le domande.",
     )
     Document = get_document_model()
     for data in calls():

@@ -16,7 +16,7 @@ from wagtail.search import index
 
 from catalog.register_call import RegisterCall, SubmissionWindow
 from core.blocks import BodyBlock
-from core.pages import BasePage
+from core.pages import BasePage, SectionPage
 
 
 class CallStatus(models.TextChoices):
@@ -26,13 +26,8 @@ class CallStatus(models.TextChoices):
     CLOSED = "closed", _("Chiuso")
 
 
-class CallIndexPage(BasePage):
-    intro = models.TextField(_("introduzione"), blank=True)
-
-    content_panels = BasePage.content_panels + [FieldPanel("intro")]
-    parent_page_types = ["home.HomePage"]
+class CallIndexPage(SectionPage):
     subpage_types = ["calls.CallPage"]
-    max_count = 1
 
     class Meta:
         verbose_name = _("indice degli avvisi")

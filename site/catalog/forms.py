@@ -32,22 +32,7 @@ class RegisterApplicationForm(forms.ModelForm):
 
     class Meta:
         model = RegisterApplication
-        fields = [
-            "organisation_name",
-            "legal_form",
-            "tax_code",
-            "vat_number",
-            "address",
-            "email",
-            "phone",
-            "website",
-            "representative_name",
-            "representative_tax_code",
-            "contact_email",
-            "declares_honourability",
-            "declares_professional_capacity",
-            "declares_organisational_capacity",
-        ]
+        fields = [*RegisterApplication.APPLICANT_FIELDS, *RegisterApplication.DECLARATION_FIELDS]
         labels = {
             "declares_honourability": _("Dichiaro che l'ente possiede i requisiti di onorabilità previsti dall'Avviso"),
             "declares_professional_capacity": _(

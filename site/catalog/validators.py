@@ -5,45 +5,43 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.it import codicefiscale, iva
+
+from core.validators import check_number
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 
 
 def validate_partita_iva(value: str) -> None:
     """An 11-digit partita IVA with its check digit."""
-    try:
-        iva.validate(value)
-    except StdnumError as error:
-        raise ValidationError(
-            _("La partita IVA non è valida: servono 11 cifre con la cifra di controllo corretta."),
-            code="invalid_vat",
-        ) from error
+    check_number(
+        iva.validate,
+        value,
+        _("La partita IVA non è valida: servono 11 cifre con la cifra di controllo corretta."),
+        "invalid_vat",
+    )
 
 
 def validate_personal_tax_code(value: str) -> None:
     """A person's 16-character codice fiscale with its check character."""
-    try:
-        codicefiscale.validate(value)
-    except StdnumError as error:
-        raise ValidationError(
-            _("Il codice fiscale non è valido: controlla i 16 caratteri e il carattere di controllo."),
-            code="invalid_tax_code",
-        ) from error
+    check_number(
+        codicefiscale.validate,
+        value,
+        _("Il codice fiscale non è valido: controlla i 16 caratteri e il carattere di controllo."),
+        "invalid_tax_code",
+    )
 
 
 def validate_organisation_tax_code(value: str) -> None:
     """An organisation's codice fiscale: 11 digits (the partita IVA algorithm) or 16 characters (a sole trader)."""
     compact = value.strip().upper().replace(" ", "")
     if compact.isdigit():
-        try:
-            iva.validate(compact)
-        except StdnumError as error:
-            raise ValidationError(
-                _("Il codice fiscale non è valido: le 11 cifre non hanno la cifra di controllo corretta."),
-                code="invalid_tax_code",
-            ) from error
+        check_number(
+            iva.validate,
+            compact,
+            _("Il codice fiscale non è valido: le 11 cifre non hanno la cifra di controllo corretta."),
+            "invalid_tax_code",
+        )
         return
     validate_personal_tax_code(compact)
 

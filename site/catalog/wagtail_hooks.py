@@ -1,12 +1,12 @@
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.permissions import register_permission_policy
 
 from catalog import operator_views, operators
 from catalog.admin_views import ApplicationPermissionPolicy, RegisterApplicationViewSet
 from catalog.models import RegisterApplication
+from core.admin_menu import register_menu_item
 
 register_permission_policy(RegisterApplication, ApplicationPermissionPolicy(RegisterApplication))
 
@@ -28,13 +28,11 @@ def register_operator_urls():
     ]
 
 
-class OperatorsMenuItem(MenuItem):
-    """Shown to a provider's administrators (superusers reach the page through the address, choosing the provider)."""
-
-    def is_shown(self, request):
-        return not request.user.is_superuser and operators.administered_providers(request.user).exists()
-
-
-@hooks.register("register_admin_menu_item")
-def register_operators_menu_item():
-    return OperatorsMenuItem(_("Operatori dell'ente"), reverse("catalog_operators"), icon_name="group", order=255)
+# Shown to a provider's administrators (superusers reach the page through the address, choosing the provider).
+register_menu_item(
+    _("Operatori dell'ente"),
+    "catalog_operators",
+    icon="group",
+    order=255,
+    shown_to=lambda user: not user.is_superuser and operators.administered_providers(user).exists(),
+)

@@ -3,6 +3,7 @@
 from wagtail.rich_text import RichText
 
 from challenges.models import ChallengeIndexPage, ChallengePage
+from core.demo_pages import menu_section, publish_child
 from core.vocabularies import AgeBand
 from home.models import HomePage, WellbeingDimension
 
@@ -79,16 +80,6 @@ CHALLENGES = [
 ]
 
 
-def publish_child(parent, page):
-    """Add `page` under `parent` and publish it, unless a child with its slug exists: then return that one."""
-    existing = parent.get_children().filter(slug=page.slug).first()
-    if existing is not None:
-        return existing.specific
-    parent.add_child(instance=page)
-    page.save_revision().publish()
-    return page
-
-
 def dimensions_by_number() -> dict[int, WellbeingDimension]:
     for number, icon in DIMENSIONS:
         WellbeingDimension.objects.get_or_create(number=number, defaults={"icon": icon})
@@ -98,16 +89,14 @@ def dimensions_by_number() -> dict[int, WellbeingDimension]:
 def load(stdout) -> None:
     home = HomePage.objects.get()
     dimensions = dimensions_by_number()
-    index = publish_child(
+    index = menu_section(
         home,
-        ChallengeIndexPage(
-            title="Sfide per la città",
-            slug="sfide",
-            show_in_menus=True,
-            intro=(
-                "Le sfide specifiche per fasce di età e trasversali identificate nel Piano Strategico per promuovere "
-                "il benessere delle bambine, dei bambini, delle ragazze e dei ragazzi di Milano."
-            ),
+        ChallengeIndexPage,
+        "sfide",
+        "Sfide per la città",
+        (
+            "Le sfide specifiche per fasce di età e trasversali identificate nel Piano Strategico per promuovere "
+            "il benessere delle bambine, dei bambini, delle ragazze e dei ragazzi di Milano."
         ),
     )
     for number, title, age_band, description, dimension_numbers in CHALLENGES:

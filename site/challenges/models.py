@@ -9,7 +9,7 @@ from wagtail.fields import StreamField
 from wagtail.search import index
 
 from core.blocks import BodyBlock
-from core.pages import BasePage
+from core.pages import BasePage, SectionPage
 from core.vocabularies import AgeBand
 from home.models import WellbeingDimensionsPage
 
@@ -19,13 +19,8 @@ def dimensions_page():
     return WellbeingDimensionsPage.objects.live().public().first()
 
 
-class ChallengeIndexPage(BasePage):
-    intro = models.TextField(_("introduzione"), blank=True)
-
-    content_panels = BasePage.content_panels + [FieldPanel("intro")]
-    parent_page_types = ["home.HomePage"]
+class ChallengeIndexPage(SectionPage):
     subpage_types = ["challenges.ChallengePage"]
-    max_count = 1
 
     class Meta:
         verbose_name = _("indice delle sfide")

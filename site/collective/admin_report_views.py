@@ -9,19 +9,20 @@ only (404 to anyone else), each read logged as "sensitive.read".
 from decimal import Decimal
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from collective import exports, grants, reports, services
-from collective.admin_views import _city
+from collective.admin_views import _city, _done, funded_project
 from collective.forms import CostForm, ReportDecisionForm, SessionForm
 from collective.models import CollectiveCall, CostItem, GrantEntry, MicroProject
 from config.private_files import private_file_response
 from core.audit import log_sensitive_read
 from core.errors import act
+from core.http import attachment
 from theme.input import parse_id
 
 ZERO = Decimal("0.00")
@@ -45,12 +46,7 @@ def _report_context(project: MicroProject) -> dict:
 
 def provider_report(request, pk: int):
     """The provider's report of a funded project: sessions with attendance, costs with documents, sending it."""
-    project = get_object_or_404(
-        MicroProject.objects.select_related("application__call", "application__provider"),
-        pk=pk,
-        application__provider_id__in=services.provider_ids(request.user),
-        funding=MicroProject.Funding.FUNDED,
-    )
+    project = funded_project(pk, application__provider_id__in=services.provider_ids(request.user))
     action = request.POST.get("action") if request.method == "POST" else None
     session_form = SessionForm(request.POST if action == "session" else None, prefix="s")
     cost_form = CostForm(
@@ -58,38 +54,26 @@ def provider_report(request, pk: int):
     )
     done = False
     if action == "session" and session_form.is_valid():
-        done = (
-            act(
-                request,
-                lambda: reports.add_session(project, request.user, **session_form.cleaned_data),
-                _("Incontro registrato."),
-            )
-            is not None
+        done = _done(
+            request,
+            lambda: reports.add_session(project, request.user, **session_form.cleaned_data),
+            _("Incontro registrato."),
         )
     elif action == "cost" and cost_form.is_valid():
-        done = (
-            act(
-                request,
-                lambda: reports.add_cost(project, request.user, **cost_form.cleaned_data),
-                _("Spesa registrata."),
-            )
-            is not None
+        done = _done(
+            request,
+            lambda: reports.add_cost(project, request.user, **cost_form.cleaned_data),
+            _("Spesa registrata."),
         )
     elif action in ("remove-session", "remove-cost"):
         kind, line = action.removeprefix("remove-"), parse_id(request.POST.get("line"))
-        done = (
-            act(
-                request,
-                lambda: reports.remove_line(project, request.user, kind=kind, line_id=line),
-                _("Riga eliminata."),
-            )
-            is not None
+        done = _done(
+            request,
+            lambda: reports.remove_line(project, request.user, kind=kind, line_id=line),
+            _("Riga eliminata."),
         )
     elif action == "submit":
-        done = (
-            act(request, lambda: reports.submit(project, request.user), _("Rendicontazione inviata al Comune."))
-            is not None
-        )
+        done = _done(request, lambda: reports.submit(project, request.user), _("Rendicontazione inviata al Comune."))
     if done:
         return redirect("collective_provider_report", pk=pk)
     context = _report_context(project)
@@ -101,28 +85,18 @@ def city_report(request, pk: int):
     """The City examines a funded project's report: approves it (the balance becomes payable) or sends it back
     with a reason."""
     _city(request)
-    project = get_object_or_404(
-        MicroProject.objects.select_related("application__call", "application__provider"),
-        pk=pk,
-        funding=MicroProject.Funding.FUNDED,
-    )
+    project = funded_project(pk)
     action = request.POST.get("action") if request.method == "POST" else None
     form = ReportDecisionForm(request.POST if action in ("approve", "return") else None)
     if action in ("approve", "return") and form.is_valid():
         text = form.cleaned_data["text"]
         if action == "approve":
-            done = (
-                act(request, lambda: reports.approve(project, request.user, text), _("Rendicontazione approvata."))
-                is not None
-            )
+            done = _done(request, lambda: reports.approve(project, request.user, text), _("Rendicontazione approvata."))
         else:
-            done = (
-                act(
-                    request,
-                    lambda: reports.send_back(project, request.user, text),
-                    _("Rendicontazione rinviata all'ente."),
-                )
-                is not None
+            done = _done(
+                request,
+                lambda: reports.send_back(project, request.user, text),
+                _("Rendicontazione rinviata all'ente."),
             )
         if done:
             return redirect("collective_city_report", pk=pk)
@@ -206,7 +180,6 @@ def call_export(request, pk: int):
         content, content_type, name = exports.csv_table(call, table), "text/csv; charset=utf-8", f"{table}.csv"
     else:
         content, content_type, name = exports.workbook(call), XLSX, "rendiconto.xlsx"
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{call.code}-{stamp}-{name}"'
+    response = attachment(content, content_type, f"{call.code}-{stamp}-{name}")
     response["Cache-Control"] = "private, no-store"
     return response

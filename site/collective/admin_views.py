@@ -75,13 +75,10 @@ def application_detail(request, pk: int):
     project_form = ProjectForm(request.POST if action == "project" else None, prefix="p")
     if action == "project" and project_form.is_valid():
         lines = project_form.cleaned_data["budget"]
-        if (
-            act(
-                request,
-                lambda: services.save_project(application, request.user, project_form.save(commit=False), lines),
-                _("Micro-progettazione salvata."),
-            )
-            is not None
+        if _done(
+            request,
+            lambda: services.save_project(application, request.user, project_form.save(commit=False), lines),
+            _("Micro-progettazione salvata."),
         ):
             return redirect("collective_application", pk=pk)
     if action == "submit":
@@ -111,24 +108,44 @@ def application_detail(request, pk: int):
     )
 
 
+def funded_project(pk: int, **lookups) -> MicroProject:
+    """The funded micro-project `pk`, with its call and provider, narrowed by `lookups`
+    (`application__provider_id__in=...` for a provider's own); Http404 otherwise."""
+    return get_object_or_404(
+        MicroProject.objects.select_related("application__call", "application__provider"),
+        pk=pk,
+        funding=MicroProject.Funding.FUNDED,
+        **lookups,
+    )
+
+
+def _done(request, step, success: str) -> bool:
+    """Run `step` through `core.errors.act` (success or refusal told as a message): True when it ran and returned
+    what it made, False when it was refused."""
+    return act(request, step, success) is not None
+
+
+def _participants_read(request, project: MicroProject, via: str) -> list:
+    """The project's participants with their referrers, for staff: the read of their tax codes and referrals is
+    logged in the audit trail (`via`: the URL name of the page that shows them)."""
+    participants = list(project.participants.select_related("referrer"))
+    if participants:
+        log_sensitive_reads(request.user, participants, ["fiscal_code", "referrer"], via=via)
+    return participants
+
+
 def provider_participants(request, pk: int):
     """The provider's nominal list of a funded project: referred children show as «posto riservato» only."""
-    project = get_object_or_404(
-        MicroProject.objects.select_related("application__call"),
-        pk=pk,
-        application__provider_id__in=services.provider_ids(request.user),
-        funding=MicroProject.Funding.FUNDED,
-    )
+    project = funded_project(pk, application__provider_id__in=services.provider_ids(request.user))
     form = ParticipantForm(request.POST or None)
     if (
         request.method == "POST"
         and form.is_valid()
-        and act(
+        and _done(
             request,
             lambda: nominal_lists.add_participant(project, request.user, **form.cleaned_data),
             _("Partecipante aggiunto."),
         )
-        is not None
     ):
         return redirect("collective_provider_participants", pk=pk)
     return TemplateResponse(
@@ -170,12 +187,11 @@ def declaration(request, call_id: int):
     if (
         request.method == "POST"
         and form.is_valid()
-        and act(
+        and _done(
             request,
             lambda: services.declare(member, form.cleaned_data["conflicts"], request.user),
             _("Dichiarazione registrata."),
         )
-        is not None
     ):
         return redirect("collective_committee_call", call_id=call_id)
     return TemplateResponse(
@@ -235,9 +251,7 @@ def committee_project(request, pk: int):
         return redirect("collective_committee_project", pk=pk)
     scores = list(project.scores.select_related("member__user").prefetch_related("lines__criterion"))
     mine = next((score for score in scores if score.member_id == member.pk), None)
-    participants = list(project.participants.select_related("referrer"))
-    if participants:
-        log_sensitive_reads(request.user, participants, ["fiscal_code", "referrer"], via="collective_committee_project")
+    participants = _participants_read(request, project, "collective_committee_project")
     return TemplateResponse(
         request,
         "collective/admin/committee_project.html",
@@ -292,39 +306,31 @@ def call_outcome(request, pk: int):
 def city_participants(request, pk: int):
     """The City's view of a funded project's nominal list: referrals (who referred, logged reads), acceptance."""
     _city(request)
-    project = get_object_or_404(
-        MicroProject.objects.select_related("application__provider", "application__call"),
-        pk=pk,
-        funding=MicroProject.Funding.FUNDED,
-    )
+    project = funded_project(pk)
     action = request.POST.get("action") if request.method == "POST" else None
     referral_form = ReferralForm(request.POST if action == "refer" else None)
     accept_form = AcceptListForm(request.POST if action == "accept" else None)
     if (
         action == "refer"
         and referral_form.is_valid()
-        and act(
+        and _done(
             request,
             lambda: nominal_lists.add_participant(project, request.user, **referral_form.cleaned_data),
             _("Segnalazione registrata."),
         )
-        is not None
     ):
         return redirect("collective_city_participants", pk=pk)
     if (
         action == "accept"
         and accept_form.is_valid()
-        and act(
+        and _done(
             request,
             lambda: nominal_lists.accept_list(project, request.user, exception=accept_form.cleaned_data["exception"]),
             _("Elenco nominativo accettato."),
         )
-        is not None
     ):
         return redirect("collective_city_participants", pk=pk)
-    participants = list(project.participants.select_related("referrer"))
-    if participants:
-        log_sensitive_reads(request.user, participants, ["fiscal_code", "referrer"], via="collective_city_participants")
+    participants = _participants_read(request, project, "collective_city_participants")
     return TemplateResponse(
         request,
         "collective/admin/city_participants.html",

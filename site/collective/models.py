@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from config.private_files import PrivateFileField
-from core.errors import AppendOnlyError
+from core.models import AppendOnlyModel
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 POINTS = {"max_digits": 5, "decimal_places": 2}
@@ -401,15 +401,7 @@ class CostItem(models.Model):
         return f"{self.description}: {self.amount} EUR"
 
 
-class GrantEntryQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise AppendOnlyError("Grant entries cannot be updated.")
-
-    def delete(self):
-        raise AppendOnlyError("Grant entries cannot be deleted.")
-
-
-class GrantEntry(models.Model):
+class GrantEntry(AppendOnlyModel):
     """A payment of a funded micro-project's grant (EUR, positive), append-only: what was paid is the sum of its
     entries. One advance and one balance per project (the call: advance, then balance on the approved report)."""
 
@@ -426,7 +418,7 @@ class GrantEntry(models.Model):
     )
     memo = models.CharField(_("nota"), max_length=255, blank=True)
 
-    objects = GrantEntryQuerySet.as_manager()
+    append_only_rows = "Grant entries"
 
     class Meta:
         verbose_name = _("pagamento del contributo")
@@ -439,11 +431,3 @@ class GrantEntry(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.amount} EUR"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise AppendOnlyError("Grant entries cannot be updated.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Grant entries cannot be deleted.")

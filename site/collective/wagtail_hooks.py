@@ -1,11 +1,11 @@
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
-from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
 
 from collective import admin_report_views, admin_views, services
 from collective.models import CollectiveCall, CommitteeMember, Criterion, Referrer, Window
+from core.admin_menu import register_menu_item, register_viewset_group
 
 
 @hooks.register("register_admin_urls")
@@ -52,28 +52,20 @@ def register_collective_urls():
     ]
 
 
-class ProviderMenuItem(MenuItem):
-    def is_shown(self, request):
-        return bool(services.provider_ids(request.user))
-
-
-class CommitteeMenuItem(MenuItem):
-    def is_shown(self, request):
-        return services.is_city(request.user) or CommitteeMember.objects.filter(user=request.user).exists()
-
-
-@hooks.register("register_admin_menu_item")
-def register_provider_menu_item():
-    return ProviderMenuItem(
-        _("Voucher collettivi: domande"), reverse("collective_applications"), icon_name="doc-full", order=260
-    )
-
-
-@hooks.register("register_admin_menu_item")
-def register_committee_menu_item():
-    return CommitteeMenuItem(
-        _("Commissione voucher collettivi"), reverse("collective_committee"), icon_name="form", order=270
-    )
+register_menu_item(
+    _("Voucher collettivi: domande"),
+    "collective_applications",
+    icon="doc-full",
+    order=260,
+    shown_to=services.provider_ids,
+)
+register_menu_item(
+    _("Commissione voucher collettivi"),
+    "collective_committee",
+    icon="form",
+    order=270,
+    shown_to=lambda user: services.is_city(user) or CommitteeMember.objects.filter(user=user).exists(),
+)
 
 
 class CallViewSet(ModelViewSet):
@@ -141,13 +133,9 @@ class ReferrerViewSet(ModelViewSet):
     list_display = ["name", "kind"]
 
 
-class CollectiveViewSetGroup(ModelViewSetGroup):
-    items = (CallViewSet, WindowViewSet, CriterionViewSet, MemberViewSet, ReferrerViewSet)
-    menu_icon = "doc-full"
-    menu_label = _("Voucher collettivi")
-    menu_name = "collective"
-
-
-@hooks.register("register_admin_viewset")
-def register_collective_viewsets():
-    return CollectiveViewSetGroup()
+register_viewset_group(
+    _("Voucher collettivi"),
+    "collective",
+    "doc-full",
+    (CallViewSet, WindowViewSet, CriterionViewSet, MemberViewSet, ReferrerViewSet),
+)

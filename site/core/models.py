@@ -18,13 +18,41 @@ from django.utils.translation import gettext_lazy as _
 from core.errors import AppendOnlyError
 
 
-class AuditEntryQuerySet(models.QuerySet):
+class AppendOnlyQuerySet(models.QuerySet):
+    """Refuses bulk updates and deletes (AppendOnlyError): the rows of an append-only model are only ever added."""
+
     def update(self, **kwargs):
-        raise AppendOnlyError("Audit entries cannot be updated.")
+        raise AppendOnlyError(f"{self.model.append_only_rows} cannot be updated.")
 
     def delete(self):
-        raise AppendOnlyError("Audit entries cannot be deleted.")
+        raise AppendOnlyError(f"{self.model.append_only_rows} cannot be deleted.")
 
+
+class AppendOnlyModel(models.Model):
+    """A row written once and never changed nor deleted (the audit trail, the voucher ledger, the grant payments).
+
+    `save` of a stored row and `delete` raise AppendOnlyError, and so do `objects.update()` / `.delete()`; on
+    PostgreSQL each table's trigger (in its app's migrations) refuses the same in the database.
+    `append_only_rows` names the rows in the errors' messages ("Ledger entries cannot be updated.").
+    """
+
+    append_only_rows = "Entries"
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError(f"{self.append_only_rows} cannot be updated.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(f"{self.append_only_rows} cannot be deleted.")
+
+
+class AuditEntryQuerySet(AppendOnlyQuerySet):
     def redact(self) -> int:
         """Blank the free text of these entries (GDPR erasure); returns how many entries were redacted."""
         return models.QuerySet.update(
@@ -32,7 +60,7 @@ class AuditEntryQuerySet(models.QuerySet):
         )
 
 
-class AuditEntry(models.Model):
+class AuditEntry(AppendOnlyModel):
     """One fact of the trail. `action` is a dotted code: "booking.order.paid", "sensitive.read", ..."""
 
     timestamp = models.DateTimeField(_("quando"), default=timezone.now, editable=False)
@@ -61,6 +89,7 @@ class AuditEntry(models.Model):
     data = models.JSONField(_("dati"), default=dict, blank=True, encoder=DjangoJSONEncoder)
     redacted_at = models.DateTimeField(_("oscurato il"), null=True, blank=True, editable=False)
 
+    append_only_rows = "Audit entries"
     objects = AuditEntryQuerySet.as_manager()
 
     class Meta:
@@ -77,14 +106,6 @@ class AuditEntry(models.Model):
         if self.to_state:
             return f"{self.action_label()}: {self.from_label() or '—'} → {self.to_label()}"
         return str(self.action_label())
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnlyError("Audit entries cannot be updated.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Audit entries cannot be deleted.")
 
     def model_class(self):
         return ContentType.objects.get_for_id(self.content_type_id).model_class()

@@ -6,18 +6,22 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 
 
+def _optional(to: str, verbose_name, **options) -> models.ForeignKey:
+    return models.ForeignKey(
+        to, verbose_name=verbose_name, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", **options
+    )
+
+
 def optional_image(verbose_name, **options) -> models.ForeignKey:
     """A foreign key to an image of Wagtail's library that the editor may leave empty; deleting the image empties
     the field (the page stays). `options` are passed on (help_text=...)."""
-    return models.ForeignKey(
-        "wagtailimages.Image",
-        verbose_name=verbose_name,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        **options,
-    )
+    return _optional("wagtailimages.Image", verbose_name, **options)
+
+
+def optional_page(verbose_name, **options) -> models.ForeignKey:
+    """A foreign key to a page (any type) that may stay empty; deleting that page empties the field. `options` are
+    passed on (help_text=...)."""
+    return _optional("wagtailcore.Page", verbose_name, **options)
 
 
 class BasePage(Page):
@@ -36,3 +40,22 @@ class BasePage(Page):
 
     def get_meta_description(self) -> str:
         return self.search_description or getattr(self, self.summary_field, "") or ""
+
+
+class SectionPage(BasePage):
+    """The one landing page of a section of the site (news, calls, hubs, the catalogue, partners...): an optional
+    introduction above what the section lists.
+
+    At most one per site, under the home page unless a subclass names another parent; a subclass names the pages
+    that may go under it in `subpage_types` (none by default).
+    """
+
+    intro = models.TextField(_("introduzione"), blank=True)
+
+    content_panels = BasePage.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types: list[str] = []
+    max_count = 1
+
+    class Meta:
+        abstract = True

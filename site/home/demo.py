@@ -1,7 +1,7 @@
 """Demo content of the home app: site, home page, minisite pages, snippets, settings and demo accounts.
 
 Idempotent: every object is looked up first and created only when missing, so a second run adds no
-rows and no revisions. `ensure_child` is the helper the other apps' demo modules reuse.
+rows and no revisions (`core.demo_pages.ensure_child`).
 The prose (home page, minisite pages, partners, contacts) lives in `demo_data/*.yaml`, read by `demo_data()`.
 """
 
@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from wagtail.models import Page, Site
 
+from core.demo_pages import ensure_child
 from core.vocabularies import Category
 from home.models import (
     ContentPage,
@@ -39,25 +40,6 @@ DEMO_ACCOUNTS = [
 ]
 SITE_NAME = "Milano 0.18"
 DATA_DIR = Path(__file__).with_name("demo_data")
-
-
-def ensure_child(parent: Page, model: type[Page], slug: str, **fields) -> Page:
-    """Return the child of `parent` with this slug; create and publish it (one revision) only when missing.
-
-    `fields` are passed to the model's constructor, so they may include child relations
-    (`steps=[HomeStep(...)]`) and parental many-to-many values. An existing page is returned as it is
-    (editors' changes win); it must be of `model`'s type.
-    """
-    existing = Page.objects.child_of(parent).filter(slug=slug).first()
-    if existing is not None:
-        page = existing.specific
-        if not isinstance(page, model):
-            raise TypeError(f"/{slug}/ under {parent} is a {type(page).__name__}, not a {model.__name__}")
-        return page
-    page = model(slug=slug, **fields)
-    parent.add_child(instance=page)
-    page.save_revision().publish()
-    return page
 
 
 def stream(*blocks) -> str:

@@ -13,20 +13,15 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from core.blocks import BodyBlock
-from core.pages import BasePage
+from core.pages import BasePage, SectionPage, optional_image, optional_page
 from core.vocabularies import Category, Dimension, label_of
 
 
 class HomePage(BasePage):
     hero_title = models.CharField(_("titolo principale"), max_length=200)
     hero_text = models.TextField(_("testo introduttivo"))
-    voucher_page = models.ForeignKey(
-        "wagtailcore.Page",
-        verbose_name=_("pagina del voucher 0-18"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
+    voucher_page = optional_page(
+        _("pagina del voucher 0-18"),
         help_text=_("Dove porta il pulsante «Il voucher 0-18» in cima alla home page (di solito l'avviso voucher)."),
     )
     how_it_works_title = models.CharField(_("titolo di «Come funziona»"), max_length=200, blank=True)
@@ -255,14 +250,7 @@ class Partner(index.Indexed, ClusterableModel):
     role = models.CharField(_("ruolo"), max_length=10, choices=Role.choices, default=Role.PARTNER)
     description = models.TextField(_("descrizione"), blank=True)
     url = models.URLField(_("sito web"), blank=True)
-    logo = models.ForeignKey(
-        "wagtailimages.Image",
-        verbose_name=_("logo"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    logo = optional_image(_("logo"))
     sort_order = models.PositiveSmallIntegerField(_("ordine"), default=0)
 
     panels = [
@@ -284,14 +272,7 @@ class Partner(index.Indexed, ClusterableModel):
         return self.name
 
 
-class PartnersPage(BasePage):
-    intro = models.TextField(_("introduzione"), blank=True)
-
-    content_panels = BasePage.content_panels + [FieldPanel("intro")]
-    parent_page_types = ["home.HomePage"]
-    subpage_types: list[str] = []
-    max_count = 1
-
+class PartnersPage(SectionPage):
     class Meta:
         verbose_name = _("pagina dei partner")
 
@@ -312,17 +293,6 @@ class PartnersPage(BasePage):
         partners = list(Partner.objects.select_related("logo"))
         groups = [(cls.ROLE_HEADINGS[role], [p for p in partners if p.role == role]) for role in Partner.Role]
         return [(heading, members) for heading, members in groups if members]
-
-
-def _footer_page(verbose_name):
-    return models.ForeignKey(
-        "wagtailcore.Page",
-        verbose_name=verbose_name,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
 
 #: The EU funding notice in Italian (the seeds' text named the fund and the initiative in English).
@@ -347,11 +317,11 @@ class SiteSettings(BaseSiteSetting):
         default=FUNDING_NOTICE,
     )
 
-    accessibility_page = _footer_page(_("dichiarazione di accessibilità"))
-    privacy_page = _footer_page(_("informativa privacy"))
-    legal_notes_page = _footer_page(_("note legali"))
-    cookie_page = _footer_page(_("informativa sui cookie"))
-    contacts_page = _footer_page(_("contatti"))
+    accessibility_page = optional_page(_("dichiarazione di accessibilità"))
+    privacy_page = optional_page(_("informativa privacy"))
+    legal_notes_page = optional_page(_("note legali"))
+    cookie_page = optional_page(_("informativa sui cookie"))
+    contacts_page = optional_page(_("contatti"))
 
     panels = [
         MultiFieldPanel(

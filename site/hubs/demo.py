@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from wagtail.rich_text import RichText
 
-from challenges.demo import publish_child
+from core.demo_pages import menu_section, publish_child
 from home.models import HomePage
 from hubs.models import HubIndexPage, HubOpeningHours, HubPage
 
@@ -50,17 +50,15 @@ GOALS = (
 
 def load(stdout) -> None:
     home = HomePage.objects.get()
-    index = publish_child(
+    index = menu_section(
         home,
-        HubIndexPage(
-            title="Community hub",
-            slug="hub",
-            show_in_menus=True,
-            intro=(
-                "Sette community hub nelle sedi comunali sono i punti di accesso fisico al sistema Milano 0.18: "
-                "qui bambine, bambini, ragazze, ragazzi e famiglie trovano informazioni, servizi e attività "
-                "co-progettate."
-            ),
+        HubIndexPage,
+        "hub",
+        "Community hub",
+        (
+            "Sette community hub nelle sedi comunali sono i punti di accesso fisico al sistema Milano 0.18: "
+            "qui bambine, bambini, ragazze, ragazzi e famiglie trovano informazioni, servizi e attività "
+            "co-progettate."
         ),
     )
     for slug, title, venue, address, municipio, latitude, longitude, schedule in HUBS:

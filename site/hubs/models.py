@@ -16,18 +16,13 @@ from wagtail.models import Orderable
 from wagtail.search import index
 
 from core.blocks import BodyBlock
-from core.pages import BasePage
+from core.pages import BasePage, SectionPage
 from core.vocabularies import Municipio, Weekday
 from hubs.map import hub_map
 
 
-class HubIndexPage(BasePage):
-    intro = models.TextField(_("introduzione"), blank=True)
-
-    content_panels = BasePage.content_panels + [FieldPanel("intro")]
-    parent_page_types = ["home.HomePage"]
+class HubIndexPage(SectionPage):
     subpage_types = ["hubs.HubPage"]
-    max_count = 1
 
     class Meta:
         verbose_name = _("indice dei community hub")

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from wagtail.models import Page, Site
 
-from home.demo import ensure_child, paragraph, stream, table
+from core.demo_pages import ensure_child
+from home.demo import paragraph, stream, table
 from home.models import ContentPage, HomePage, SiteSettings
 from legal.models import AccessibilityStatementPage, PrivacyNoticePage
 

@@ -3,13 +3,13 @@
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, Q
 from django.shortcuts import render
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.models import Page
 
+from core.admin_menu import has_permission, register_menu_item
 from legal.models import AccessibilityFeedback, PageFeedback
 
 LATEST_COMMENTS = 30
@@ -51,16 +51,14 @@ def register_report_url():
     return [path("reports/valutazioni/", feedback_report, name="legal_feedback_report")]
 
 
-class FeedbackReportMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm("legal.view_pagefeedback")
-
-
-@hooks.register("register_reports_menu_item")
-def register_report_menu_item():
-    return FeedbackReportMenuItem(
-        _("Valutazioni delle pagine"), reverse("legal_feedback_report"), icon_name="pick", order=900
-    )
+register_menu_item(
+    _("Valutazioni delle pagine"),
+    "legal_feedback_report",
+    icon="pick",
+    order=900,
+    shown_to=has_permission("legal.view_pagefeedback"),
+    hook="register_reports_menu_item",
+)
 
 
 class AccessibilityFeedbackViewSet(ModelViewSet):

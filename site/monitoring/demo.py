@@ -20,7 +20,7 @@ from stdnum.it import codicefiscale
 from booking import vouchers
 from booking.models import Child, Guardian, Order, Payment, Quote, ServiceRequest, VoucherCall
 from catalog import facts as catalogue
-from challenges.demo import publish_child
+from core.demo_pages import publish_child
 from home.models import HomePage
 from monitoring.figures import refresh
 from monitoring.models import MonitoringPage, Refresh

@@ -7,9 +7,8 @@ vouchers, and every page reads a handful of them. The tables hold counts and sum
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel
 
-from core.pages import BasePage
+from core.pages import SectionPage
 from core.vocabularies import Municipio
 
 
@@ -149,18 +148,11 @@ class ResidentChildren(models.Model):
         return f"{self.year} M{self.municipio} {self.age_band}: {self.count}"
 
 
-class MonitoringPage(BasePage):
+class MonitoringPage(SectionPage):
     """The public page: the project's contribution per challenge and the radar of the seven dimensions.
 
     Aggregates only, small cells suppressed; it reads the figures of the last nightly refresh.
     """
-
-    intro = models.TextField(_("introduzione"), blank=True)
-
-    content_panels = BasePage.content_panels + [FieldPanel("intro")]
-    parent_page_types = ["home.HomePage"]
-    subpage_types: list[str] = []
-    max_count = 1
 
     class Meta:
         verbose_name = _("pagina del monitoraggio")

@@ -31,6 +31,22 @@ def with_totals(rows: list[list]) -> list[list]:
     return table
 
 
+def _hide_lone_cells(hidden: set, lines: list[list], value, tie) -> None:
+    """Secondary suppression, in place: in any line with exactly one cell in `hidden`, add its smallest other
+    non-zero cell (`value(cell)` its count; equal counts: the smallest `tie(cell)`), until no line has a lone hidden
+    cell."""
+    changed = True
+    while changed:
+        changed = False
+        for line in lines:
+            if sum(cell in hidden for cell in line) != 1:
+                continue
+            candidates = [cell for cell in line if cell not in hidden and value(cell) > 0]
+            if candidates:
+                hidden.add(min(candidates, key=lambda cell: (value(cell), tie(cell))))
+                changed = True
+
+
 def suppress_table(rows: list[list]) -> list[list]:
     """Suppress a table of counts and its totals: returns `with_totals(rows)` with hidden cells as "<3".
 
@@ -43,16 +59,7 @@ def suppress_table(rows: list[list]) -> list[list]:
     hidden = {(r, c) for r in range(height) for c in range(width) if is_small(table[r][c])}
     lines = [[(r, c) for c in range(width)] for r in range(height)]
     lines += [[(r, c) for r in range(height)] for c in range(width)]
-    changed = True
-    while changed:
-        changed = False
-        for line in lines:
-            if sum(cell in hidden for cell in line) != 1:
-                continue
-            candidates = [cell for cell in line if cell not in hidden and table[cell[0]][cell[1]] > 0]
-            if candidates:
-                hidden.add(min(candidates, key=lambda cell: (table[cell[0]][cell[1]], cell)))
-                changed = True
+    _hide_lone_cells(hidden, lines, lambda cell: table[cell[0]][cell[1]], lambda cell: cell)
     return [[HIDDEN if (r, c) in hidden else value for c, value in enumerate(row)] for r, row in enumerate(table)]
 
 
@@ -64,14 +71,5 @@ def suppress_lines(values: dict, lines: list[list]) -> dict:
     parts overlap (a micro-project in two municipi) the sums are only near the total; hiding as if they were exact
     errs on the safe side."""
     hidden = {cell for cell, value in values.items() if is_small(value)}
-    changed = True
-    while changed:
-        changed = False
-        for line in lines:
-            if sum(cell in hidden for cell in line) != 1:
-                continue
-            candidates = [cell for cell in line if cell not in hidden and values[cell] > 0]
-            if candidates:
-                hidden.add(min(candidates, key=lambda cell: (values[cell], str(cell))))
-                changed = True
+    _hide_lone_cells(hidden, lines, values.__getitem__, str)
     return {cell: HIDDEN if cell in hidden else value for cell, value in values.items()}

@@ -1,8 +1,9 @@
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.menu import Menu
 
+from core.admin_menu import RuleMenuItem, RuleSubmenuMenuItem, has_permission
 from monitoring import views
 
 
@@ -14,22 +15,15 @@ def register_monitoring_urls():
     ]
 
 
-class MonitoringMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm(views.PERMISSION)
-
-
-class MonitoringSubmenu(SubmenuMenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm(views.PERMISSION)
-
-
 @hooks.register("register_admin_menu_item")
 def register_monitoring_menu():
+    staff = has_permission(views.PERMISSION)
     menu = Menu(
         items=[
-            MonitoringMenuItem(_("Cifre per sfida e dimensione"), reverse("monitoring_dashboard"), icon_name="table"),
-            MonitoringMenuItem(_("Equità tra i municipi"), reverse("monitoring_equity"), icon_name="site"),
+            RuleMenuItem(
+                _("Cifre per sfida e dimensione"), reverse("monitoring_dashboard"), shown_to=staff, icon_name="table"
+            ),
+            RuleMenuItem(_("Equità tra i municipi"), reverse("monitoring_equity"), shown_to=staff, icon_name="site"),
         ]
     )
-    return MonitoringSubmenu(_("Monitoraggio"), menu, icon_name="view", order=9200)
+    return RuleSubmenuMenuItem(_("Monitoraggio"), menu, shown_to=staff, icon_name="view", order=9200)

@@ -8,7 +8,7 @@ from datetime import date
 
 from wagtail.rich_text import RichText
 
-from challenges.demo import publish_child
+from core.demo_pages import menu_section, publish_child
 from home.models import HomePage
 from news.models import NewsIndexPage, NewsPage
 
@@ -109,14 +109,12 @@ NEWS = [
 
 def load(stdout) -> None:
     home = HomePage.objects.get()
-    index = publish_child(
+    index = menu_section(
         home,
-        NewsIndexPage(
-            title="Notizie",
-            slug="notizie",
-            show_in_menus=True,
-            intro="Novità sulle attività del progetto WISH MI e del sistema Milano 0.18.",
-        ),
+        NewsIndexPage,
+        "notizie",
+        "Notizie",
+        "Novità sulle attività del progetto WISH MI e del sistema Milano 0.18.",
     )
     for slug, day, title, intro, body, tags in NEWS:
         news = NewsPage(slug=slug, date=day, title=title, intro=intro, body=[("paragraph", RichText(body))])

@@ -15,16 +15,11 @@ from wagtail.fields import StreamField
 from wagtail.search import index
 
 from core.blocks import BodyBlock
-from core.pages import BasePage
+from core.pages import BasePage, SectionPage, optional_image
 
 
-class NewsIndexPage(RoutablePageMixin, BasePage):
-    intro = models.TextField(_("introduzione"), blank=True)
-
-    content_panels = BasePage.content_panels + [FieldPanel("intro")]
-    parent_page_types = ["home.HomePage"]
+class NewsIndexPage(RoutablePageMixin, SectionPage):
     subpage_types = ["news.NewsPage"]
-    max_count = 1
     per_page = 10
 
     class Meta:
@@ -74,14 +69,7 @@ class NewsPageTag(TaggedItemBase):
 class NewsPage(BasePage):
     date = models.DateField(_("data"), default=timezone.localdate)
     intro = models.TextField(_("sommario"))
-    image = models.ForeignKey(
-        "wagtailimages.Image",
-        verbose_name=_("immagine"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    image = optional_image(_("immagine"))
     body = StreamField(BodyBlock(), verbose_name=_("testo"))
     tags = ClusterTaggableManager(through=NewsPageTag, blank=True, verbose_name=_("argomenti"))
 

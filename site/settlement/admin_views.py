@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q, Sum
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from booking.models import ServiceRequest
 from core.audit import history_for, log_action
 from core.errors import DomainError, act
+from core.http import attachment
 from settlement import access, dashboard, exports, reconciliation, statements
 from settlement.forms import (
     BuildStatementForm,
@@ -142,13 +143,6 @@ def statement_detail(request, pk: int):
     )
 
 
-def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
 def statement_export(request, pk: int, fmt: str):
     """One statement: XLSX (summary and movements) or CSV (movements)."""
     _require_any(request.user)
@@ -156,10 +150,10 @@ def statement_export(request, pk: int, fmt: str):
         raise Http404
     statement = get_object_or_404(access.visible_statements(request.user), pk=pk)
     if fmt == "xlsx":
-        return _download(exports.statement_workbook(statement), XLSX, f"rendiconto-{statement.pk}.xlsx")
+        return attachment(exports.statement_workbook(statement), XLSX, f"rendiconto-{statement.pk}.xlsx")
     one = Statement.objects.filter(pk=statement.pk)
     content = exports.write_csv(exports.movement_columns(), exports.movement_rows(one))
-    return _download(content, "text/csv; charset=utf-8", f"rendiconto-{statement.pk}-movimenti.csv")
+    return attachment(content, "text/csv; charset=utf-8", f"rendiconto-{statement.pk}-movimenti.csv")
 
 
 def list_export(request, what: str, fmt: str):
@@ -175,8 +169,8 @@ def list_export(request, what: str, fmt: str):
         columns, rows, title = exports.movement_columns(), exports.movement_rows(ids), _("Movimenti")
     stamp = timezone.localdate().isoformat()
     if fmt == "xlsx":
-        return _download(exports.write_xlsx([(title, columns, rows, None)]), XLSX, f"{what}-{stamp}.xlsx")
-    return _download(exports.write_csv(columns, rows), "text/csv; charset=utf-8", f"{what}-{stamp}.csv")
+        return attachment(exports.write_xlsx([(title, columns, rows, None)]), XLSX, f"{what}-{stamp}.xlsx")
+    return attachment(exports.write_csv(columns, rows), "text/csv; charset=utf-8", f"{what}-{stamp}.csv")
 
 
 def reconciliation_report(request):

@@ -1,8 +1,8 @@
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 
+from core.admin_menu import register_menu_item
 from settlement import access, admin_views, dashboard, voucher_office
 
 
@@ -30,24 +30,16 @@ def register_settlement_urls():
     ]
 
 
-class StatementsMenuItem(MenuItem):
-    def is_shown(self, request):
-        return access.manages_statements(request.user) or bool(access.provider_ids(request.user))
-
-
-@hooks.register("register_admin_menu_item")
-def register_statements_menu_item():
-    return StatementsMenuItem(_("Rendiconti"), reverse("settlement_statements"), icon_name="doc-full", order=260)
-
-
-class VoucherOfficeMenuItem(MenuItem):
-    def is_shown(self, request):
-        return access.manages_vouchers(request.user)
-
-
-@hooks.register("register_admin_menu_item")
-def register_voucher_office_menu_item():
-    return VoucherOfficeMenuItem(_("Ufficio voucher"), reverse("settlement_voucher_search"), icon_name="tag", order=270)
+register_menu_item(
+    _("Rendiconti"),
+    "settlement_statements",
+    icon="doc-full",
+    order=260,
+    shown_to=lambda user: access.manages_statements(user) or access.provider_ids(user),
+)
+register_menu_item(
+    _("Ufficio voucher"), "settlement_voucher_search", icon="tag", order=270, shown_to=access.manages_vouchers
+)
 
 
 @hooks.register("construct_homepage_panels")
@@ -55,13 +47,10 @@ def add_provider_home_panel(request, panels):
     panels[:0] = dashboard.panels_for(request.user)
 
 
-class CityRequestsMenuItem(MenuItem):
-    def is_shown(self, request):
-        return access.manages_statements(request.user)
-
-
-@hooks.register("register_admin_menu_item")
-def register_city_requests_menu_item():
-    return CityRequestsMenuItem(
-        _("Richieste di tutti gli enti"), reverse("settlement_city_requests"), icon_name="mail", order=265
-    )
+register_menu_item(
+    _("Richieste di tutti gli enti"),
+    "settlement_city_requests",
+    icon="mail",
+    order=265,
+    shown_to=access.manages_statements,
+)

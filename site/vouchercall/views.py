@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from booking.family_views import _guardian_or_404, family_view
 from booking.models import Wallet
 from core.errors import DomainError, act
+from core.http import attachment
 from vouchercall import services
 from vouchercall.forms import AppealForm, ApplicationForm
 from vouchercall.models import Application, Call, Ranking
@@ -27,6 +28,14 @@ PUBLIC_PER_PAGE = 100
 
 def _application(guardian, call) -> Application | None:
     return Application.objects.filter(call=call, guardian=guardian).select_related("call__money_call").first()
+
+
+def _own_application(request, pk: int) -> Application:
+    """The signed-in family's application to call `pk`; Http404 when there is none (or no such call)."""
+    application = _application(_guardian_or_404(request), get_object_or_404(Call, pk=pk))
+    if application is None:
+        raise Http404
+    return application
 
 
 @family_view
@@ -106,33 +115,21 @@ def apply(request, pk: int):
 @require_POST
 @family_view
 def withdraw(request, pk: int):
-    guardian = _guardian_or_404(request)
-    application = _application(guardian, get_object_or_404(Call, pk=pk))
-    if application is None:
-        raise Http404
+    application = _own_application(request, pk)
     act(request, lambda: services.withdraw(application, actor=request.user), _("Domanda ritirata."))
     return redirect("vouchercall:call", pk=pk)
 
 
 @family_view
 def receipt(request, pk: int):
-    guardian = _guardian_or_404(request)
-    application = _application(guardian, get_object_or_404(Call, pk=pk))
-    if application is None:
-        raise Http404
-    response = HttpResponse(receipt_pdf(application), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="ricevuta-{application.protocol}.pdf"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    application = _own_application(request, pk)
+    return attachment(receipt_pdf(application), "application/pdf", f"ricevuta-{application.protocol}.pdf")
 
 
 @family_view
 def appeal(request, pk: int):
-    guardian = _guardian_or_404(request)
-    call = get_object_or_404(Call, pk=pk)
-    application = _application(guardian, call)
-    if application is None:
-        raise Http404
+    application = _own_application(request, pk)
+    call = application.call
     form = AppealForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:

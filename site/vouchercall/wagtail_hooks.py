@@ -6,9 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import ObjectList
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
+from core.admin_menu import register_viewset_group
 from core.permissions import WRITES, RefusingPolicy
 from vouchercall import admin_views
 from vouchercall.models import Appeal, Application, Call, Ranking
@@ -139,16 +140,12 @@ class RankingViewSet(ModelViewSet):
     ]
 
 
-class VoucherCallGroup(ModelViewSetGroup):
-    items = (CallViewSet, ApplicationViewSet, AppealViewSet, RankingViewSet)
-    menu_icon = "doc-full-inverse"
-    menu_label = _("Avviso voucher famiglie")
-    menu_name = "vouchercall"
-
-
-@hooks.register("register_admin_viewset")
-def register_viewsets():
-    return VoucherCallGroup()
+register_viewset_group(
+    _("Avviso voucher famiglie"),
+    "vouchercall",
+    "doc-full-inverse",
+    (CallViewSet, ApplicationViewSet, AppealViewSet, RankingViewSet),
+)
 
 
 @hooks.register("register_admin_urls")

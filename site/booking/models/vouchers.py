@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from booking.models.families import Child, Guardian
-from core.errors import AppendOnlyError
+from core.models import AppendOnlyModel
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -127,15 +127,7 @@ class Wallet(models.Model):
         return self.entries.filter(kind=LedgerEntry.Kind.EXPIRY).exists()
 
 
-class LedgerEntryQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise AppendOnlyError("Ledger entries cannot be updated.")
-
-    def delete(self):
-        raise AppendOnlyError("Ledger entries cannot be deleted.")
-
-
-class LedgerEntry(models.Model):
+class LedgerEntry(AppendOnlyModel):
     class Kind(models.TextChoices):
         GRANT = "grant", _("Assegnazione")
         REDEMPTION = "redemption", _("Pagamento")
@@ -167,7 +159,7 @@ class LedgerEntry(models.Model):
     )
     memo = models.CharField(_("nota"), max_length=255, blank=True)
 
-    objects = LedgerEntryQuerySet.as_manager()
+    append_only_rows = "Ledger entries"
 
     class Meta:
         verbose_name = _("movimento del voucher")
@@ -199,11 +191,3 @@ class LedgerEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.amount} EUR"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnlyError("Ledger entries cannot be updated.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Ledger entries cannot be deleted.")

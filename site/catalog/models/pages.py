@@ -9,17 +9,12 @@ from wagtail.search import index
 
 from catalog.models.providers import ProviderPage
 from catalog.models.routing import route_to_specific_child, service_under
-from core.pages import BasePage
+from core.pages import BasePage, SectionPage
 from core.vocabularies import Category
 
 
-class CatalogIndexPage(RoutablePageMixin, BasePage):
-    intro = models.TextField(_("introduzione"), blank=True)
-
-    content_panels = BasePage.content_panels + [FieldPanel("intro")]
-    parent_page_types = ["home.HomePage"]
+class CatalogIndexPage(RoutablePageMixin, SectionPage):
     subpage_types = ["catalog.CategoryPage", "catalog.ProviderIndexPage"]
-    max_count = 1
 
     class Meta:
         verbose_name = _("catalogo")
@@ -87,15 +82,11 @@ class CategoryPage(BasePage):
         return context
 
 
-class ProviderIndexPage(BasePage):
+class ProviderIndexPage(SectionPage):
     """The Elenco Milano 0-18 as citizens browse it; its subtree goes through the «Revisione del Comune» workflow."""
 
-    intro = models.TextField(_("introduzione"), blank=True)
-
-    content_panels = BasePage.content_panels + [FieldPanel("intro")]
     parent_page_types = ["catalog.CatalogIndexPage"]
     subpage_types = ["catalog.ProviderPage"]
-    max_count = 1
 
     class Meta:
         verbose_name = _("elenco degli enti")

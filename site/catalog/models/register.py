@@ -12,6 +12,7 @@ from catalog.validators import (
     validate_personal_tax_code,
 )
 from config.private_files import PrivateFileField
+from core.pages import optional_page
 from core.vocabularies import Category
 
 
@@ -44,14 +45,7 @@ class RegisterApplication(models.Model):
     declares_organisational_capacity = models.BooleanField(_("competenza organizzativa e gestionale"), default=False)
 
     protocol = models.CharField(_("protocollo"), max_length=20, unique=True, null=True, editable=False)
-    call = models.ForeignKey(
-        "wagtailcore.Page",
-        verbose_name=_("avviso"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    call = optional_page(_("avviso"))
     window_label = models.CharField(_("finestra di presentazione"), max_length=120, blank=True)
 
     status = models.CharField(
@@ -75,6 +69,28 @@ class RegisterApplication(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+
+    #: What the applicant writes about the organisation, in the form's order: the public form asks for these and
+    #: staff read them back in the admin.
+    APPLICANT_FIELDS = [
+        "organisation_name",
+        "legal_form",
+        "tax_code",
+        "vat_number",
+        "address",
+        "email",
+        "phone",
+        "website",
+        "representative_name",
+        "representative_tax_code",
+        "contact_email",
+    ]
+    #: The requirements the applicant declares (the call's honourability and capacity requirements).
+    DECLARATION_FIELDS = [
+        "declares_honourability",
+        "declares_professional_capacity",
+        "declares_organisational_capacity",
+    ]
 
     class Meta:
         ordering = ["-submitted_at"]
