@@ -73,7 +73,7 @@ class DatabaseBackend(SearchBackend):
                     insert(cursor, FACETS_TABLE, facet_row(), rows.facets, upsert=True)
                     write_texts(cursor, rows, replace=True)
                 insert_terms(cursor, rows.stems, rows.folded)
-                new_version(cursor)
+                new_version(cursor, [row[0] for row in rows.entries])
             written += len(batch)
         return written
 
@@ -85,7 +85,7 @@ class DatabaseBackend(SearchBackend):
             for table, key in ((ENTRY, "id"), (FACETS_TABLE, "id")) + (() if postgres() else ((FTS, "rowid"),)):
                 for batch in batches(ids):
                     cursor.execute(f"DELETE FROM {table} WHERE {key} IN ({placeholders(len(batch))})", batch)
-            new_version(cursor)
+            new_version(cursor, ids)
 
     def rebuild(self, docs: Iterable[ServiceDocument], progress: Callable[[int], None] | None = None) -> int:
         """Replace every row: emptied tables, then a bulk load, the indexes last.
