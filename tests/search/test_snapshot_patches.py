@@ -11,11 +11,14 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from search.api import FACETS, SearchQuery
-from search.backends.database import DatabaseBackend, snapshot
+from search.backends.database import DatabaseBackend, snapshot, writing
+from search.models import CatalogueChange
 from tests.search.catalogue import CATALOGUE
 
 SORTS = ["relevance", "price", "-price", "rating", "newest", "name"]
@@ -144,3 +147,54 @@ def test_a_patched_snapshot_answers_what_a_fresh_one_answers(db, small_chunks, s
         assert (kept.age_min, kept.age_max, kept.providers) == (fresh.age_min, fresh.age_max, fresh.providers)
         assert {w: h for w, h in kept._words.items() if w in fresh._words} == fresh._words
         assert snapshot.current() is kept
+
+
+def counted(backend, query):
+    with CaptureQueriesContext(connection) as captured:
+        result = backend.search(query)
+    return result, len(captured)
+
+
+@pytest.mark.parametrize("q", ["", "teatro"])
+def test_a_search_after_a_write_of_one_service_makes_the_queries_of_a_warm_one(
+    db_catalogue, django_assert_num_queries, q
+):
+    if q and connection.vendor != "postgresql":
+        pytest.skip("SQLite forgets its cached words on a write (snapshot.py): a word is asked again")
+    query = SearchQuery(q=q, sort="price", page_size=100)
+    db_catalogue.search(query)
+    _, warm = counted(db_catalogue, query)
+    # The first write's patch also reads every service's sort keys (in the same statement); the second does not.
+    for price in ("1", "9000"):
+        DatabaseBackend().index([dataclasses.replace(CATALOGUE[0], price=Decimal(price), free=False)])
+        with django_assert_num_queries(warm):
+            result = db_catalogue.search(query)
+        assert snapshot.current().keys is not None  # patched, not reloaded
+        # At its new place: after the services costing less (the free ones cost 0), before those costing more.
+        others = [CATALOGUE[pk - 1].sort_price for pk in result.ids if pk != 1]
+        assert result.ids.index(1) == sum(1 for other in others if other is not None and other < Decimal(price))
+
+
+def test_a_rebuild_many_changes_or_a_version_older_than_the_log_reload_the_snapshot(db_catalogue, monkeypatch):
+    query = SearchQuery(q="teatro", page_size=100)
+    monkeypatch.setattr(snapshot, "PATCH_MIN", 2)  # 40 services: at most 2 changed services are patched
+    monkeypatch.setattr(writing, "KEPT_CHANGES", 3)
+    before = db_catalogue.search(query)
+    writer = DatabaseBackend()
+
+    def patched_after(write) -> bool:
+        db_catalogue.search(query)
+        writer.index([CATALOGUE[1]])  # the snapshot reads the sort keys with its first patch
+        db_catalogue.search(query)
+        write()
+        result = db_catalogue.search(query)
+        assert (result.count, result.ids) == (before.count, before.ids)
+        return snapshot.current().keys is not None
+
+    assert patched_after(lambda: writer.index(CATALOGUE[:2]))
+    assert not patched_after(lambda: writer.index(CATALOGUE[:3]))
+    assert not patched_after(lambda: writer.rebuild(CATALOGUE))
+    assert patched_after(lambda: [writer.index([doc]) for doc in (CATALOGUE[0], CATALOGUE[1], CATALOGUE[0])])
+    # Four writes while three are kept: the write after the snapshot's version is no longer in the log.
+    assert not patched_after(lambda: [writer.index([CATALOGUE[0]]) for _ in range(4)])
+    assert CatalogueChange.objects.count() == 3
