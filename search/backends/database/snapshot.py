@@ -189,10 +189,10 @@ def _json_rows(columns: str, rest: str) -> str:
 @functools.lru_cache(maxsize=64)
 def _version_sql(
     vendor: str, declared: tuple[tuple[str, int], ...], keys: bool, terms: bool, words: bool
-) -> tuple[str, tuple[Any, ...]]:
+) -> tuple[tuple[str, ...], tuple[Any, ...]]:
     """The statement every search runs: the index's version token and, only when it is not the snapshot's
     (`MINE`), either the changes since (a text starting with "P", see `Snapshot.patched`) or, when they cannot
-    be patched, the whole new snapshot (`_payload_sql`). Its parameters, with `MINE`, `LIMIT` (the most
+    be patched, the whole new snapshot (`_payload_sql`). As `_inline` cuts it: `MINE`, `LIMIT` (the most
     changed services patched) and `WORDS` (the cached words' tsqueries as a JSON array) to fill in.
 
     The changes are patched when the `CatalogueChange` rows since the snapshot's token are all there (the
@@ -255,7 +255,35 @@ def _version_sql(
         f"{with_sql} SELECT v.token, CASE WHEN v.token = %s THEN NULL WHEN {patchable}"
         f" THEN 'P[' || {comma.join(pieces)} || ']' ELSE {payload} END FROM v"
     )
-    return sql, (*params, MINE, LIMIT, *piece_params, *payload_params)
+    return _inline(sql, (*params, MINE, LIMIT, *piece_params, *payload_params))
+
+
+def _literal(value: Any) -> str:
+    """A value as an SQL literal, quoted by the database driver's own rules (psycopg; Django's for SQLite)."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if postgres():
+        return connection.ops.compose_sql("%s", [value])
+    return connection.schema_editor().quote_value(value)
+
+
+def _inline(sql: str, params: tuple[Any, ...]) -> tuple[tuple[str, ...], tuple[Any, ...]]:
+    """`sql` with its parameters written in as literals, cut where the placeholders (`MINE`, `LIMIT`, `WORDS`)
+    are: (the text between them, the placeholders). A statement without parameters is sent as it is: its
+    10 KB are not parsed for placeholders on every search (psycopg caches that only for short statements)."""
+    pieces, parts, slots = sql.replace("%%", "\0").split("%s"), [], []
+    text = pieces[0]
+    for param, piece in zip(params, pieces[1:], strict=True):
+        if param is MINE or param is LIMIT or param is WORDS:
+            parts.append(text.replace("\0", "%"))
+            slots.append(param)
+            text = piece
+        else:
+            text += _literal(param) + piece
+    parts.append(text.replace("\0", "%"))
+    return tuple(parts), tuple(slots)
 
 
 def _json_agg(expression: str) -> str:
@@ -357,10 +385,10 @@ class Snapshot:
     # Patching
 
     def word_queries(self) -> tuple[tuple[WordTerms, ...], str]:
-        """The words whose holders are kept, and their tsqueries as a JSON array (the `WORDS` parameter)."""
+        """The words whose holders are kept, and their tsqueries as a JSON array, an SQL literal (`WORDS`)."""
         if self._word_queries is None:
             words = tuple(self._words)
-            self._word_queries = words, json.dumps([tsquery_terms(terms) for terms in words])
+            self._word_queries = words, _literal(json.dumps([tsquery_terms(terms) for terms in words]))
         return self._word_queries
 
     def patched(self, token: int, patch: list, words: tuple[WordTerms, ...]) -> Snapshot:
@@ -548,10 +576,11 @@ def current() -> Snapshot:
     if snapshot is not None and snapshot.declared != declared:
         snapshot = None
     words: tuple[WordTerms, ...] = ()
-    word_queries = "[]"
+    word_queries = "NULL"
     if snapshot is not None and postgres() and snapshot._words:
         words, word_queries = snapshot.word_queries()
-    sql, template = _version_sql(
+    connection.ensure_connection()
+    parts, slots = _version_sql(
         connection.vendor,
         declared,
         keys=snapshot is not None and snapshot.keys is None,
@@ -559,9 +588,10 @@ def current() -> Snapshot:
         words=bool(words),
     )
     limit = max(PATCH_MIN, int(len(snapshot.everything) * PATCH_SHARE)) if snapshot else 0
-    filled = {id(MINE): snapshot.token if snapshot else None, id(LIMIT): limit, id(WORDS): word_queries}
+    filled = {MINE: str(snapshot.token) if snapshot else "NULL", LIMIT: str(limit), WORDS: word_queries}
+    sql = parts[0] + "".join(filled[slot] + part for slot, part in zip(slots, parts[1:], strict=True))
     with connection.cursor() as cursor:
-        cursor.execute(sql, [filled.get(id(param), param) for param in template])
+        cursor.execute(sql)
         token, data = cursor.fetchone()
     if data is None:
         return snapshot
@@ -589,5 +619,6 @@ def forget_words() -> None:
     """
     for kept in _current.values():
         kept._words.clear()
+        kept._word_queries = None
         if kept._vocabulary is not None:
             kept._vocabulary.forget_lookups()
