@@ -6,8 +6,8 @@ catalogue. Instead each process keeps a `Snapshot` of the narrow `CatalogueFacet
 
 - per facet value, the services having it (built with the same SQL conditions a filter uses, `condition_sql`);
 - per `age_min`, `age_max` and provider, the services having that value;
-- per sort order, every id in that order (the database sorts them, with its collation) cut in chunks of
-  `CHUNK` ids, each chunk also a bitmap;
+- per sort order, every id in that order (the database sorts them: `order_sql`) cut in chunks of about
+  `CHUNK` ids, each chunk also a bitmap (`Order`);
 - per query word met since, the services holding its terms and those whose title holds them (the first
   search with a word asks the full-text index: `text.holders_sql`).
 
@@ -17,9 +17,28 @@ within a facet, AND across facets, each facet counted without its own selection,
 so a page costs about `offset + page_size` ids, not the catalogue. Relevance (how many query words the title
 holds, then newest) splits the hits into score levels first.
 
-The snapshot's version is `CatalogueVersion.token`, which every index write replaces. Every search reads it
-(one small query); when it differs from the snapshot's, the same statement returns the data of the new
-snapshot (a `CASE` evaluated only then), so a search costs the same number of queries either way.
+The snapshot's version is `CatalogueVersion.token`, which every index write replaces; each write also logs
+the services it changed (`CatalogueChange`, `writing.new_version`). Every search reads the token (one query,
+`_version_sql`, its parameters written in); when it differs from the snapshot's, the same statement returns,
+evaluated only then (a `CASE`), either the changes since the snapshot's version or the whole new snapshot,
+so a search costs the same number of queries either way:
+
+- **Patched** (`Snapshot.patched`) when the log holds every write since the snapshot's version, none of them
+  a rebuild, and they changed at most `PATCH_SHARE` of the catalogue (or `PATCH_MIN` services): the changed
+  ids leave every bitmap, and those still indexed come back with their facet values (the same
+  `condition_sql`, evaluated by the database on their rows), groups and sort keys, each inserted at its
+  exact place in every order: the sort keys of every service are kept in memory (`Snapshot.keys`, read with
+  the first patch) and `SORT_KEYS` mirrors each `ORDER_BY` in Python (NULLS LAST, DESC, ties on id; titles
+  in code point order, PostgreSQL's "C" collation). The cached words' holders are patched with the full-text
+  semantics of `text.holders_sql` on PostgreSQL (the words' tsqueries evaluated against the changed rows
+  only, `@@`); SQLite forgets its cached words on a write instead (each would be one more FTS5 `MATCH` in
+  the statement, and SQLite serves one process on a laptop). A loaded typo vocabulary gains the changed
+  services' terms. At 50,000 services a patch of one service costs about a warm search.
+- **Reloaded whole** otherwise (a rebuild, a big write, a process whose version is older than the kept
+  log, or a version that never committed): the database builds the snapshot as one JSON text.
+
+A patch makes a new `Snapshot` (the bitmaps and chunks it changes are new objects), so a search still
+holding the previous one reads it unchanged; patches are put in place one at a time, each on the latest.
 """
 
 from __future__ import annotations
@@ -575,11 +594,11 @@ def current() -> Snapshot:
     snapshot = _current.get(key)
     if snapshot is not None and snapshot.declared != declared:
         snapshot = None
+    connection.ensure_connection()  # the literals are quoted by the driver's connection
     words: tuple[WordTerms, ...] = ()
     word_queries = "NULL"
     if snapshot is not None and postgres() and snapshot._words:
         words, word_queries = snapshot.word_queries()
-    connection.ensure_connection()
     parts, slots = _version_sql(
         connection.vendor,
         declared,
