@@ -11,7 +11,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -198,3 +198,20 @@ def test_a_rebuild_many_changes_or_a_version_older_than_the_log_reload_the_snaps
     # Four writes while three are kept: the write after the snapshot's version is no longer in the log.
     assert not patched_after(lambda: [writer.index([CATALOGUE[0]]) for _ in range(4)])
     assert CatalogueChange.objects.count() == 3
+
+
+class Rollback(Exception):
+    pass
+
+
+def test_a_snapshot_of_a_write_rolled_back_is_reloaded_whole(db_catalogue):
+    query = SearchQuery(q="teatro", page_size=100)
+    before = db_catalogue.search(query)
+    with pytest.raises(Rollback), transaction.atomic():
+        DatabaseBackend().index([dataclasses.replace(CATALOGUE[0], id=999)])
+        assert 999 in db_catalogue.search(query).ids  # this process's snapshot: a version that never commits
+        raise Rollback
+    DatabaseBackend().index([CATALOGUE[1]])  # the log links the committed versions only
+    after = db_catalogue.search(query)
+    assert (after.count, after.ids) == (before.count, before.ids)
+    assert snapshot.current().keys is None  # reloaded, not patched
