@@ -11,6 +11,8 @@
   `COUNT(*) FILTER (WHERE ...)` in one pass, and a join can never multiply rows and skew a count.
 - `CatalogueVersion`: one row whose random `token` every index write replaces, so a process knows
   when the bitmaps it keeps of the index (`search.backends.database.snapshot`) are out of date.
+- `CatalogueChange`: the log of the last writes (which services each changed, the token before and
+  after), so a process brings its bitmaps up to date by patching the services changed since its version.
 - On SQLite the text is also in an FTS5 table, `search_catalogue_fts` (rowid = service id; columns
   `stems`, `folded`, `title_stems`, `title_folded`), created by migration 0005.
 """
@@ -160,6 +162,23 @@ class CatalogueVersion(models.Model):
 
     def __str__(self) -> str:
         return str(self.token)
+
+
+class CatalogueChange(models.Model):
+    """One committed index write of the database backend: the services it changed, between two version tokens.
+
+    Written in the write's transaction, after the `CatalogueVersion` row is locked, so the rows' order (`id`)
+    is the commit order and each row's `token_before` is the previous row's `token_after`. `ids` is a JSON
+    array of service ids (upserted or deleted), NULL for "every service" (a rebuild). Only the last
+    `writing.KEPT_CHANGES` rows are kept: a process whose version is older reloads its bitmaps whole.
+    """
+
+    token_before = models.BigIntegerField(db_index=True)
+    token_after = models.BigIntegerField()
+    ids = models.TextField(null=True)
+
+    def __str__(self) -> str:
+        return f"{self.token_before} -> {self.token_after}"
 
 
 class CatalogueTerm(models.Model):

@@ -33,8 +33,9 @@ def test_a_search_after_a_write_sees_it_for_the_same_number_of_queries(db_catalo
     DatabaseBackend().index([new])  # another backend object: only the index version tells the news
     after, stale = queries(db_catalogue, query)
     assert after.count == before.count + 1 and 999 in after.ids
-    # The version query brings the new bitmaps: one more only for the word, asked of the text index again.
-    assert stale == warm + 1
+    # The version query brings the changed services (PostgreSQL: with the cached words' holders among them);
+    # SQLite forgets its cached words on a write (snapshot.py) and asks the text index for this one again.
+    assert stale == (warm if connection.vendor == "postgresql" else warm + 1)
     DatabaseBackend().delete([999])
     assert queries(db_catalogue, query)[0].ids == before.ids
 

@@ -8,12 +8,14 @@ The package, by responsibility:
 - `tables`: table names, row shapes, facet conditions as SQL, a hit's row as its document;
 - `text`: a query word's index terms (exact first, typos only when the exact ones occur nowhere) and the
   services holding them, through the full-text index (PostgreSQL GIN, SQLite FTS5);
-- `snapshot`: facet counting and paging on Roaring bitmaps of the index kept per index version, so a
-  search costs about the same at 1,000 and at 50,000 services;
-- `writing`: documents as rows, COPY / bulk INSERT, upserts, the version token.
+- `snapshot`: facet counting and paging on Roaring bitmaps of the index kept per index version and patched
+  with the services each write changed, so a search costs about the same at 1,000 and at 50,000 services,
+  and so does the first one after a provider edits a sheet;
+- `writing`: documents as rows, COPY / bulk INSERT, upserts, the version token and the log of changed ids.
 
 A search is at most three queries, two once its words have been met: the index version (with, when it
-changed, the new snapshot's data), the services holding words not met yet, and the page's rows by key.
+changed, the changed services' data, or the whole new snapshot's), the services holding words not met yet,
+and the page's rows by key.
 """
 
 from __future__ import annotations
@@ -73,7 +75,7 @@ class DatabaseBackend(SearchBackend):
                     insert(cursor, FACETS_TABLE, facet_row(), rows.facets, upsert=True)
                     write_texts(cursor, rows, replace=True)
                 insert_terms(cursor, rows.stems, rows.folded)
-                new_version(cursor)
+                new_version(cursor, [row[0] for row in rows.entries])
             written += len(batch)
         return written
 
@@ -85,7 +87,7 @@ class DatabaseBackend(SearchBackend):
             for table, key in ((ENTRY, "id"), (FACETS_TABLE, "id")) + (() if postgres() else ((FTS, "rowid"),)):
                 for batch in batches(ids):
                     cursor.execute(f"DELETE FROM {table} WHERE {key} IN ({placeholders(len(batch))})", batch)
-            new_version(cursor)
+            new_version(cursor, ids)
 
     def rebuild(self, docs: Iterable[ServiceDocument], progress: Callable[[int], None] | None = None) -> int:
         """Replace every row: emptied tables, then a bulk load, the indexes last.

@@ -19,12 +19,13 @@ from django.utils.dateparse import parse_datetime
 from search.documents import ServiceDocument
 from search.facets import FACETS as DECLARED
 from search.facets import Filtering, to_mask
-from search.models import CatalogueEntry, CatalogueTerm, CatalogueVersion, from_mask
+from search.models import CatalogueChange, CatalogueEntry, CatalogueTerm, CatalogueVersion, from_mask
 
 ENTRY = CatalogueEntry._meta.db_table
 FACETS_TABLE = "search_cataloguefacets"
 TERMS = CatalogueTerm._meta.db_table
 VERSION = CatalogueVersion._meta.db_table
+CHANGES = CatalogueChange._meta.db_table
 FTS = "search_catalogue_fts"
 GIN_INDEX = "search_entry_vector_gin"
 

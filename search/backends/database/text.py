@@ -9,6 +9,8 @@ PostgreSQL's GIN index of `search_vector` (`@@ to_tsquery`), SQLite's FTS5 table
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,14 +35,32 @@ def exact_terms(word: str) -> WordTerms:
 class Vocabulary:
     """The index vocabulary grouped by term length, kept per index version with its fuzzy lookups.
 
-    Loaded (one query) only when a query word needs typo tolerance.
+    Loaded (one query) only when a query word needs typo tolerance; then a patched snapshot adds the terms of
+    the services written since (`add`), as `writing.insert_terms` adds them to `CatalogueTerm`.
     """
 
     def __init__(self):
-        self.by_length: dict[str, dict[int, list[str]]] = {CatalogueTerm.STEM: {}, CatalogueTerm.FOLDED: {}}
+        self.by_length: dict[str, dict[int, set[str]]] = {CatalogueTerm.STEM: {}, CatalogueTerm.FOLDED: {}}
         for kind, term in CatalogueTerm.objects.values_list("kind", "term"):
-            self.by_length[kind].setdefault(len(term), []).append(term)
+            self.by_length[kind].setdefault(len(term), set()).add(term)
         self._fuzzy: dict[tuple[str, str], list[str]] = {}
+
+    def with_terms(self, terms: Iterable[tuple[str, str]]) -> Vocabulary:
+        """A copy of this vocabulary with more index terms: (kind, term) pairs, cut at 100 characters as
+        `CatalogueTerm` stores them; its typo expansions are looked up afresh (a new term may be one).
+        This vocabulary is left as it was (the sets of the lengths it gains are copied)."""
+        new = copy.copy(self)
+        new.by_length = {kind: dict(lengths) for kind, lengths in self.by_length.items()}
+        new._fuzzy = {}
+        copied: set[tuple[str, int]] = set()
+        for kind, term in terms:
+            term = term[:100]
+            lengths = new.by_length[kind]
+            if (kind, len(term)) not in copied:
+                lengths[len(term)] = set(lengths.get(len(term), ()))
+                copied.add((kind, len(term)))
+            lengths[len(term)].add(term)
+        return new
 
     def fuzzy(self, kind: str, term: str) -> list[str]:
         if (kind, term) not in self._fuzzy:
@@ -62,7 +82,7 @@ class Vocabulary:
         return WordTerms(tuple(stems), tuple(folded)) if stems or folded else None
 
 
-def _tsquery_terms(terms: WordTerms) -> str:
+def tsquery_terms(terms: WordTerms) -> str:
     """A word's terms as a raw `to_tsquery` operand: stems weight A, folded words weight B."""
 
     def lexeme(term: str, weight: str) -> str:
@@ -95,7 +115,7 @@ def holders_sql(words: list[WordTerms]) -> tuple[str, list[Any]]:
             title = "title_vector @@ to_tsquery('simple', %s)"
             columns.append(f"(SELECT string_agg(CAST(id AS TEXT), ',') FROM {ENTRY} WHERE {match})")
             columns.append(f"(SELECT string_agg(CAST(id AS TEXT), ',') FROM {ENTRY} WHERE {match} AND {title})")
-            query = _tsquery_terms(terms)
+            query = tsquery_terms(terms)
             params += [query, query, query]
         else:
             holding = f"(SELECT group_concat(rowid) FROM {FTS} WHERE {FTS} MATCH %s)"

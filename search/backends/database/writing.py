@@ -5,8 +5,9 @@ row; on PostgreSQL its tsvectors are written as literals (`vector_literal`), whi
 faster than it would parse the text with `to_tsvector`. The `CatalogueFacets` row is a projection of the
 entry row: on PostgreSQL it is copied by the database (`INSERT ... SELECT`), never sent twice.
 
-Every write replaces `CatalogueVersion.token` with a random one in the same transaction, so that every
-process's bitmaps (`snapshot`) are rebuilt from the new state.
+Every write replaces `CatalogueVersion.token` with a random one in the same transaction and records the
+services it changed in `CatalogueChange` (a rebuild: every service), so that every process's bitmaps
+(`snapshot`) are patched with those services, or rebuilt from the new state.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from django.db import connection
 
 from search import analysis
 from search.backends.database.tables import (
+    CHANGES,
     ENTRY,
     ENTRY_ROW,
     FACETS_TABLE,
@@ -39,6 +41,8 @@ from search.facets import FACETS as DECLARED
 from search.models import CatalogueTerm, padded
 
 BATCH = 2000
+#: Change rows kept (`new_version`): a process whose index version is older reloads its bitmaps whole.
+KEPT_CHANGES = 1000
 VECTORS = ("search_vector", "title_vector")
 #: tsvector bounds: positions above 16383 are clamped by PostgreSQL, longer lexemes refused.
 MAX_POSITION = 16383
@@ -238,9 +242,25 @@ def insert_terms(cursor, stems: set[str], folded: set[str]) -> None:
         cursor.executemany(f"INSERT INTO {TERMS} (kind, term) VALUES (%s, %s) ON CONFLICT DO NOTHING", terms)
 
 
-def new_version(cursor) -> None:
-    """Replace the index's version token (in the caller's transaction): every process's snapshot is stale."""
+def new_version(cursor, ids: Iterable[int] | None = None) -> None:
+    """Replace the index's version token and record the write's changed service ids (None: every service, as
+    a rebuild), in the caller's transaction: every process's snapshot is stale, and can be patched.
+
+    The version row is locked first (PostgreSQL; SQLite has one writer at a time), so the `CatalogueChange`
+    rows are numbered in commit order and each one's `token_before` is the token its write replaced. Only
+    the last `KEPT_CHANGES` rows are kept.
+    """
+    if postgres():
+        cursor.execute(f"SELECT token FROM {VERSION} WHERE id = 1 FOR UPDATE")
+    token = secrets.randbits(62) + 1
+    changed = None if ids is None else json.dumps(sorted(set(ids)))
+    cursor.execute(
+        f"INSERT INTO {CHANGES} (token_before, token_after, ids)"
+        f" SELECT COALESCE((SELECT token FROM {VERSION} WHERE id = 1), 0), %s, %s",
+        [token, changed],
+    )
     cursor.execute(
         f"INSERT INTO {VERSION} (id, token) VALUES (1, %s) ON CONFLICT (id) DO UPDATE SET token = EXCLUDED.token",
-        [secrets.randbits(62) + 1],
+        [token],
     )
+    cursor.execute(f"DELETE FROM {CHANGES} WHERE id <= (SELECT MAX(id) FROM {CHANGES}) - %s", [KEPT_CHANGES])
