@@ -18,7 +18,7 @@ changed, the new snapshot's data), the services holding words not met yet, and t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 from django.db import connection, transaction
 
@@ -42,6 +42,7 @@ from search.backends.database.writing import (
     batches,
     copy,
     entry_columns,
+    entry_rows,
     facets_from_entries,
     insert,
     insert_terms,
@@ -98,13 +99,11 @@ class DatabaseBackend(SearchBackend):
         stems: set[str] = set()
         folded: set[str] = set()
 
-        def entries() -> Iterable[tuple]:
+        def read() -> Iterator[list[ServiceDocument]]:
+            """The documents in batches, each read whole before it is written."""
             nonlocal written
             for batch in batches(docs):
-                rows = to_rows(batch)
-                stems.update(rows.stems)
-                folded.update(rows.folded)
-                yield rows
+                yield batch
                 written += len(batch)
                 if progress:
                     progress(written)
@@ -115,9 +114,10 @@ class DatabaseBackend(SearchBackend):
                 cursor.execute(f"DROP INDEX IF EXISTS {GIN_INDEX}")
                 # One COPY per batch, started only once the batch's documents are read: a document read inside
                 # an open COPY (a cold cache asking the database for the site's root paths) would wait for
-                # the connection the COPY holds, for ever.
-                for rows in entries():
-                    copy(cursor, ENTRY, entry_columns(), rows.entries)
+                # the connection the COPY holds, for ever. Inside it each row is analysed as it is sent, so the
+                # database stores one (psycopg sends from a thread of its own) while Python analyses the next.
+                for batch in read():
+                    copy(cursor, ENTRY, entry_columns(), entry_rows(batch, stems, folded, with_vectors=True))
                 facets_from_entries(cursor)
                 copy(cursor, TERMS, ("kind", "term"), term_rows(stems, folded))
                 cursor.execute(f"CREATE INDEX {GIN_INDEX} ON {ENTRY} USING gin (search_vector)")
@@ -128,7 +128,10 @@ class DatabaseBackend(SearchBackend):
             else:
                 for table in (ENTRY, FACETS_TABLE, TERMS, FTS):
                     cursor.execute(f"DELETE FROM {table}")
-                for rows in entries():
+                for batch in read():
+                    rows = to_rows(batch)
+                    stems.update(rows.stems)
+                    folded.update(rows.folded)
                     insert(cursor, ENTRY, ENTRY_ROW, rows.entries)
                     insert(cursor, FACETS_TABLE, facet_row(), rows.facets)
                     write_texts(cursor, rows)
