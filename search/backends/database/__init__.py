@@ -91,7 +91,8 @@ class DatabaseBackend(SearchBackend):
     def rebuild(self, docs: Iterable[ServiceDocument], progress: Callable[[int], None] | None = None) -> int:
         """Replace every row: emptied tables, then a bulk load, the indexes last.
 
-        PostgreSQL: the entries in one COPY per batch (vectors as literals), the facet rows copied from them
+        PostgreSQL: the entries in one COPY per batch (vectors as literals; each row analysed as it is sent, the
+        database storing one while Python analyses the next), the facet rows copied from them
         by the database, then the GIN index and the statistics; the tables are locked until the load
         commits (searches wait a few seconds). SQLite: bulk INSERTs.
         """
