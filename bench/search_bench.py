@@ -3,6 +3,7 @@
     .venv/bin/python bench/search_bench.py                     # 1k, 10k, 50k; SQLite and the engine
     BENCH_POSTGRES_URL=postgres://postgres:...@127.0.0.1:5432/wt_x .venv/bin/python bench/search_bench.py
     .venv/bin/python bench/search_bench.py --sizes 1000 --backends sqlite,postgresql --rounds 3
+    BENCH_POSTGRES_URL=... .venv/bin/python bench/search_bench.py --sizes 50000 --backends postgresql --rebuild-only
 
 PostgreSQL is measured when `BENCH_POSTGRES_URL` (or a postgres `DATABASE_URL`) is set; the benchmark
 creates and drops its own `bench_<name>` database there. The engine is the cluster at ELASTICSEARCH_URL or
@@ -13,7 +14,7 @@ one table. Per size and backend:
 
 - rebuild s: `rebuild()` of the generated documents (analysis included); copy s: a plain `COPY` (SQLite:
   bulk `INSERT`) of the same rows (documents and facet rows, already computed) into scratch tables
-  without indexes; rebuild/copy is their ratio.
+  without indexes; rebuild/copy is their ratio. `--rebuild-only` measures these and nothing else.
 - p50/p95 ms of the ten standard queries (text + 2-4 filters, every facet counted), ROUNDS rounds after
   3 warm-up rounds.
 - ref p50/p95: the same ten queries as hand-written SQL on the same tables, with each word's index terms
@@ -477,6 +478,10 @@ def child(args):
                 row["rebuild"] = time.perf_counter() - start
                 if name != "engine":
                     row["copy"] = plain_copy_seconds(docs)
+                if args.rebuild_only:
+                    print(json.dumps(row), flush=True)
+                    continue
+                if name != "engine":
                     check_reference(engine, queries, statements)
                     row["ref"] = percentiles(timed(run_reference, statements, args.rounds))
                 row["search"] = percentiles(timed(engine.search, queries, args.rounds))
@@ -493,18 +498,26 @@ def child(args):
 
 
 def table(rows, out):
-    out.write(
-        f"{'size':>7} {'backend':<10} {'rebuild_s':>9} {'copy_s':>7} {'reb/copy':>8} {'p50_ms':>8} {'p95_ms':>8}"
-        f" {'ref_p50':>8} {'ref_p95':>8} {'p50/ref':>7} {'p95/ref':>7} {'trivial':>7} {'p50/triv':>8}\n"
-    )
+    out.write(f"{'size':>7} {'backend':<10} {'rebuild_s':>9} {'copy_s':>7} {'reb/copy':>8}")
+    if any("search" in row for row in rows):
+        out.write(
+            f" {'p50_ms':>8} {'p95_ms':>8} {'ref_p50':>8} {'ref_p95':>8} {'p50/ref':>7} {'p95/ref':>7}"
+            f" {'trivial':>7} {'p50/triv':>8}"
+        )
+    out.write("\n")
     order = {"sqlite": 0, "postgresql": 1}
     for row in sorted(rows, key=lambda r: (r["size"], order.get(r["backend"], 2))):
-        p50, p95 = row["search"]
         copy = row.get("copy")
+        rebuild = f"{row['size']:>7} {row['backend']:<10} {row['rebuild']:>9.2f}" + (
+            f" {copy:>7.3f} {row['rebuild'] / copy:>8.2f}" if copy else f" {'-':>7} {'-':>8}"
+        )
+        if "search" not in row:  # --rebuild-only
+            out.write(rebuild + "\n")
+            continue
+        p50, p95 = row["search"]
         ref = row.get("ref")
         out.write(
-            f"{row['size']:>7} {row['backend']:<10} {row['rebuild']:>9.2f}"
-            + (f" {copy:>7.3f} {row['rebuild'] / copy:>8.1f}" if copy else f" {'-':>7} {'-':>8}")
+            rebuild
             + f" {p50:>8.2f} {p95:>8.2f}"
             + (
                 f" {ref[0]:>8.2f} {ref[1]:>8.2f} {p50 / ref[0]:>7.2f} {p95 / ref[1]:>7.2f}"
@@ -513,7 +526,7 @@ def table(rows, out):
             )
             + f" {row['trivial']:>7.2f} {p50 / row['trivial']:>8.0f}\n"
         )
-    sizes = sorted({r["size"] for r in rows})
+    sizes = sorted({r["size"] for r in rows if "search" in r})
     if len(sizes) > 1:
         growth = []
         for backend in dict.fromkeys(r["backend"] for r in rows):
@@ -568,6 +581,9 @@ def main():
     parser.add_argument(
         "--write-rounds", type=int, default=WRITE_ROUNDS, help="index writes, each followed by one timed search"
     )
+    parser.add_argument(
+        "--rebuild-only", action="store_true", help="time the rebuild and the plain COPY only (no searches)"
+    )
     parser.add_argument("--child", choices=["sqlite", "postgresql", "none"], help=argparse.SUPPRESS)
     parser.add_argument("--engine", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -598,6 +614,7 @@ def main():
         command = [sys.executable, __file__, "--child", database, "--sizes", ",".join(map(str, args.sizes))]
         command += ["--rounds", str(args.rounds), "--write-rounds", str(args.write_rounds)]
         command += ["--engine"] if with_engine else []
+        command += ["--rebuild-only"] if args.rebuild_only else []
         done = subprocess.run(command, env=env, stdout=subprocess.PIPE, text=True, check=False)
         for line in done.stdout.splitlines():
             if line.startswith("{"):

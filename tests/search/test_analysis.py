@@ -27,6 +27,15 @@ def test_folding_and_elision():
     assert analysis.fold("Perché") == "perche"
 
 
+@pytest.mark.parametrize("apostrophe", ["'", "\u2019", "\u02bc", "`"])
+def test_every_way_of_typing_an_apostrophe_cuts_the_same_words(apostrophe):
+    # Typographic apostrophes come from word processors, the modifier letter and the backtick from phones.
+    text = f"Laboratorio dell{apostrophe}Orto, all{apostrophe}aperto"
+    assert analysis.tokens(text) == ["laboratorio", "dell'orto", "all'aperto"]
+    assert analysis.stems(text) == ["laborator", "orto", "apert"]
+    assert analysis.autocomplete_words(text) == ["laboratorio", "dell", "orto", "all", "aperto"]
+
+
 def test_autocomplete_words_keep_articles():
     assert analysis.autocomplete_words("Laboratorio dell\u2019Orto") == ["laboratorio", "dell", "orto"]
     assert analysis.autocomplete_words("laboratorio dell'") == ["laboratorio", "dell"]

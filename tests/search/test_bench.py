@@ -50,3 +50,28 @@ def test_search_bench_runs_every_backend_against_its_reference_with_a_tiny_catal
     for row in cold.values():
         for column in ("word_p50", "word_p95", "write_p50", "write_p95", "word/ref", "word95/ref", "write/ref"):
             assert float(row[column]) > 0, (column, done.stdout)
+
+
+def test_search_bench_rebuild_only_times_the_rebuild_against_the_plain_copy_and_nothing_else():
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    databases = ["sqlite"]
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        env["BENCH_POSTGRES_URL"] = os.environ["DATABASE_URL"]
+        databases.append("postgresql")
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "search_bench.py"), "--sizes", "30", "--rebuild-only"]
+        + ["--backends", ",".join(databases)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = [line.split() for line in done.stdout.splitlines() if line.strip()]
+    assert lines[0] == ["size", "backend", "rebuild_s", "copy_s", "reb/copy"], done.stdout
+    rows = {line[1]: dict(zip(lines[0], line, strict=True)) for line in lines[1:]}
+    assert set(rows) == set(databases), done.stdout
+    for row in rows.values():
+        assert float(row["rebuild_s"]) > 0 and float(row["copy_s"]) >= 0 and float(row["reb/copy"]) > 0

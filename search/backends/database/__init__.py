@@ -20,7 +20,7 @@ and the page's rows by key.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 from django.db import connection, transaction
 
@@ -44,6 +44,7 @@ from search.backends.database.writing import (
     batches,
     copy,
     entry_columns,
+    entry_rows,
     facets_from_entries,
     insert,
     insert_terms,
@@ -92,7 +93,8 @@ class DatabaseBackend(SearchBackend):
     def rebuild(self, docs: Iterable[ServiceDocument], progress: Callable[[int], None] | None = None) -> int:
         """Replace every row: emptied tables, then a bulk load, the indexes last.
 
-        PostgreSQL: the entries in one COPY per batch (vectors as literals), the facet rows copied from them
+        PostgreSQL: the entries in one COPY per batch (vectors as literals; each row analysed as it is sent, the
+        database storing one while Python analyses the next), the facet rows copied from them
         by the database, then the GIN index and the statistics; the tables are locked until the load
         commits (searches wait a few seconds). SQLite: bulk INSERTs.
         """
@@ -100,13 +102,11 @@ class DatabaseBackend(SearchBackend):
         stems: set[str] = set()
         folded: set[str] = set()
 
-        def entries() -> Iterable[tuple]:
+        def read() -> Iterator[list[ServiceDocument]]:
+            """The documents in batches, each read whole before it is written."""
             nonlocal written
             for batch in batches(docs):
-                rows = to_rows(batch)
-                stems.update(rows.stems)
-                folded.update(rows.folded)
-                yield rows
+                yield batch
                 written += len(batch)
                 if progress:
                     progress(written)
@@ -117,9 +117,10 @@ class DatabaseBackend(SearchBackend):
                 cursor.execute(f"DROP INDEX IF EXISTS {GIN_INDEX}")
                 # One COPY per batch, started only once the batch's documents are read: a document read inside
                 # an open COPY (a cold cache asking the database for the site's root paths) would wait for
-                # the connection the COPY holds, for ever.
-                for rows in entries():
-                    copy(cursor, ENTRY, entry_columns(), rows.entries)
+                # the connection the COPY holds, for ever. Inside it each row is analysed as it is sent, so the
+                # database stores one (psycopg sends from a thread of its own) while Python analyses the next.
+                for batch in read():
+                    copy(cursor, ENTRY, entry_columns(), entry_rows(batch, stems, folded, with_vectors=True))
                 facets_from_entries(cursor)
                 copy(cursor, TERMS, ("kind", "term"), term_rows(stems, folded))
                 cursor.execute(f"CREATE INDEX {GIN_INDEX} ON {ENTRY} USING gin (search_vector)")
@@ -130,7 +131,10 @@ class DatabaseBackend(SearchBackend):
             else:
                 for table in (ENTRY, FACETS_TABLE, TERMS, FTS):
                     cursor.execute(f"DELETE FROM {table}")
-                for rows in entries():
+                for batch in read():
+                    rows = to_rows(batch)
+                    stems.update(rows.stems)
+                    folded.update(rows.folded)
                     insert(cursor, ENTRY, ENTRY_ROW, rows.entries)
                     insert(cursor, FACETS_TABLE, facet_row(), rows.facets)
                     write_texts(cursor, rows)

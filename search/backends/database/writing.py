@@ -18,6 +18,7 @@ import secrets
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain, islice
+from operator import itemgetter
 from typing import Any
 
 from django.db import connection
@@ -91,33 +92,51 @@ def vector_literal(*weighted: tuple[str, list[str]]) -> str:
 
     Positions run on across the lists, as `||` shifts them; each lexeme lists every position it holds.
     """
-    positions: dict[str, str] = {}
+    positions: dict[str, str] = {}  # lexeme -> "lexeme:position,position..."
     position = 0
     for weight, terms in weighted:
-        for term in terms:
-            for lexeme in _lexemes(term):
-                position += 1
-                at = f"{min(position, MAX_POSITION)}{weight}"
-                positions[lexeme] = f"{positions[lexeme]},{at}" if lexeme in positions else at
-    return " ".join([f"{lexeme}:{at}" for lexeme, at in positions.items()])
+        for lexeme in chain.from_iterable(map(_lexemes, terms)):
+            position += 1
+            at = f"{position}{weight}" if position < MAX_POSITION else f"{MAX_POSITION}{weight}"
+            if lexeme in positions:
+                positions[lexeme] += f",{at}"
+            else:
+                positions[lexeme] = f"{lexeme}:{at}"
+    return " ".join(positions.values())
+
+
+#: Where the FTS5 row's values (`FTS_ROW`) sit in an entry row.
+TEXT_AT = tuple(ENTRY_ROW.index(c) for c in ("id", "text_stems", "text_folded", "title_stems", "title_folded"))
+_first, _second = itemgetter(0), itemgetter(1)
 
 
 def to_rows(docs: Iterable[ServiceDocument]) -> Rows:
     """Each document's entry row (analysed text, vectors on PostgreSQL) and FTS5 row, and the terms met."""
     rows = Rows([], [], set(), set())
-    with_vectors = postgres()
+    rows.entries = list(entry_rows(docs, rows.stems, rows.folded, postgres()))
+    rows.texts = [tuple(entry[i] for i in TEXT_AT) for entry in rows.entries]
+    return rows
+
+
+def entry_rows(
+    docs: Iterable[ServiceDocument], stems: set[str], folded: set[str], with_vectors: bool
+) -> Iterator[tuple]:
+    """Each document's entry row (`ENTRY_ROW`, then its two vector literals `with_vectors`), analysed when it is
+    asked for, so that a COPY sends a row while the next one is analysed; the terms met are added to `stems`
+    and `folded`. Reads nothing from the database."""
+    facets = [(facet.column, facet.stored) for facet in DECLARED.values()]
     for doc in docs:
         # Tokens never span the spaces between fields: the title's words start the document's.
-        title_terms = [analysis.token_terms(t) for t in analysis.tokens(doc.title)]
+        title_terms = list(map(analysis.token_terms, analysis.tokens(doc.title)))
         rest = " ".join((doc.summary, doc.description, doc.provider_name, " ".join(doc.tags)))
-        text_terms = title_terms + [analysis.token_terms(t) for t in analysis.tokens(rest)]
+        text_terms = title_terms + list(map(analysis.token_terms, analysis.tokens(rest)))
         # Each term once (matching is by term, not by phrase): small rows and vectors, no TOAST.
-        stems = list(dict.fromkeys(chain.from_iterable(s for s, _ in text_terms)))
-        folded = list(dict.fromkeys(chain.from_iterable(f for _, f in text_terms)))
-        title_stems = list(dict.fromkeys(chain.from_iterable(s for s, _ in title_terms)))
-        title_folded = list(dict.fromkeys(chain.from_iterable(f for _, f in title_terms)))
-        rows.stems.update(stems)
-        rows.folded.update(folded)
+        text_stems = list(dict.fromkeys(chain.from_iterable(map(_first, text_terms))))
+        text_folded = list(dict.fromkeys(chain.from_iterable(map(_second, text_terms))))
+        title_stems = list(dict.fromkeys(chain.from_iterable(map(_first, title_terms))))
+        title_folded = list(dict.fromkeys(chain.from_iterable(map(_second, title_terms))))
+        stems.update(text_stems)
+        folded.update(text_folded)
         values = {
             "id": doc.id,
             "title": doc.title,
@@ -139,28 +158,25 @@ def to_rows(docs: Iterable[ServiceDocument]) -> Rows:
             "rating_average": doc.rating_average,
             "rating_count": doc.rating_count,
             "published_at": doc.published_at,
-            "tags": json.dumps(list(doc.tags)),
-            "text_stems": padded(stems),
-            "text_folded": padded(folded),
+            "tags": json.dumps(list(doc.tags)) if doc.tags else "[]",
+            "text_stems": padded(text_stems),
+            "text_folded": padded(text_folded),
             "title_stems": padded(title_stems),
             "title_folded": padded(title_folded),
             "title_ac": padded(analysis.autocomplete_words(doc.title)),
             "provider_ac": _provider_ac(doc.provider_name),
             "title_sort": analysis.fold(doc.title)[:255],
-            # Every facet's column: the value, or the values' bitmask (search.facets).
-            **{facet.column: facet.stored(doc) for facet in DECLARED.values()},
         }
-        entry = tuple(values[c] for c in ENTRY_ROW)
+        # Every facet's column: the value, or the values' bitmask (search.facets).
+        for column, stored in facets:
+            values[column] = stored(doc)
+        entry = tuple(map(values.__getitem__, ENTRY_ROW))
         if with_vectors:
             entry += (
-                vector_literal(("A", stems), ("B", folded)),
+                vector_literal(("A", text_stems), ("B", text_folded)),
                 vector_literal(("A", title_stems), ("B", title_folded)),
             )
-        rows.entries.append(entry)
-        rows.texts.append(
-            (doc.id, values["text_stems"], values["text_folded"], values["title_stems"], values["title_folded"])
-        )
-    return rows
+        yield entry
 
 
 @functools.lru_cache(maxsize=4096)
