@@ -171,8 +171,6 @@ def _install_sqlite_template(template: Path, migrate) -> None:
 def _migrate_sqlite_file_in_a_child(path: Path) -> None:
     """What `_migrate_into` does on SQLite (migrate with syncdb, cache table), in a child: the run's database is
     PostgreSQL, and a process has one default database."""
-    from django.conf import settings
-
     script = (
         "import django; django.setup(); from django.core.management import call_command;"
         " call_command('migrate', interactive=False, run_syncdb=True, verbosity=0);"
@@ -180,7 +178,8 @@ def _migrate_sqlite_file_in_a_child(path: Path) -> None:
     )
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE,
+        # pytest-django sets it; `settings.SETTINGS_MODULE` is None inside a test that overrides a setting.
+        "DJANGO_SETTINGS_MODULE": os.environ["DJANGO_SETTINGS_MODULE"],
         "DATABASE_URL": f"sqlite:///{path}",
         "PYTHONPATH": os.pathsep.join([str(ROOT / "site"), str(ROOT)]),
     }
