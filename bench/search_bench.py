@@ -9,6 +9,12 @@ PostgreSQL is measured when `BENCH_POSTGRES_URL` (or a postgres `DATABASE_URL`) 
 creates and drops its own `bench_<name>` database there. The engine is the cluster at ELASTICSEARCH_URL or
 the tests' real OpenSearch node (tests/engines/), started here and stopped at the end.
 
+Each database is migrated from scratch (about 35 s of CPU), unless a migrated one is given to copy:
+`--sqlite-template FILE` (a migrated SQLite file, loaded into the in-memory database) and
+`--postgres-template NAME` (a migrated database on BENCH_POSTGRES_URL's server, copied with `CREATE DATABASE
+... TEMPLATE`), e.g. the test suite's templates (tests/testdb.py), as tests/search/test_bench.py does. The
+figures are the same either way: only the set-up is shorter.
+
 Each database runs in a child process (Django has one default database per process); the parent prints
 one table. Per size and backend:
 
@@ -49,6 +55,7 @@ import json
 import os
 import random
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -435,6 +442,44 @@ def elasticsearch_backend(stack):
     return backend, label
 
 
+def database_from_template(template):
+    """Make the child's test database a copy of the migrated `template` instead of migrating one.
+
+    SQLite: the file `template` loaded into the in-memory test database; PostgreSQL: ``CREATE DATABASE
+    bench_<name> TEMPLATE <template>`` on the same server (the template must have no open connection).
+    Returns the function that drops the copy.
+    """
+    from django.conf import settings
+    from django.db import connection
+
+    database = settings.DATABASES["default"]
+    name = connection.creation._get_test_db_name()
+    quote = connection.ops.quote_name
+    if connection.vendor == "postgresql":
+        with connection.creation._nodb_cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS {quote(name)}")
+            cursor.execute(f"CREATE DATABASE {quote(name)} TEMPLATE {quote(template)}")
+    connection.close()
+    original, database["NAME"] = database["NAME"], name
+    connection.settings_dict["NAME"] = name
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        source = sqlite3.connect(f"file:{template}?mode=ro", uri=True)
+        try:
+            source.backup(connection.connection)
+        finally:
+            source.close()
+
+    def drop():
+        connection.close()
+        database["NAME"] = connection.settings_dict["NAME"] = original
+        if connection.vendor == "postgresql":
+            with connection.creation._nodb_cursor() as cursor:
+                cursor.execute(f"DROP DATABASE IF EXISTS {quote(name)}")
+
+    return drop
+
+
 def child(args):
     """Measure one database (and the engine when asked); one JSON line per size and backend."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
@@ -457,7 +502,14 @@ def child(args):
     database = settings.DATABASES["default"]
     database.setdefault("TEST", {})["NAME"] = f"bench_{database['NAME']}" if connection.vendor == "postgresql" else None
     setup_test_environment()
-    old_config = setup_databases(verbosity=0, interactive=False)
+    if args.template:
+        drop_database = database_from_template(args.template)
+    else:
+        old_config = setup_databases(verbosity=0, interactive=False)
+
+        def drop_database():
+            teardown_databases(old_config, verbosity=0)
+
     cleanups = []
     try:
         engines = {} if args.child == "none" else {connection.vendor: DatabaseBackend()}
@@ -494,7 +546,7 @@ def child(args):
     finally:
         for cleanup in reversed(cleanups):
             cleanup()
-        teardown_databases(old_config, verbosity=0)
+        drop_database()
 
 
 def table(rows, out):
@@ -584,8 +636,13 @@ def main():
     parser.add_argument(
         "--rebuild-only", action="store_true", help="time the rebuild and the plain COPY only (no searches)"
     )
+    parser.add_argument("--sqlite-template", metavar="FILE", help="a migrated SQLite file to copy instead of migrating")
+    parser.add_argument(
+        "--postgres-template", metavar="NAME", help="a migrated PostgreSQL database to copy instead of migrating"
+    )
     parser.add_argument("--child", choices=["sqlite", "postgresql", "none"], help=argparse.SUPPRESS)
     parser.add_argument("--engine", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--template", help=argparse.SUPPRESS)
     args = parser.parse_args()
     args.sizes = [int(s) for s in args.sizes.split(",")]
     if args.child:
@@ -615,6 +672,8 @@ def main():
         command += ["--rounds", str(args.rounds), "--write-rounds", str(args.write_rounds)]
         command += ["--engine"] if with_engine else []
         command += ["--rebuild-only"] if args.rebuild_only else []
+        template = {"sqlite": args.sqlite_template, "postgresql": args.postgres_template}.get(database)
+        command += ["--template", template] if template else []
         done = subprocess.run(command, env=env, stdout=subprocess.PIPE, text=True, check=False)
         for line in done.stdout.splitlines():
             if line.startswith("{"):

@@ -15,6 +15,11 @@ and collection, the site's groups), so tests see the same database as before. A 
 the digest, and the next run migrates a new template (and drops the older ones of the same database name).
 ``--create-db`` rebuilds the template. Builders on the same machine wait for each other on a file lock.
 
+Tests that start a child process needing a migrated database (``manage.py`` from the command line, the search
+benchmark) get a copy of the same template too: `migrated_database_url` (a module's copy, dropped after it) and
+`migrated_template` (the template itself, locked while a child copies it); on PostgreSQL runs the SQLite template is
+migrated once, by a child process, when the benchmark first asks for it.
+
 Transactional tests (``transaction=True``, live server, browser) end with Django's flush, which on PostgreSQL is
 one ``TRUNCATE`` of every table: a new file for each of ~150 tables and their indexes, 2-7 s per test on the CI
 machine. `_fast_flush` makes it ``DELETE FROM`` each table, with triggers (foreign keys, the audit trail's
@@ -30,11 +35,15 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
+import shutil
 import sqlite3
+import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote as url_quote
 
 import pytest
 from django.db import transaction
@@ -43,6 +52,8 @@ ROOT = Path(__file__).resolve().parent.parent
 LOCK_DIR = Path(tempfile.gettempdir()) / "milano018-test-db"
 #: Settings a data migration reads: a change to one is a change of the migrated database.
 MIGRATION_SETTINGS = ("AUTH_USER_MODEL", "LANGUAGE_CODE", "WAGTAIL_CONTENT_LANGUAGES", "INSTALLED_APPS")
+#: The PostgreSQL template this run's workers were copied from (set by `django_db_setup` on PostgreSQL).
+_postgresql_template: str | None = None
 
 
 def migrations_digest() -> str:
@@ -135,20 +146,53 @@ def _postgresql_copy(connection, base_name: str, test_name: str, run: str | None
             cursor.execute(f"DROP DATABASE IF EXISTS {quote(test_name)}")
             cursor.execute(f"CREATE DATABASE {quote(test_name)} TEMPLATE {quote(template)}")
     _set_name(connection, test_name)
+    global _postgresql_template
+    _postgresql_template = template
 
 
-def _sqlite_copy(connection, test_name: str, run: str | None) -> None:
+def _sqlite_template() -> tuple[Path, str]:
+    """(path, lock name) of this checkout's SQLite template for the current migrations."""
     # One folder per checkout: a checkout's older templates can go without touching another's.
     folder = LOCK_DIR / hashlib.sha256(str(ROOT).encode()).hexdigest()[:12]
     folder.mkdir(parents=True, exist_ok=True)
     template = folder / f"template-{migrations_digest()}.sqlite3"
-    with _locked(f"{folder.name}-{template.name}"):
-        if _rebuilding(f"{folder.name}-{template.name}", run) or not template.exists():
-            building = template.with_suffix(f".building-{os.getpid()}")
-            _migrate_into(connection, str(building))
-            for stale in folder.glob("template-*.sqlite3"):
-                stale.unlink()
-            os.replace(building, template)
+    return template, f"{folder.name}-{template.name}"
+
+
+def _install_sqlite_template(template: Path, migrate) -> None:
+    """Migrate a new file with `migrate(path)`, then make it `template` (older templates of the checkout go)."""
+    building = template.with_suffix(f".building-{os.getpid()}")
+    migrate(building)
+    for stale in template.parent.glob("template-*.sqlite3"):
+        stale.unlink()
+    os.replace(building, template)
+
+
+def _migrate_sqlite_file_in_a_child(path: Path) -> None:
+    """What `_migrate_into` does on SQLite (migrate with syncdb, cache table), in a child: the run's database is
+    PostgreSQL, and a process has one default database."""
+    script = (
+        "import django; django.setup(); from django.core.management import call_command;"
+        " call_command('migrate', interactive=False, run_syncdb=True, verbosity=0);"
+        " call_command('createcachetable')"
+    )
+    env = {
+        **os.environ,
+        # pytest-django sets it; `settings.SETTINGS_MODULE` is None inside a test that overrides a setting.
+        "DJANGO_SETTINGS_MODULE": os.environ["DJANGO_SETTINGS_MODULE"],
+        "DATABASE_URL": f"sqlite:///{path}",
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "site"), str(ROOT)]),
+    }
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True)
+    if done.returncode:
+        raise RuntimeError(f"migrating the SQLite template failed:\n{done.stdout}{done.stderr}")
+
+
+def _sqlite_copy(connection, test_name: str, run: str | None) -> None:
+    template, lock = _sqlite_template()
+    with _locked(lock):
+        if _rebuilding(lock, run) or not template.exists():
+            _install_sqlite_template(template, lambda building: _migrate_into(connection, str(building)))
         _set_name(connection, test_name)
         connection.ensure_connection()
         source = sqlite3.connect(f"file:{template}?mode=ro", uri=True)
@@ -261,6 +305,62 @@ def _drop_copy(connection, base_name: str) -> None:
             cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(test_name)} WITH (FORCE)")
     elif not connection.creation.is_in_memory_db(test_name):
         Path(test_name).unlink(missing_ok=True)
+
+
+@contextmanager
+def migrated_template(vendor: str) -> Iterator[str]:
+    """The migrated template of `vendor`, for a child process to copy: ``"sqlite"`` gives a file's path,
+    ``"postgresql"`` a database's name on the run's server. Locked while the block runs, so that no builder
+    replaces it under the copy.
+
+    Use it after `django_db_setup` (which builds the run's template). The SQLite template of a PostgreSQL run is
+    migrated here, once, by a child process (a process has one default database), then kept like the run's own
+    until a migration changes. Raises RuntimeError for ``"postgresql"`` when the run is on SQLite.
+    """
+    if vendor == "postgresql":
+        if _postgresql_template is None:
+            raise RuntimeError("the run's database is not PostgreSQL: there is no PostgreSQL template")
+        with _locked(_postgresql_template):
+            yield _postgresql_template
+        return
+    template, lock = _sqlite_template()
+    with _locked(lock):
+        if not template.exists():
+            _install_sqlite_template(template, _migrate_sqlite_file_in_a_child)
+        yield str(template)
+
+
+@pytest.fixture(scope="module")
+def migrated_database_url(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[str]:
+    """The ``DATABASE_URL`` of a new copy of the run's migrated template, for the child processes of one module.
+
+    SQLite: a copy of the template file in a temporary folder. PostgreSQL: ``<worker's database>_child`` on the
+    run's server (``CREATE DATABASE ... TEMPLATE``, under a second), dropped after the module.
+    """
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        path = tmp_path_factory.mktemp("migrated") / "db.sqlite3"
+        with migrated_template("sqlite") as template:
+            shutil.copyfile(template, path)
+        yield f"sqlite:///{path}"
+        return
+    database = connection.settings_dict
+    name = f"{database['NAME']}_child"
+    quote = connection.ops.quote_name
+    with (
+        django_db_blocker.unblock(),
+        migrated_template("postgresql") as template,
+        connection.creation._nodb_cursor() as cursor,
+    ):
+        cursor.execute(f"DROP DATABASE IF EXISTS {quote(name)}")
+        cursor.execute(f"CREATE DATABASE {quote(name)} TEMPLATE {quote(template)}")
+    user = url_quote(database["USER"] or "", safe="")
+    password = f":{url_quote(database['PASSWORD'], safe='')}" if database["PASSWORD"] else ""
+    port = f":{database['PORT']}" if database["PORT"] else ""
+    yield f"postgres://{user}{password}@{database['HOST']}{port}/{name}"
+    with django_db_blocker.unblock(), connection.creation._nodb_cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {quote(name)} WITH (FORCE)")
 
 
 @pytest.fixture(scope="session")

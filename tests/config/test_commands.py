@@ -2,18 +2,20 @@
 
 A command whose class redefines one of BaseCommand's own methods (``check``, ``execute``, ...) breaks
 ``manage.py`` while ``call_command(..., skip_checks=True)`` still works: issue 18 item 5 hid that way.
+Every command's ``manage.py <name> --help`` runs through manage.py in one child process (tests/commandline.py),
+each with its own exit code and output, so a broken command still fails its own test.
 """
 
 import inspect
 import os
-import subprocess
-import sys
 from importlib import import_module
 
 import pytest
 from django.conf import settings
 from django.core.management import get_commands
 from django.core.management.base import BaseCommand
+
+from tests.commandline import run_steps
 
 ROOT = settings.BASE_DIR
 # The hooks a command is meant to fill in; everything else BaseCommand defines is Django's machinery.
@@ -42,12 +44,17 @@ def test_no_command_redefines_basecommand_machinery(name):
     assert shadowed == [], f"{name} redefines BaseCommand.{shadowed}: manage.py {name} would call it"
 
 
-@pytest.mark.parametrize("name", sorted(project_commands()))
-def test_every_command_answers_help_through_manage_py(name):
+@pytest.fixture(scope="module")
+def helps() -> dict:
+    """{command name: its `manage.py <name> --help` step}, every project command in one child process."""
     env = {key: value for key, value in os.environ.items() if key in ("PATH", "HOME", "LANG", "DATABASE_URL")}
     env["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "manage.py"), name, "--help"], env=env, capture_output=True, text=True, cwd=ROOT
-    )
+    names = sorted(project_commands())
+    return dict(zip(names, run_steps([[name, "--help"] for name in names], env), strict=True))
+
+
+@pytest.mark.parametrize("name", sorted(project_commands()))
+def test_every_command_answers_help_through_manage_py(name, helps):
+    result = helps[name]
     assert result.returncode == 0, result.stderr
     assert f"manage.py {name}" in result.stdout

@@ -1,4 +1,8 @@
-"""Settings from the environment: production refuses unsafe values, and the URLs configure what they name."""
+"""Settings from the environment: production refuses unsafe values, and the URLs configure what they name.
+
+Starting Django in a child costs ~2 s of CPU: the checks made with the same environment share one child process
+(tests/commandline.py), each step with its own exit code and output.
+"""
 
 import os
 import secrets
@@ -9,17 +13,25 @@ import pytest
 from django.conf import settings
 
 from config.env import email_settings
+from tests.commandline import run_steps
 from tests.services import missing_service
 
 ROOT = settings.BASE_DIR
 
 
-def run_python(args: list[str], **env: str) -> subprocess.CompletedProcess:
-    """Run Python in a clean environment (no DEBUG, SECRET_KEY, ... inherited from the test run)."""
+def run_env(**env: str | None) -> dict[str, str]:
+    """A clean environment (no DEBUG, SECRET_KEY, ... inherited from the test run), then `env` (None: left out)."""
     base = {key: value for key, value in os.environ.items() if key in ("PATH", "HOME", "LANG", "SYSTEMROOT")}
     base["PYTHONPATH"] = str(ROOT / "site")
     base.update({key: value for key, value in env.items() if value is not None})
-    return subprocess.run([sys.executable, *args], cwd=ROOT, env=base, capture_output=True, text=True, timeout=120)
+    return base
+
+
+def run_python(args: list[str], **env: str | None) -> subprocess.CompletedProcess:
+    """Run Python in a clean environment (`run_env`)."""
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=run_env(**env), capture_output=True, text=True, timeout=120
+    )
 
 
 def production_env(**overrides: str) -> dict:
@@ -35,10 +47,27 @@ def production_env(**overrides: str) -> dict:
 
 
 SETUP = ["-c", "import django; django.setup()"]
+PRINT = "import django; django.setup(); from django.conf import settings as s; print({})"
 
 
-def test_production_starts_with_a_real_secret_key_and_debug_off():
-    result = run_python(SETUP, **production_env())
+@pytest.fixture(scope="module")
+def production(tmp_path_factory) -> dict:
+    """One production start (a public address given with a trailing slash, a SQLite file): Django set up, the
+    email links' settings printed, then ``manage.py check --deploy``; {step name: its step}."""
+    env = production_env(
+        WAGTAILADMIN_BASE_URL="https://milano018.example/",
+        DATABASE_URL=f"sqlite:///{tmp_path_factory.mktemp('production') / 'db.sqlite3'}",
+    )
+    steps = {
+        "setup": SETUP[1],
+        "links": PRINT.format("s.WAGTAILADMIN_BASE_URL, s.ACCOUNT_DEFAULT_HTTP_PROTOCOL"),
+        "deploy check": ["check", "--deploy", "--fail-level", "WARNING"],
+    }
+    return dict(zip(steps, run_steps(list(steps.values()), run_env(**env)), strict=True))
+
+
+def test_production_starts_with_a_real_secret_key_and_debug_off(production):
+    result = production["setup"]
     assert result.returncode == 0, result.stderr
 
 
@@ -70,32 +99,53 @@ def test_production_refuses_to_start_without_its_public_https_address(base_url):
     assert "Set WAGTAILADMIN_BASE_URL to the site's public https address" in result.stderr
 
 
-PRINT = "import django; django.setup(); from django.conf import settings as s; print({})"
-
-
-def test_production_builds_email_links_from_the_public_address():
-    script = PRINT.format("s.WAGTAILADMIN_BASE_URL, s.ACCOUNT_DEFAULT_HTTP_PROTOCOL")
-    result = run_python(["-c", script], **production_env(WAGTAILADMIN_BASE_URL="https://milano018.example/"))
+def test_production_builds_email_links_from_the_public_address(production):
+    result = production["links"]
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["https://milano018.example", "https"]
 
 
+REDIS_CHECK = (
+    "import django; django.setup(); from django.core.cache import cache;"
+    "cache.set('m018:settings-test', 'ok', 30); print(cache.get('m018:settings-test'))"
+)
+
+
+@pytest.fixture(scope="module")
+def development():
+    """``development(debug)``: {step name: its step} of one child under config.settings.dev with DEBUG=`debug`
+    (None: unset), run once per value for the module. With DEBUG unset it also gets EMAIL_URL and, when the run
+    has one, REDIS_URL, and prints the email settings and writes and reads the Redis cache."""
+    runs = {}
+
+    def run(debug: str | None) -> dict:
+        if debug not in runs:
+            env = {"DJANGO_SETTINGS_MODULE": "config.settings.dev", "DEBUG": debug}
+            steps = {"allauth": PRINT.format("s.DEBUG, s.ACCOUNT_DEFAULT_HTTP_PROTOCOL")}
+            if debug is None:
+                env["EMAIL_URL"] = "smtp://posta@mail.example:587?tls=1"
+                steps["email"] = PRINT.format(
+                    "s.MAILER_EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_HOST_USER, s.EMAIL_USE_TLS,"
+                    " s.EMAIL_USE_SSL, s.EMAIL_BACKEND"
+                )
+                if os.environ.get("REDIS_URL"):
+                    env["REDIS_URL"] = os.environ["REDIS_URL"]
+                    steps["redis"] = REDIS_CHECK
+            runs[debug] = dict(zip(steps, run_steps(list(steps.values()), run_env(**env)), strict=True))
+        return runs[debug]
+
+    return run
+
+
 @pytest.mark.parametrize(("debug", "protocol"), [(None, "http"), ("1", "http"), ("0", "https")])
-def test_allauth_links_follow_the_final_debug_in_development(debug, protocol):
-    script = PRINT.format("s.DEBUG, s.ACCOUNT_DEFAULT_HTTP_PROTOCOL")
-    result = run_python(["-c", script], DJANGO_SETTINGS_MODULE="config.settings.dev", DEBUG=debug)
+def test_allauth_links_follow_the_final_debug_in_development(debug, protocol, development):
+    result = development(debug)["allauth"]
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [str(protocol == "http"), protocol]
 
 
-def test_email_url_sets_each_email_setting_by_name():
-    script = PRINT.format(
-        "s.MAILER_EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_HOST_USER, s.EMAIL_USE_TLS, s.EMAIL_USE_SSL,"
-        " s.EMAIL_BACKEND"
-    )
-    result = run_python(
-        ["-c", script], DJANGO_SETTINGS_MODULE="config.settings.dev", EMAIL_URL="smtp://posta@mail.example:587?tls=1"
-    )
+def test_email_url_sets_each_email_setting_by_name(development):
+    result = development(None)["email"]
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
         "django.core.mail.backends.smtp.EmailBackend",
@@ -113,9 +163,8 @@ def test_settings_modules_assign_every_name_explicitly():
         assert "globals()" not in module.read_text(), module.name
 
 
-def test_deploy_check_reports_nothing_in_a_production_like_environment(tmp_path):
-    env = production_env(DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
-    result = run_python(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **env)
+def test_deploy_check_reports_nothing_in_a_production_like_environment(production):
+    result = production["deploy check"]
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
 
@@ -175,14 +224,10 @@ def test_without_redis_url_the_cache_is_local_memory():
     assert result.stdout.strip() == "django.core.cache.backends.locmem.LocMemCache"
 
 
-def test_the_redis_cache_stores_and_reads_back():
+def test_the_redis_cache_stores_and_reads_back(development):
     if not os.environ.get("REDIS_URL"):
         missing_service("REDIS_URL is not set: scripts/services starts Redis on 127.0.0.1")
-    script = (
-        "import django; django.setup(); from django.core.cache import cache;"
-        "cache.set('m018:settings-test', 'ok', 30); print(cache.get('m018:settings-test'))"
-    )
-    result = run_python(["-c", script], DJANGO_SETTINGS_MODULE="config.settings.dev", REDIS_URL=os.environ["REDIS_URL"])
+    result = development(None)["redis"]
     assert result.stdout.strip() == "ok", result.stderr
 
 

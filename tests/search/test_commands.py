@@ -2,55 +2,50 @@
 
 `call_command` skips Django's system checks, so a command whose methods shadow BaseCommand's (as
 `check` once did) worked in tests and crashed from the command line; these tests would have caught it.
+The command lines of one test run through manage.py one after the other in one child process
+(tests/commandline.py), each with its own exit code and output, on a copy of the migrated test database.
 """
 
 import os
-import subprocess
-import sys
 import uuid
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.commandline import run_steps
 
 
 @pytest.fixture(scope="module")
-def manage(tmp_path_factory):
-    """Run manage.py in a subprocess on a migrated SQLite file of its own; returns (exit code, output)."""
-    database = tmp_path_factory.mktemp("commands") / "db.sqlite3"
+def manage(migrated_database_url):
+    """Run manage.py command lines in a child process on a copy of the migrated test database of its own
+    (tests/testdb.py: a SQLite file, or a PostgreSQL database on a PostgreSQL run); returns one
+    (exit code, output) per command line."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": f"sqlite:///{database}",
+        "DATABASE_URL": migrated_database_url,
         "ELASTICSEARCH_URL": "",
     }
 
-    def run(*args: str, **extra_env: str) -> tuple[int, str]:
-        done = subprocess.run(
-            [sys.executable, str(ROOT / "manage.py"), *args],
-            cwd=ROOT,
-            env={**env, **extra_env},
-            capture_output=True,
-            text=True,
-            timeout=600,
-            check=False,
-        )
-        return done.returncode, done.stdout + done.stderr
+    def run(*command_lines: list[str], **extra_env: str) -> list[tuple[int, str]]:
+        steps = run_steps(list(command_lines), {**env, **extra_env})
+        return [(step.returncode, step.stdout + step.stderr) for step in steps]
 
-    code, output = run("migrate", "--noinput")
-    assert code == 0, output
     return run
 
 
 def test_catalogue_index_runs_from_the_command_line_on_the_database(manage):
-    code, output = manage("catalogue_index", "rebuild", "--backend", "database")
+    rebuild, check, retry = manage(
+        ["catalogue_index", "rebuild", "--backend", "database"],
+        ["catalogue_index", "check", "--backend", "database"],
+        ["catalogue_index", "retry"],
+    )
+    code, output = rebuild
     assert code == 0, output
     assert "Indice ricostruito: 0 servizi." in output
-    code, output = manage("catalogue_index", "check", "--backend", "database")
+    code, output = check
     assert code == 0, output
     assert "Indice allineato (0 servizi)." in output
-    code, output = manage("catalogue_index", "retry")
+    code, output = retry
     assert code == 0, output
     assert "Aggiornamenti in attesa scritti: 0." in output
 
@@ -60,11 +55,14 @@ def test_catalogue_index_runs_from_the_command_line_on_the_engine(manage, es_con
     alias = f"test-command-{uuid.uuid4().hex[:12]}"
     engine = {"ELASTICSEARCH_URL": url, "ELASTICSEARCH_COMPAT_HEADERS": "1" if compat else "0"}
     try:
-        code, output = manage("catalogue_index", "rebuild", ELASTICSEARCH_INDEX=alias, **engine)
+        rebuild, check = manage(
+            ["catalogue_index", "rebuild"], ["catalogue_index", "check"], ELASTICSEARCH_INDEX=alias, **engine
+        )
+        code, output = rebuild
         assert code == 0, output
         assert "(elasticsearch)" in output and "Indice ricostruito: 0 servizi." in output
         assert es_client.indices.exists_alias(name=alias)
-        code, output = manage("catalogue_index", "check", ELASTICSEARCH_INDEX=alias, **engine)
+        code, output = check
         assert code == 0, output
         assert "Indice allineato (0 servizi)." in output
     finally:
@@ -72,6 +70,8 @@ def test_catalogue_index_runs_from_the_command_line_on_the_engine(manage, es_con
 
 
 def test_a_failing_check_exits_non_zero_with_its_message(manage):
-    code, output = manage("catalogue_index", "check", ELASTICSEARCH_URL="http://127.0.0.1:9", ELASTICSEARCH_INDEX="x")
+    [(code, output)] = manage(
+        ["catalogue_index", "check"], ELASTICSEARCH_URL="http://127.0.0.1:9", ELASTICSEARCH_INDEX="x"
+    )
     assert code != 0
     assert "Server di ricerca non raggiungibile" in output
