@@ -17,14 +17,12 @@ from tests.testdb import migrated_template
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_search_bench_runs_every_backend_against_its_reference_with_a_tiny_catalogue(es_connection, django_db_setup):
-    url, compat = es_connection
-    # The benchmark creates and drops its own databases: in-memory SQLite, and bench_<name> on PostgreSQL, each a
-    # copy of the suite's migrated template (its --sqlite-template / --postgres-template) instead of a migration.
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env |= {"ELASTICSEARCH_URL": url, "ELASTICSEARCH_COMPAT_HEADERS": "1" if compat else "0"}
+def run_bench(*arguments: str, env: dict[str, str] | None = None) -> tuple[subprocess.CompletedProcess, list[str]]:
+    """`bench/search_bench.py --sizes 30 ARGUMENTS` on SQLite, and on PostgreSQL when the suite runs there, each
+    database a copy of the suite's migrated template; returns the finished process and the databases benched."""
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | (env or {})
     databases = ["sqlite"]
-    command = [sys.executable, str(ROOT / "bench" / "search_bench.py"), "--sizes", "30", "--rounds", "1"]
+    command = [sys.executable, str(ROOT / "bench" / "search_bench.py"), "--sizes", "30", *arguments]
     with ExitStack() as templates:
         command += ["--sqlite-template", templates.enter_context(migrated_template("sqlite"))]
         if os.environ.get("DATABASE_URL", "").startswith("postgres"):
@@ -32,6 +30,16 @@ def test_search_bench_runs_every_backend_against_its_reference_with_a_tiny_catal
             databases.append("postgresql")
             command += ["--postgres-template", templates.enter_context(migrated_template("postgresql"))]
         done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900, check=False)
+    return done, databases
+
+
+def test_search_bench_runs_every_backend_against_its_reference_with_a_tiny_catalogue(es_connection, django_db_setup):
+    url, compat = es_connection
+    # The benchmark creates and drops its own databases: in-memory SQLite, and bench_<name> on PostgreSQL, each a
+    # copy of the suite's migrated template (its --sqlite-template / --postgres-template) instead of a migration.
+    done, databases = run_bench(
+        "--rounds", "1", env={"ELASTICSEARCH_URL": url, "ELASTICSEARCH_COMPAT_HEADERS": "1" if compat else "0"}
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     rows = {line.split()[1]: line.split() for line in done.stdout.splitlines() if line.strip().startswith("30 ")}
     assert set(rows) == {*databases, "engine"}, done.stdout
@@ -53,17 +61,7 @@ def test_search_bench_runs_every_backend_against_its_reference_with_a_tiny_catal
 
 
 def test_search_bench_rebuild_only_times_the_rebuild_against_the_plain_copy_and_nothing_else(django_db_setup):
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    databases = ["sqlite"]
-    command = [sys.executable, str(ROOT / "bench" / "search_bench.py"), "--sizes", "30", "--rebuild-only"]
-    with ExitStack() as templates:
-        command += ["--sqlite-template", templates.enter_context(migrated_template("sqlite"))]
-        if os.environ.get("DATABASE_URL", "").startswith("postgres"):
-            env["BENCH_POSTGRES_URL"] = os.environ["DATABASE_URL"]
-            databases.append("postgresql")
-            command += ["--postgres-template", templates.enter_context(migrated_template("postgresql"))]
-        command += ["--backends", ",".join(databases)]
-        done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False)
+    done, databases = run_bench("--rebuild-only", "--backends", "sqlite,postgresql")
     assert done.returncode == 0, done.stdout + done.stderr
     lines = [line.split() for line in done.stdout.splitlines() if line.strip()]
     assert lines[0] == ["size", "backend", "rebuild_s", "copy_s", "reb/copy"], done.stdout
