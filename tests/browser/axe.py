@@ -3,6 +3,7 @@
 axe.min.js comes from the axe-playwright-python package (shipped inside the wheel, so no network is needed).
 """
 
+import weakref
 from importlib.resources import files
 
 import pytest
@@ -22,10 +23,19 @@ RUN_AXE = """async (tags) => {
 }"""
 
 
+#: Browser contexts whose every new document starts with axe-core (see `axe_violations`).
+_contexts_with_axe = weakref.WeakSet()
+
+
 def axe_violations(page) -> list[dict]:
+    # Through the DevTools protocol, not as an inline <script>: the site's Content-Security-Policy (nonces only)
+    # would block a script tag, and the pages must be checked with their real policy on. Once a context has been
+    # checked, its later documents get axe-core as they start (an init script), instead of its ~500 kB being sent
+    # to each page again.
+    if page.context not in _contexts_with_axe:
+        page.context.add_init_script(AXE_SOURCE)
+        _contexts_with_axe.add(page.context)
     if not page.evaluate("typeof window.axe !== 'undefined'"):
-        # Evaluated through the DevTools protocol, not as an inline <script>: the site's Content-Security-Policy
-        # (nonces only) would block a script tag, and the pages must be checked with their real policy on.
         page.evaluate(f"() => {{ {AXE_SOURCE}\n}}")
     return page.evaluate(RUN_AXE, WCAG_TAGS)
 

@@ -72,7 +72,8 @@ DEMO_PROVIDERS = 3
 def demo_site(live_server, monkeypatch):
     """The live server with `load_demo`'s site, its catalogue cut to `DEMO_PROVIDERS` providers.
 
-    `load_demo` runs once per worker; later tests get its rows back from a snapshot (tests/testdb.py).
+    `load_demo` runs once per run: later tests, in every xdist worker, get its rows back from a snapshot
+    (tests/testdb.py).
     """
     from io import StringIO
 
@@ -80,11 +81,14 @@ def demo_site(live_server, monkeypatch):
 
     from catalog import demo
     from tests.browser.content import ensure_tree_root
-    from tests.testdb import restore_snapshot, take_snapshot
+    from tests.testdb import building_shared, restore_snapshot, take_snapshot
 
-    if not restore_snapshot("demo_site"):
-        monkeypatch.setattr(demo, "PROVIDERS", DEMO_PROVIDERS)
-        ensure_tree_root()
-        call_command("load_demo", stdout=StringIO())
-        take_snapshot("demo_site")
+    if restore_snapshot("demo_site"):
+        return live_server
+    with building_shared("demo_site"):
+        if not restore_snapshot("demo_site"):
+            monkeypatch.setattr(demo, "PROVIDERS", DEMO_PROVIDERS)
+            ensure_tree_root()
+            call_command("load_demo", stdout=StringIO())
+            take_snapshot("demo_site")
     return live_server

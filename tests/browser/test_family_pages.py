@@ -1,29 +1,24 @@
 """The family's pages in headless Chromium: sign in with email, profile, child, voucher; axe-core finds nothing."""
 
 import datetime
-import shutil
 
 import pytest
 from allauth.account.models import EmailAddress
 
 from tests.booking.factories import ChildFactory, GuardianFactory, fiscal_code, make_wallet
+from tests.browser.content import fresh_home
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
 
 @pytest.fixture
-def page(live_server, monkeypatch):
-    if CHROMIUM is None:
-        pytest.skip("Chromium is not installed (scripts/setup --tests installs it)")
-    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
-    # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes are still synchronous.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield browser.new_page()
-        browser.close()
+def page(browser, live_server):
+    """A fresh browser context (no cookies, Chromium's default size and language) in the run's one Chromium, on a
+    site of its own (an earlier transactional test's flush may have emptied Wagtail's tree)."""
+    fresh_home()
+    context = browser.new_context()
+    yield context.new_page()
+    context.close()
 
 
 def assert_accessible(page) -> None:
