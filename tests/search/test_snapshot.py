@@ -81,3 +81,19 @@ def test_vectors_written_as_literals_equal_what_the_text_search_parser_makes(db)
         )
         same, found = cursor.fetchone()
     assert same and found
+
+
+def test_text_left_behind_by_emptied_tables_matches_no_service(db_catalogue):
+    # A flush outside the backend (tests between them) empties the Django tables but not SQLite's full-text
+    # table; on PostgreSQL the text lives in the entry rows themselves. Either way, only indexed services count.
+    query = SearchQuery(q="teatro", page_size=100)
+    before = db_catalogue.search(query)
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO search_catalogue_fts (rowid, stems, folded, title_stems, title_folded)"
+                " VALUES (424242, 'teatr', 'teatro', 'teatr', 'teatro')"
+            )
+        DatabaseBackend().index([CATALOGUE[0]])  # a new index version: the next search reads the text again
+    after = db_catalogue.search(query)
+    assert after.count == before.count > 0 and 424242 not in after.ids

@@ -512,16 +512,18 @@ class Snapshot:
 
     def match(self, words: list[str]) -> tuple[BitMap, list[BitMap]]:
         """The services holding every word (exact terms, or its typos when they occur nowhere), and per word
-        the services whose title holds it."""
+        the services whose title holds it. Only services of the snapshot count: a text row left behind by
+        tables emptied outside the backend (the SQLite full-text table is no Django model, so a test's flush
+        keeps it) holds no service."""
         exact = [exact_terms(word) for word in words]
         resolved = list(exact)
         for n, (holding, _title) in enumerate(self.holders(exact)):
-            if not holding:
+            if not holding.intersection_cardinality(self.everything):
                 if self._vocabulary is None:
                     self._vocabulary = Vocabulary()
                 resolved[n] = self._vocabulary.typo_terms(words[n]) or exact[n]
         holders = self.holders(resolved)  # asks only for the typos' terms: the exact ones are kept
-        matched = BitMap.intersection(*(holding for holding, _ in holders))
+        matched = BitMap.intersection(self.everything, *(holding for holding, _ in holders))
         return matched, [title for _, title in holders]
 
     # Counting and paging
