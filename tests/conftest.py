@@ -1,7 +1,10 @@
 """Fixtures shared by the whole suite."""
 
+from contextlib import contextmanager
+
 import pytest
 from django.conf import settings
+from django.db import transaction
 from django.db.models import F
 from django.utils import translation
 from wagtail.models import Page, Site
@@ -37,8 +40,7 @@ def _delete_welcome_page(page: Page) -> bool:
     return True
 
 
-@pytest.fixture
-def home_page(db) -> HomePage:
+def build_home_page() -> HomePage:
     """The site's home page, with the default Site pointing at it (what load_demo builds first).
 
     In a transactional test an earlier one's flush may have emptied Wagtail's tree: its root comes back first.
@@ -55,3 +57,22 @@ def home_page(db) -> HomePage:
     Site.objects.all().delete()
     Site.objects.create(hostname="testserver", port=80, root_page=home, is_default_site=True, site_name="Milano 0.18")
     return home
+
+
+@pytest.fixture
+def home_page(db) -> HomePage:
+    """The site's home page (`build_home_page`), built again for each test."""
+    return build_home_page()
+
+
+@contextmanager
+def kept_for_the_module(django_db_blocker):
+    """For a module-scoped fixture: the rows it builds inside stay until the module's last test, then go.
+
+    They are written in a transaction opened here; each test's own transaction (pytest-django's `db`) is then a
+    savepoint inside it, rolled back after the test, so a test sees them exactly as built whatever the one before
+    it did. Only for rows that tests read or change inside their own transaction (not `transaction=True` tests).
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
