@@ -2,6 +2,7 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 
+from tests.conftest import build_home_page, kept_for_the_module
 from tests.services import missing_service
 
 
@@ -27,6 +28,23 @@ def market(home_page):
 
     provider, service, staff = service_setup(home_page)
     return {"provider": provider, "service": service, "staff": staff}
+
+
+@pytest.fixture(scope="module")
+def _market_keys(django_db_setup, django_db_blocker):
+    from tests.booking.factories import service_setup
+
+    with kept_for_the_module(django_db_blocker):
+        provider, service, staff = service_setup(build_home_page())
+        yield {
+            name: (type(row), row.pk) for name, row in (("provider", provider), ("service", service), ("staff", staff))
+        }
+
+
+@pytest.fixture
+def market_of_the_module(db, _market_keys) -> dict:
+    """`market` built once for the module (`kept_for_the_module`): fresh instances for each test."""
+    return {name: model.objects.get(pk=pk) for name, (model, pk) in _market_keys.items()}
 
 
 @pytest.fixture

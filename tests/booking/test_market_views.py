@@ -19,6 +19,12 @@ PDF = pdf_bytes()
 
 
 @pytest.fixture
+def market(market_of_the_module):
+    """Built once for this module: every test here uses it."""
+    return market_of_the_module
+
+
+@pytest.fixture
 def family(client):
     child = ChildFactory()
     client.force_login(child.guardian.user)

@@ -18,6 +18,12 @@ pytestmark = pytest.mark.django_db
 IN_TEN_DAYS = datetime.date.today() + datetime.timedelta(days=10)
 
 
+@pytest.fixture
+def market(market_of_the_module):
+    """Built once for this module: every test here uses it."""
+    return market_of_the_module
+
+
 def _send(service, child, **kwargs):
     return marketplace.send_requests(
         guardian=child.guardian, child=child, services=[service], preferred_start=IN_TEN_DAYS, **kwargs

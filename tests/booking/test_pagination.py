@@ -16,6 +16,12 @@ pytestmark = pytest.mark.django_db
 MORE = 30
 
 
+@pytest.fixture
+def market(market_of_the_module):
+    """Built once for this module: every test here uses it."""
+    return market_of_the_module
+
+
 def _count_queries(client, url) -> tuple[int, object]:
     for _ in range(2):  # warm the caches (site settings, header and footer) so both counts compare the list alone
         client.get(url)

@@ -23,6 +23,12 @@ from tests.booking.factories import ChildFactory, accepted_order, make_wallet
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def market(market_of_the_module):
+    """Built once for this module: every test here uses it."""
+    return market_of_the_module
+
+
 def _order(market, price="100.00", balance="40.00"):
     child = ChildFactory()
     wallet = make_wallet(balance, child=child) if balance else None

@@ -10,7 +10,7 @@ from booking.models import Cancellation, Order, Quote, ServiceRequest
 from booking.transitions import ALLOWED, TransitionNotAllowed, transition
 from core.audit import history_for
 from core.errors import DomainError
-from tests.booking.factories import UserFactory, make_request, service_setup
+from tests.booking.factories import UserFactory, make_request
 
 EXPECTED = {
     ServiceRequest: {("sent", "quoted"), ("sent", "declined"), ("sent", "expired"), ("sent", "withdrawn")},
@@ -46,8 +46,14 @@ def test_table_matches_the_issue():
         assert {(frm, to) for frm, tos in ALLOWED[model].items() for to in tos} == pairs
 
 
-def _object_in(model, state, home_page):
-    _provider, service, staff = service_setup(home_page)
+@pytest.fixture
+def market(market_of_the_module):
+    """Built once for this module: every test with the database here uses it."""
+    return market_of_the_module
+
+
+def _object_in(model, state, market):
+    service, staff = market["service"], market["staff"]
     request = make_request(service)
     if model is ServiceRequest:
         obj = request
@@ -74,8 +80,8 @@ def _object_in(model, state, home_page):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("model", "frm", "to", "ok"), CASES)
-def test_transition(model, frm, to, ok, home_page):
-    obj = _object_in(model, frm, home_page)
+def test_transition(model, frm, to, ok, market):
+    obj = _object_in(model, frm, market)
     actor = UserFactory()
     logs = history_for(obj)
     if ok:
@@ -98,9 +104,8 @@ def test_transition(model, frm, to, ok, home_page):
 
 
 @pytest.mark.django_db
-def test_save_cannot_change_state(home_page):
-    _provider, service, _staff = service_setup(home_page)
-    request = make_request(service)
+def test_save_cannot_change_state(market):
+    request = make_request(market["service"])
     request.state = ServiceRequest.State.QUOTED
     request.message = "Aggiornato"
     request.save()
@@ -110,8 +115,8 @@ def test_save_cannot_change_state(home_page):
 
 
 @pytest.mark.django_db
-def test_history_reads_the_state_names_people_see(home_page):
-    _provider, service, staff = service_setup(home_page)
+def test_history_reads_the_state_names_people_see(market):
+    service, staff = market["service"], market["staff"]
     request = make_request(service)
     transition(request, ServiceRequest.State.WITHDRAWN, staff)
     log = history_for(request).get()

@@ -3,15 +3,20 @@
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from wagtail.models import Page
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from core.vocabularies import Category
 from home.models import ContentPage
 from tests.catalog import factories
+from tests.conftest import build_home_page, kept_for_the_module
 
 pytestmark = pytest.mark.django_db
+
+User = get_user_model()
 
 ROLES = ["anonymous", "provider_a", "provider_b", "editor", "superuser"]
 TARGETS = ["own_service", "other_service", "own_provider", "category", "minisite"]
@@ -44,25 +49,44 @@ ALLOWED = {
 }
 
 
+@pytest.fixture(scope="module")
+def _world_rows(django_db_setup, django_db_blocker):
+    """The pages and accounts, built once for the module: its tests only read them, or change them in their own
+    savepoint (`kept_for_the_module`). The primary keys of what `world` gives each test."""
+    with kept_for_the_module(django_db_blocker):
+        home = build_home_page()
+        _catalog, categories, index = factories.catalog_tree(home)
+        provider_a = factories.provider(index, name="Ente A", number=1)
+        provider_b = factories.provider(index, name="Ente B", number=2)
+        yield {
+            "pages": {
+                "a": {"service": factories.service(provider_a, title="Teatro A").pk, "provider": provider_a.pk},
+                "b": {"service": factories.service(provider_b, title="Teatro B").pk, "provider": provider_b.pk},
+                "category": categories[Category.ARTE].pk,
+                "minisite": home.add_child(instance=ContentPage(title="Il progetto", slug="progetto")).pk,
+                "index": index.pk,
+            },
+            "users": {
+                "provider_a": factories.provider_user("ente_a", provider_a).pk,
+                "provider_b": factories.provider_user("ente_b", provider_b).pk,
+                "editor": factories.editor().pk,
+                "superuser": factories.user("admin", is_superuser=True, is_staff=True).pk,
+            },
+        }
+
+
 @pytest.fixture
-def world(tree, home_page):
-    provider_a = factories.provider(tree["index"], name="Ente A", number=1)
-    provider_b = factories.provider(tree["index"], name="Ente B", number=2)
-    return {
-        "pages": {
-            "a": {"service": factories.service(provider_a, title="Teatro A"), "provider": provider_a},
-            "b": {"service": factories.service(provider_b, title="Teatro B"), "provider": provider_b},
-            "category": tree["categories"][Category.ARTE],
-            "minisite": home_page.add_child(instance=ContentPage(title="Il progetto", slug="progetto")),
-        },
-        "users": {
-            "anonymous": AnonymousUser(),
-            "provider_a": factories.provider_user("ente_a", provider_a),
-            "provider_b": factories.provider_user("ente_b", provider_b),
-            "editor": factories.editor(),
-            "superuser": factories.user("admin", is_superuser=True, is_staff=True),
-        },
-    }
+def world(db, _world_rows):
+    """Fresh instances of the module's pages and accounts (no permission cache carried from another test)."""
+    cache.clear()
+
+    def fetch(pks):
+        if isinstance(pks, dict):
+            return {name: fetch(value) for name, value in pks.items()}
+        return Page.objects.get(pk=pks).specific
+
+    users = {name: User.objects.get(pk=pk) for name, pk in _world_rows["users"].items()}
+    return {"pages": fetch(_world_rows["pages"]), "users": {"anonymous": AnonymousUser(), **users}}
 
 
 def _target(world, role, target) -> Page:
@@ -111,9 +135,9 @@ def test_provider_edits_own_service_in_the_admin_but_not_anothers(client, world)
     assert client.get(f"/admin/pages/{world['pages']['minisite'].pk}/edit/").status_code in (302, 403)
 
 
-def test_provider_sees_only_its_own_provider_page_in_the_explorer(client, world, tree):
+def test_provider_sees_only_its_own_provider_page_in_the_explorer(client, world):
     client.force_login(world["users"]["provider_a"])
-    response = client.get(f"/admin/pages/{tree['index'].pk}/", follow=True)
+    response = client.get(f"/admin/pages/{world['pages']['index'].pk}/", follow=True)
     assert response.status_code == 200
     html = response.content.decode()
     assert "Ente A" in html

@@ -13,6 +13,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
+def legal_pages(legal_pages_of_the_module):
+    """Built once for this module: every test here uses it."""
+    return legal_pages_of_the_module
+
+
+@pytest.fixture
 def info_page(legal_pages):
     page = ContentPage(title="Il progetto WISH MI", slug="progetto", intro="Il progetto.")
     legal_pages.add_child(instance=page)

@@ -11,6 +11,12 @@ from tests.htmlcheck import html_errors
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def legal_pages(legal_pages_of_the_module):
+    """Built once for this module: every test here uses it."""
+    return legal_pages_of_the_module
+
+
 def legal_urls() -> list[str]:
     """Every legal page of the site: the footer's, each privacy notice, and the accessibility report form."""
     site_settings = SiteSettings.for_site(Site.objects.get())

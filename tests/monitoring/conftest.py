@@ -6,10 +6,13 @@ Service "both" names both challenges, which share dimension 2: it must count onc
 from types import SimpleNamespace
 
 import pytest
+from django.contrib.auth import get_user_model
 
+from catalog.models import ProviderPage, ServicePage
 from challenges.models import ChallengeIndexPage, ChallengePage
 from home.models import WellbeingDimension
 from tests.catalog import factories as catalog
+from tests.conftest import build_home_page, kept_for_the_module
 
 
 def build_world(home_page):
@@ -41,3 +44,29 @@ def build_world(home_page):
 @pytest.fixture
 def world(home_page):
     return build_world(home_page)
+
+
+@pytest.fixture(scope="module")
+def _world_keys(django_db_setup, django_db_blocker):
+    with kept_for_the_module(django_db_blocker):
+        world = build_world(build_home_page())
+        yield SimpleNamespace(
+            provider=world.provider.pk,
+            services=[service.pk for service in world.services],
+            staff=world.staff.pk,
+            challenges={number: page.pk for number, page in world.challenges.items()},
+            dimensions={number: dimension.pk for number, dimension in world.dimensions.items()},
+        )
+
+
+@pytest.fixture
+def world_of_the_module(db, _world_keys):
+    """`world` built once for the module (`kept_for_the_module`): fresh instances of its rows for each test."""
+    keys = _world_keys
+    return SimpleNamespace(
+        provider=ProviderPage.objects.get(pk=keys.provider),
+        services=[ServicePage.objects.get(pk=pk) for pk in keys.services],
+        staff=get_user_model().objects.get(pk=keys.staff),
+        challenges={number: ChallengePage.objects.get(pk=pk) for number, pk in keys.challenges.items()},
+        dimensions={number: WellbeingDimension.objects.get(pk=pk) for number, pk in keys.dimensions.items()},
+    )

@@ -4,6 +4,7 @@ import datetime
 from collections import Counter
 from decimal import Decimal
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
@@ -16,6 +17,12 @@ from monitoring.sources import age_band_of
 from tests.monitoring.events import event
 
 ROME = datetime.timezone(datetime.timedelta(hours=1))
+
+
+@pytest.fixture
+def world(world_of_the_module):
+    """Built once for this module: every test here uses it."""
+    return world_of_the_module
 
 
 def figure(rows, metric, scope=Scope.TOTAL, key=0, cut=Cut.ALL, cut_key=""):

@@ -8,6 +8,7 @@ from django.db import connection
 from booking import marketplace
 from tests.booking.factories import ChildFactory, accepted_order, make_wallet
 from tests.catalog import factories as catalog
+from tests.conftest import build_home_page, kept_for_the_module
 from tests.services import missing_service
 
 IBAN = "IT60X0542811101000000123456"
@@ -46,10 +47,9 @@ def verify_details(provider, actor=None):
     )
 
 
-@pytest.fixture
-def two_providers(home_page):
+def build_two_providers(home) -> dict:
     """Two providers, each with one live service and its operator."""
-    _catalog, _categories, index = catalog.catalog_tree(home_page)
+    _catalog, _categories, index = catalog.catalog_tree(home)
     one = catalog.provider(index, "Ente Uno", number=1)
     two = catalog.provider(index, "Ente Due", number=2)
     return {
@@ -60,6 +60,24 @@ def two_providers(home_page):
         "staff_one": catalog.provider_user("ente-uno", one),
         "staff_two": catalog.provider_user("ente-due", two),
     }
+
+
+@pytest.fixture
+def two_providers(home_page):
+    """Two providers, each with one live service and its operator (`build_two_providers`)."""
+    return build_two_providers(home_page)
+
+
+@pytest.fixture(scope="module")
+def _two_providers_keys(django_db_setup, django_db_blocker):
+    with kept_for_the_module(django_db_blocker):
+        yield {name: (type(row), row.pk) for name, row in build_two_providers(build_home_page()).items()}
+
+
+@pytest.fixture
+def two_providers_of_the_module(db, _two_providers_keys) -> dict:
+    """`two_providers` built once for the module (`kept_for_the_module`): fresh instances for each test."""
+    return {name: model.objects.get(pk=pk) for name, (model, pk) in _two_providers_keys.items()}
 
 
 @pytest.fixture

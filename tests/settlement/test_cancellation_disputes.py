@@ -17,6 +17,12 @@ pytestmark = pytest.mark.django_db
 URL = "/admin/ufficio-voucher/annullamenti/"
 
 
+@pytest.fixture
+def two_providers(two_providers_of_the_module):
+    """Built once for this module: every test here uses it."""
+    return two_providers_of_the_module
+
+
 def _disputed(p):
     order = paid_order(p["service_one"], p["staff_one"], complete=False)
     cancellation = marketplace.ask_cancellation(order, actor=order.guardian.user, reason="Il corso non è partito.")

@@ -18,6 +18,12 @@ FORM = {
 }
 
 
+@pytest.fixture
+def two_providers(two_providers_of_the_module):
+    """Built once for this module: every test here uses it."""
+    return two_providers_of_the_module
+
+
 def test_a_wrong_iban_is_refused(client, two_providers):
     client.force_login(two_providers["staff_one"])
     response = client.post("/admin/rendiconti/dati-di-pagamento/", {**FORM, "iban": "IT60X0542811101000000123457"})

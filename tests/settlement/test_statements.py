@@ -18,6 +18,12 @@ TODAY = datetime.date.today()
 MONTH_AGO = TODAY - datetime.timedelta(days=30)
 
 
+@pytest.fixture
+def two_providers(two_providers_of_the_module):
+    """Built once for this module: every test here uses it."""
+    return two_providers_of_the_module
+
+
 def build(provider, actor):
     return statements.build(provider=provider, period_start=MONTH_AGO, period_end=TODAY, actor=actor)
 
