@@ -22,7 +22,7 @@ MIGRATIONS = [
 ]
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_old_state_logs_and_application_transitions_become_audit_entries():
     executor = MigrationExecutor(connection)
     migrations = [executor.loader.graph.nodes[key] for key in MIGRATIONS]
