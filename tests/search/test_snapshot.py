@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from search.api import SearchQuery
-from search.backends.database import DatabaseBackend, snapshot
+from search.backends.database import DatabaseBackend, ordering, snapshot
 from search.backends.database.writing import vector_literal
 from tests.search.catalogue import CATALOGUE
 
@@ -53,7 +53,7 @@ def test_forgotten_words_are_asked_again_and_found_the_same(db_catalogue):
 
 @pytest.mark.parametrize("sort", SORTS)
 def test_pages_walk_the_sort_order_across_chunks(db, monkeypatch, sort):
-    monkeypatch.setattr(snapshot, "CHUNK", 4)  # 40 services in 10 chunks
+    monkeypatch.setattr(ordering, "CHUNK", 4)  # 40 services in 10 chunks
     backend = DatabaseBackend()
     backend.rebuild(CATALOGUE)  # a new index version: the next search builds its bitmaps with small chunks
     q = "ragazzi" if sort == "relevance" else ""

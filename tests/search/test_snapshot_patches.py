@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from search.api import FACETS, SearchQuery
-from search.backends.database import DatabaseBackend, snapshot, writing
+from search.backends.database import DatabaseBackend, ordering, snapshot, writing
 from search.models import CatalogueChange
 from tests.search.catalogue import CATALOGUE
 
@@ -120,7 +120,7 @@ def fresh_answers(backend):
 
 @pytest.fixture
 def small_chunks(monkeypatch):
-    monkeypatch.setattr(snapshot, "CHUNK", 4)  # 40 services in 10 chunks: patches split and empty them
+    monkeypatch.setattr(ordering, "CHUNK", 4)  # 40 services in 10 chunks: patches split and empty them
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -139,9 +139,9 @@ def test_a_patched_snapshot_answers_what_a_fresh_one_answers(db, small_chunks, s
         assert kept.keys is not None  # patched, not reloaded
         fresh, expected = fresh_answers(backend)
         assert patched == expected
-        for sort in snapshot.ORDER_BY:
+        for sort in ordering.ORDER_BY:
             assert kept.orders[sort].ids() == fresh.orders[sort].ids(), sort
-            assert all(0 < len(chunk) < 2 * snapshot.CHUNK for chunk in kept.orders[sort].chunks)
+            assert all(0 < len(chunk) < 2 * ordering.CHUNK for chunk in kept.orders[sort].chunks)
         assert kept.everything == fresh.everything
         assert kept.values == fresh.values
         assert (kept.age_min, kept.age_max, kept.providers) == (fresh.age_min, fresh.age_max, fresh.providers)

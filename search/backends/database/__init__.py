@@ -11,6 +11,8 @@ The package, by responsibility:
 - `snapshot`: facet counting and paging on Roaring bitmaps of the index kept per index version and patched
   with the services each write changed, so a search costs about the same at 1,000 and at 50,000 services,
   and so does the first one after a provider edits a sheet;
+- `ordering`: the sort orders, in SQL and mirrored in Python, and a sort order's ids in chunks of bitmaps;
+- `loading`: the one statement a search runs to check the index version and load a patch or a whole snapshot;
 - `writing`: documents as rows, COPY / bulk INSERT, upserts, the version token and the log of changed ids.
 
 A search is at most three queries, two once its words have been met: the index version (with, when it

@@ -6,8 +6,8 @@ catalogue. Instead each process keeps a `Snapshot` of the narrow `CatalogueFacet
 
 - per facet value, the services having it (built with the same SQL conditions a filter uses, `condition_sql`);
 - per `age_min`, `age_max` and provider, the services having that value;
-- per sort order, every id in that order (the database sorts them: `order_sql`) cut in chunks of about
-  `CHUNK` ids, each chunk also a bitmap (`Order`);
+- per sort order, every id in that order (the database sorts them: `ordering.order_sql`) cut in chunks of
+  about `ordering.CHUNK` ids, each chunk also a bitmap (`ordering.Order`);
 - per query word met since, the services holding its terms and those whose title holds them (the first
   search with a word asks the full-text index: `text.holders_sql`).
 
@@ -19,7 +19,7 @@ holds, then newest) splits the hits into score levels first.
 
 The snapshot's version is `CatalogueVersion.token`, which every index write replaces; each write also logs
 the services it changed (`CatalogueChange`, `writing.new_version`). Every search reads the token (one query,
-`_version_sql`, its parameters written in); when it differs from the snapshot's, the same statement returns,
+`loading._version_sql`, its parameters written in); when it differs from the snapshot's, the same statement returns,
 evaluated only then (a `CASE`), either the changes since the snapshot's version or the whole new snapshot,
 so a search costs the same number of queries either way:
 
@@ -28,7 +28,7 @@ so a search costs the same number of queries either way:
   ids leave every bitmap, and those still indexed come back with their facet values (the same
   `condition_sql`, evaluated by the database on their rows), groups and sort keys, each inserted at its
   exact place in every order: the sort keys of every service are kept in memory (`Snapshot.keys`, read with
-  the first patch) and `SORT_KEYS` mirrors each `ORDER_BY` in Python (NULLS LAST, DESC, ties on id; titles
+  the first patch) and `ordering.SORT_KEYS` mirrors each `ORDER_BY` in Python (NULLS LAST, DESC, ties on id; titles
   in code point order, PostgreSQL's "C" collation). The cached words' holders are patched with the full-text
   semantics of `text.holders_sql` on PostgreSQL (the words' tsqueries evaluated against the changed rows
   only, `@@`); SQLite forgets its cached words on a write instead (each would be one more FTS5 `MATCH` in
@@ -39,29 +39,28 @@ so a search costs the same number of queries either way:
 
 A patch makes a new `Snapshot` (the bitmaps and chunks it changes are new objects), so a search still
 holding the previous one reads it unchanged; patches are put in place one at a time, each on the latest.
+
+This module keeps the `Snapshot` (filters, text, counting, paging, patching) and this process's current one;
+the sort orders and their chunks are in `ordering`, the SQL that loads a snapshot or a patch in `loading`.
 """
 
 from __future__ import annotations
 
-import bisect
 import copy
-import functools
 import json
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection
 from pyroaring import BitMap
 
 from search.api import FACETS, SearchQuery
-from search.backends.database.tables import CHANGES, ENTRY, FACETS_TABLE, VERSION, condition_sql, postgres
+from search.backends.database.loading import GROUPED, LIMIT, MINE, WORDS, _declared, _literal, _version_sql
+from search.backends.database.ordering import ORDER_BY, SORT_KEYS, Keys, Order, _keys
 from search.backends.database.text import Vocabulary, WordTerms, exact_terms, holders_sql, tsquery_terms
-from search.facets import FACETS as DECLARED
 from search.models import CatalogueTerm
 
-#: Ids per chunk of a sort order (as loaded; a patched chunk holds 1 to 2 * CHUNK - 1).
-CHUNK = 1024
 #: Words whose holders a snapshot keeps (the least recently used are forgotten).
 MAX_WORDS = 4096
 #: Writes since a snapshot's version changing more services than this share of its catalogue (and more than
@@ -70,243 +69,10 @@ PATCH_SHARE = 0.05
 PATCH_MIN = 64
 EMPTY = BitMap()
 
-#: Each sort's order over CatalogueFacets (relevance: score levels, each in the newest order); `SORT_KEYS`
-#: mirrors each in Python, and "name" compares code points (`order_sql`: PostgreSQL's "C" collation).
-ORDER_BY: dict[str, str] = {
-    "price": "sort_price ASC NULLS LAST, id",
-    "-price": "sort_price DESC NULLS LAST, id",
-    "rating": "rating_average DESC NULLS LAST, rating_count DESC, id",
-    "newest": "published_at DESC NULLS LAST, id",
-    "name": "title_sort, id",
-}
-GROUPED = ("age_min", "age_max", "provider_id")
-
-
-def order_sql(sort: str) -> str:
-    """The ORDER BY of `sort` on this database: on PostgreSQL titles in the "C" collation (byte order, which for
-    UTF-8 is code point order: Python's `str` order, SQLite's default BINARY one and Elasticsearch's keyword
-    sort), whatever the database's default collation."""
-    if sort == "name" and postgres():
-        return 'title_sort COLLATE "C", id'
-    return ORDER_BY[sort]
-
-
-class _Descending:
-    """A value compared the other way round (a text column sorted DESC)."""
-
-    __slots__ = ("value",)
-
-    def __init__(self, value: Any):
-        self.value = value
-
-    def __lt__(self, other: _Descending) -> bool:
-        return other.value < self.value
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, _Descending) and self.value == other.value
-
-
-def _descending(value: Any) -> Any:
-    return -value if isinstance(value, int | float) else _Descending(value)
-
-
-#: A service's sort keys, as `_key_columns` reads them: (sort_price, rating_average, rating_count, published,
-#: title_sort); prices and ratings as floats (exact: `_key_columns`), published as epoch microseconds
-#: (PostgreSQL) or the stored text (SQLite), each None when NULL.
-Keys = tuple[float | None, float | None, int, int | str | None, str]
-
-#: Each ORDER_BY in Python, over (keys, id): NULLS LAST first, DESC negated, the id last (keys are unique).
-SORT_KEYS: dict[str, Callable[[Keys, int], tuple]] = {
-    "price": lambda k, pk: (k[0] is None, k[0] or 0, pk),
-    "-price": lambda k, pk: (k[0] is None, -(k[0] or 0), pk),
-    "rating": lambda k, pk: (k[1] is None, -(k[1] or 0), -k[2], pk),
-    "newest": lambda k, pk: (k[3] is None, 0 if k[3] is None else _descending(k[3]), pk),
-    "name": lambda k, pk: (k[4], pk),
-}
-
-
-def _keys(row: list) -> Keys:
-    price, rating, count, published, title = row
-    return (
-        None if price is None else float(price),
-        None if rating is None else float(rating),
-        count,
-        published,
-        title,
-    )
-
 
 def _ids(text: str | None) -> list[int]:
     """Comma-separated ids (None: none) as a list."""
     return json.loads(f"[{text or ''}]")
-
-
-def _aggregate(expression: str = "CAST(id AS TEXT)") -> str:
-    return f"string_agg({expression}, ',')" if postgres() else f"group_concat({expression})"
-
-
-def _list(aggregate: str) -> str:
-    return f"'[' || COALESCE({aggregate}, '') || ']'"
-
-
-def _declared() -> tuple[tuple[str, int], ...]:
-    """The facet declarations a snapshot and its SQL were made for (a facet declared later needs new ones)."""
-    return tuple((code, id(facet)) for code, facet in DECLARED.items())
-
-
-@functools.lru_cache(maxsize=16)
-def _payload_sql(vendor: str, declared: tuple[tuple[str, int], ...]) -> tuple[str, tuple[Any, ...]]:
-    """The snapshot's data as one JSON array (built by the database, parsed by `json.loads` in C): every id,
-    each facet value's ids, each sort order's ids, and per grouped column {value: ids} (see `Snapshot`)."""
-    pieces, params = [_list(_aggregate())], []
-    for facet, values in FACETS.items():
-        for value in values:
-            condition, condition_params = condition_sql(facet, [value], alias="f")
-            pieces.append(_list(f"{_aggregate()} FILTER (WHERE {condition})"))
-            params += condition_params
-    comma = " || ',' || "
-    subqueries = [f"(SELECT {comma.join(pieces)} FROM {FACETS_TABLE} f)"]
-    for order in map(order_sql, ORDER_BY):
-        if postgres():
-            ordered = f"SELECT string_agg(CAST(id AS TEXT), ',' ORDER BY {order}) AS ids FROM {FACETS_TABLE}"
-        else:  # SQLite before 3.44 has no ORDER BY in aggregates; it aggregates in the subquery's order
-            ordered = f"SELECT group_concat(id) AS ids FROM (SELECT id FROM {FACETS_TABLE} ORDER BY {order})"
-        subqueries.append(f"(SELECT {_list('ids')} FROM ({ordered}) o)")
-    for column in GROUPED:
-        groups = (
-            f"SELECT '\"' || COALESCE(CAST({column} AS TEXT), '') || '\":[' || {_aggregate()} || ']' AS g"
-            f" FROM {FACETS_TABLE} GROUP BY {column}"
-        )
-        subqueries.append(f"(SELECT '{{' || COALESCE({_aggregate('g')}, '') || '}}' FROM ({groups}) grouped)")
-    return f"'[' || {comma.join(subqueries)} || ']'", tuple(params)
-
-
-#: Placeholders of `_version_sql`'s parameters given at each search.
-MINE, LIMIT, WORDS = object(), object(), object()
-
-
-def _key_columns(alias: str = "f") -> str:
-    """A facet row's sort keys (`Keys`) as SQL: exact in JSON (SQLite's JSON writes 15 digits of a double:
-    its 17-digit text instead), published as a number or text that sorts as the database sorts it."""
-    if postgres():
-        published = f"CAST(EXTRACT(EPOCH FROM {alias}.published_at) * 1000000 AS bigint)"
-        return f"{alias}.sort_price, {alias}.rating_average, {alias}.rating_count, {published}, {alias}.title_sort"
-    exact = "CASE WHEN {0} IS NULL THEN NULL ELSE printf('%%!.17g', {0}) END"
-    return (
-        f"{exact.format(f'{alias}.sort_price')}, {exact.format(f'{alias}.rating_average')}, {alias}.rating_count,"
-        f" {alias}.published_at, {alias}.title_sort"
-    )
-
-
-def _json_rows(columns: str, rest: str) -> str:
-    """`SELECT` of a JSON array of rows (arrays of `columns`) as text, '[]' for none."""
-    if postgres():
-        return f"COALESCE(CAST((SELECT json_agg(json_build_array({columns})) {rest}) AS TEXT), '[]')"
-    return f"COALESCE((SELECT json_group_array(json_array({columns})) {rest}), '[]')"
-
-
-@functools.lru_cache(maxsize=64)
-def _version_sql(
-    vendor: str, declared: tuple[tuple[str, int], ...], keys: bool, terms: bool, words: bool
-) -> tuple[tuple[str, ...], tuple[Any, ...]]:
-    """The statement every search runs: the index's version token and, only when it is not the snapshot's
-    (`MINE`), either the changes since (a text starting with "P", see `Snapshot.patched`) or, when they cannot
-    be patched, the whole new snapshot (`_payload_sql`). As `_inline` cuts it: `MINE`, `LIMIT` (the most
-    changed services patched) and `WORDS` (the cached words' tsqueries as a JSON array) to fill in.
-
-    The changes are patched when the `CatalogueChange` rows since the snapshot's token are all there (the
-    row whose `token_before` is that token was not pruned, and the last one leads to the current token),
-    none is a rebuild, and they change at most `LIMIT` services. The patch: [changed ids, the facet rows of
-    those still indexed ([id, flags ('1' per facet value it has, `condition_sql`), age_min, age_max,
-    provider_id, *keys]), the cached words' holders among them ([word's position, id, title holds it]:
-    PostgreSQL with `words`), their terms ([stems, folded]: with `terms`), every row's keys ([id, *keys]:
-    with `keys`)]."""
-    pg = vendor == "postgresql"
-    params: list[Any] = [MINE]
-    each = "json_array_elements_text(CAST(s.ids AS json)) j(value)" if pg else "json_each(s.ids) j"
-    changed = f"SELECT DISTINCT CAST(j.value AS bigint) AS id FROM since s, {each}"
-    with_sql = (
-        f"WITH v AS (SELECT COALESCE((SELECT token FROM {VERSION} WHERE id = 1), 0) AS token),"
-        f" since AS (SELECT id, token_after, ids FROM {CHANGES}"
-        f" WHERE id >= (SELECT MIN(id) FROM {CHANGES} WHERE token_before = %s)),"
-        f" changed AS ({changed})"
-    )
-    flags, flag_params = [], []
-    for facet, values in FACETS.items():
-        for value in values:
-            condition, condition_params = condition_sql(facet, [value], alias="f")
-            flags.append(f"CASE WHEN {condition} THEN '1' ELSE '0' END")
-            flag_params += condition_params
-    rows = _json_rows(
-        f"f.id, {' || '.join(flags)}, f.age_min, f.age_max, f.provider_id, {_key_columns()}",
-        f"FROM {FACETS_TABLE} f WHERE f.id IN (SELECT id FROM changed)",
-    )
-    pieces, piece_params = (
-        [f"COALESCE(CAST((SELECT {_json_agg('id')} FROM changed) AS TEXT), '[]')", rows],
-        [*flag_params],
-    )
-    if pg and words:
-        pieces.append(
-            _json_rows(
-                "w.n, e.id, e.title_vector @@ w.q",
-                f"FROM {ENTRY} e, (SELECT n, to_tsquery('simple', q) AS q"
-                f" FROM json_array_elements_text(CAST(%s AS json)) WITH ORDINALITY AS w(q, n) OFFSET 0) w"
-                f" WHERE e.id IN (SELECT id FROM changed) AND e.search_vector @@ w.q",
-            )
-        )
-        piece_params.append(WORDS)
-    else:
-        pieces.append("'null'")
-    pieces.append(
-        _json_rows("e.text_stems, e.text_folded", f"FROM {ENTRY} e WHERE e.id IN (SELECT id FROM changed)")
-        if terms
-        else "'null'"
-    )
-    pieces.append(_json_rows(f"f.id, {_key_columns()}", f"FROM {FACETS_TABLE} f") if keys else "'null'")
-    payload, payload_params = _payload_sql(vendor, declared)
-    patchable = (
-        "EXISTS (SELECT 1 FROM since) AND NOT EXISTS (SELECT 1 FROM since WHERE ids IS NULL)"
-        " AND (SELECT token_after FROM since ORDER BY id DESC LIMIT 1) = v.token"
-        " AND (SELECT COUNT(*) FROM changed) <= %s"
-    )
-    comma = " || ',' || "
-    sql = (
-        f"{with_sql} SELECT v.token, CASE WHEN v.token = %s THEN NULL WHEN {patchable}"
-        f" THEN 'P[' || {comma.join(pieces)} || ']' ELSE {payload} END FROM v"
-    )
-    return _inline(sql, (*params, MINE, LIMIT, *piece_params, *payload_params))
-
-
-def _literal(value: Any) -> str:
-    """A value as an SQL literal, quoted by the database driver's own rules (psycopg; Django's for SQLite)."""
-    if value is None:
-        return "NULL"
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    if postgres():
-        return connection.ops.compose_sql("%s", [value])
-    return connection.schema_editor().quote_value(value)
-
-
-def _inline(sql: str, params: tuple[Any, ...]) -> tuple[tuple[str, ...], tuple[Any, ...]]:
-    """`sql` with its parameters written in as literals, cut where the placeholders (`MINE`, `LIMIT`, `WORDS`)
-    are: (the text between them, the placeholders). A statement without parameters is sent as it is: its
-    10 KB are not parsed for placeholders on every search (psycopg caches that only for short statements)."""
-    pieces, parts, slots = sql.replace("%%", "\0").split("%s"), [], []
-    text = pieces[0]
-    for param, piece in zip(params, pieces[1:], strict=True):
-        if param is MINE or param is LIMIT or param is WORDS:
-            parts.append(text.replace("\0", "%"))
-            slots.append(param)
-            text = piece
-        else:
-            text += _literal(param) + piece
-    parts.append(text.replace("\0", "%"))
-    return tuple(parts), tuple(slots)
-
-
-def _json_agg(expression: str) -> str:
-    return f"json_agg({expression})" if postgres() else f"json_group_array({expression})"
 
 
 def _groups(groups: dict[str, list[int]]) -> dict[int | None, BitMap]:
@@ -327,61 +93,6 @@ def _without(bitmaps: dict[Any, BitMap], gone: BitMap) -> dict[Any, BitMap]:
             else:
                 kept[key] = ids - gone
     return kept
-
-
-class Order:
-    """A sort order's ids cut in chunks: each chunk a list of ids in that order and its bitmap (`Snapshot.page`
-    looks into a chunk only when it holds hits).
-
-    Loaded in chunks of `CHUNK` ids. A patch (`patched`) removes the changed ids from their chunks and inserts
-    each service still indexed at its place, found by bisection on `SORT_KEYS`; a chunk grown to 2 * CHUNK is
-    split, an emptied one dropped. Chunks are never changed in place (a patch makes new ones), so a search
-    still holding the previous snapshot reads it unchanged.
-    """
-
-    def __init__(self, chunks: list[list[int]]):
-        self.chunks = chunks
-        self.bitmaps = [BitMap(chunk) for chunk in chunks]
-
-    @classmethod
-    def of(cls, ids: list[int]) -> Order:
-        return cls([ids[i : i + CHUNK] for i in range(0, len(ids), CHUNK)])
-
-    def ids(self) -> list[int]:
-        return [pk for chunk in self.chunks for pk in chunk]
-
-    def patched(self, gone: BitMap, added: Iterable[int], key: Callable[[int], tuple]) -> Order:
-        """This order without the ids of `gone`, with `added` inserted each at its place (`key`: its sort key)."""
-        new = Order([])
-        fresh: set[int] = set()  # the chunks made by this patch (ids of the lists), changed in place from now on
-        for chunk, bitmap in zip(self.chunks, self.bitmaps, strict=True):
-            if not bitmap.isdisjoint(gone):
-                chunk, bitmap = [pk for pk in chunk if pk not in gone], bitmap - gone
-                fresh.add(id(chunk))
-                if not chunk:
-                    continue
-            new.chunks.append(chunk)
-            new.bitmaps.append(bitmap)
-        chunks, bitmaps = new.chunks, new.bitmaps
-        for pk in added:
-            at = key(pk)
-            n = min(bisect.bisect_left(chunks, at, key=lambda chunk: key(chunk[-1])), len(chunks) - 1)
-            if n < 0:
-                chunks.append([])
-                bitmaps.append(BitMap())
-                n = 0
-            elif id(chunks[n]) not in fresh:
-                chunks[n], bitmaps[n] = list(chunks[n]), BitMap(bitmaps[n])
-            chunk = chunks[n]
-            fresh.add(id(chunk))
-            chunk.insert(bisect.bisect_left(chunk, at, key=key), pk)
-            bitmaps[n].add(pk)
-            if len(chunk) >= 2 * CHUNK:
-                halves = [chunk[:CHUNK], chunk[CHUNK:]]
-                fresh.update(map(id, halves))
-                chunks[n : n + 1] = halves
-                bitmaps[n : n + 1] = [BitMap(half) for half in halves]
-        return new
 
 
 class Snapshot:
