@@ -13,8 +13,9 @@ from home.models import HomePage
 from tests.home.factories import HomePageFactory
 
 #: The real search engine node (tests/engines/): started on first use, one for the whole run; the test database
-#: migrated once into a template and copied for each worker (tests/testdb.py).
-pytest_plugins = ["tests.engines.plugin", "tests.testdb"]
+#: migrated once into a template and copied for each worker (tests/testdb.py); a worker's database kept and put
+#: back, shared across workers (tests/dbsnapshot.py).
+pytest_plugins = ["tests.engines.plugin", "tests.testdb", "tests.dbsnapshot"]
 
 
 @pytest.fixture(autouse=True)

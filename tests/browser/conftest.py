@@ -73,7 +73,7 @@ def demo_site(live_server, monkeypatch):
     """The live server with `load_demo`'s site, its catalogue cut to `DEMO_PROVIDERS` providers.
 
     `load_demo` runs once per run: later tests, in every xdist worker, get its rows back from a snapshot
-    (tests/testdb.py).
+    (tests/dbsnapshot.py).
     """
     from io import StringIO
 
@@ -81,7 +81,7 @@ def demo_site(live_server, monkeypatch):
 
     from catalog import demo
     from tests.browser.content import ensure_tree_root
-    from tests.testdb import building_shared, restore_snapshot, take_snapshot
+    from tests.dbsnapshot import building_shared, restore_snapshot, take_snapshot
 
     if restore_snapshot("demo_site"):
         return live_server

@@ -1,0 +1,215 @@
+"""pytest plugin: a worker's test database kept as a transactional test built it, and put back for the next test.
+
+`take_snapshot` / `restore_snapshot` keep a worker's database as a transactional test built it (the browser
+tests' demo site, ~20 s of ``load_demo``) and put it back for the next test in well under a second: on
+PostgreSQL a copy of each non-empty table in a schema of its own, on SQLite a copy of the in-memory database.
+Under xdist a snapshot is also written to a folder of the run (`building_shared` below), so that one worker
+builds it and the others read it from there (a binary ``COPY`` per table, or an SQLite file); the controller
+removes the folder when the run ends. The worker's database is the copy of the migrated template that
+`tests.testdb` gives it; a snapshot's name is a plain word (it names a PostgreSQL schema, ``snapshot_<name>``).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.db import transaction
+
+from tests.testdb import LOCK_DIR
+
+_sqlite_snapshots: dict[str, sqlite3.Connection] = {}
+#: The folder where this xdist run's workers share their snapshots; None outside xdist (nothing to share).
+_shared_folder: Path | None = None
+#: PostgreSQL snapshots this worker read from another's: its sequences are moved past their rows on first restore.
+_sequences_behind: set[str] = set()
+SHARED_ROOT = LOCK_DIR / "snapshots"
+
+
+def pytest_configure(config):
+    """The controller of an xdist run fixes the run's id here, so that it can remove the run's shared folder; each
+    worker shares its snapshots in that run's folder."""
+    global _shared_folder
+    xdist_run = getattr(config, "workerinput", {}).get("testrunuid")
+    _shared_folder = SHARED_ROOT / xdist_run if xdist_run else None
+    controller = not hasattr(config, "workerinput") and config.pluginmanager.hasplugin("xdist")
+    if controller and config.getoption("numprocesses", None) and config.getoption("testrunuid", None) is None:
+        config.option.testrunuid = uuid.uuid4().hex
+
+
+def pytest_unconfigure(config):
+    if not hasattr(config, "workerinput") and config.getoption("testrunuid", None):
+        shutil.rmtree(SHARED_ROOT / config.option.testrunuid, ignore_errors=True)
+
+
+def _shared_path(name: str) -> Path | None:
+    if _shared_folder is None:
+        return None
+    from django.db import connection
+
+    # The worker's database name only says which database the rows belong to (SQLite's is a URI).
+    database = hashlib.sha256(connection.settings_dict["NAME"].split("_gw")[0].encode()).hexdigest()[:12]
+    return _shared_folder / f"{connection.vendor}-{database}-{name}"
+
+
+@contextmanager
+def building_shared(name: str):
+    """Held while a worker restores or builds the snapshot `name`: a second worker waits, then reads the first's."""
+    path = _shared_path(name)
+    if path is None:
+        yield
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with (path.parent / f"{path.name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def _write_shared(name: str) -> None:
+    """Write the worker's snapshot `name` to the run's folder (atomically: a folder renamed into place)."""
+    from django.db import connection
+
+    path = _shared_path(name)
+    if path is None or path.exists():  # a name stands for the same rows in every worker: the first one written
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    building = path.with_name(f"{path.name}.building-{os.getpid()}")
+    if connection.vendor == "sqlite":
+        copy = sqlite3.connect(building)
+        try:
+            _sqlite_snapshots[name].backup(copy)
+        finally:
+            copy.close()
+    else:
+        building.mkdir()
+        quote = connection.ops.quote_name
+        schema = f"snapshot_{name}"
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = %s ORDER BY tablename", [schema])
+            tables = [row[0] for row in cursor.fetchall()]
+            for number, table in enumerate(tables):
+                dump = f"COPY {quote(schema)}.{quote(table)} TO STDOUT (FORMAT binary)"
+                with (building / f"{number:04d}").open("wb") as out, cursor.copy(dump) as copy:
+                    for data in copy:
+                        out.write(data)
+        (building / "tables.json").write_text(json.dumps(tables))
+    os.replace(building, path)
+
+
+def _read_shared(name: str) -> bool:
+    """Make the run's shared snapshot `name` this worker's own; False if no worker has written it yet."""
+    from django.db import connection
+
+    path = _shared_path(name)
+    if path is None or not path.exists():
+        return False
+    if connection.vendor == "sqlite":
+        source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        copy = sqlite3.connect(":memory:", check_same_thread=False)
+        try:
+            source.backup(copy)
+        finally:
+            source.close()
+        _sqlite_snapshots[name] = copy
+        return True
+    quote = connection.ops.quote_name
+    schema = quote(f"snapshot_{name}")
+    tables = json.loads((path / "tables.json").read_text())
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        cursor.execute(f"CREATE SCHEMA {schema}")
+        for number, table in enumerate(tables):
+            # LIKE copies the columns in their order; generated ones become plain columns, as in `take_snapshot`.
+            cursor.execute(f"CREATE TABLE {schema}.{quote(table)} (LIKE {quote(table)})")
+            with cursor.copy(f"COPY {schema}.{quote(table)} FROM STDIN (FORMAT binary)") as copy:
+                copy.write((path / f"{number:04d}").read_bytes())
+    _sequences_behind.add(name)
+    return True
+
+
+
+def _django_tables(connection) -> list[str]:
+    return sorted(connection.introspection.django_table_names(only_existing=True, include_views=False))
+
+
+def take_snapshot(name: str) -> None:
+    """Keep every row of the worker's test database under `name` (tables Django's flush empties)."""
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        copy = sqlite3.connect(":memory:", check_same_thread=False)
+        connection.ensure_connection()
+        connection.connection.backup(copy)
+        _sqlite_snapshots[name] = copy
+        _write_shared(name)
+        return
+    quote = connection.ops.quote_name
+    schema = quote(f"snapshot_{name}")
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        cursor.execute(f"CREATE SCHEMA {schema}")
+        for table in _django_tables(connection):
+            cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {quote(table)})")
+            if cursor.fetchone()[0]:
+                cursor.execute(f"CREATE TABLE {schema}.{quote(table)} AS SELECT * FROM {quote(table)}")
+    _write_shared(name)
+
+
+def restore_snapshot(name: str) -> bool:
+    """Put back the rows kept under `name`, whatever the database holds now; False if there is no such snapshot.
+
+    A snapshot another worker of the run wrote (`building_shared`) counts. Caches that hold rows (content types,
+    the default cache with Wagtail's site root paths) are cleared.
+    """
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.cache import cache
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        if name not in _sqlite_snapshots and not _read_shared(name):
+            return False
+        connection.ensure_connection()
+        _sqlite_snapshots[name].backup(connection.connection)
+    else:
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = %s", [f"snapshot_{name}"])
+            kept = {row[0] for row in cursor.fetchall()}
+        if not kept:
+            return _read_shared(name) and restore_snapshot(name)
+        with connection.cursor() as cursor:
+            # Generated columns (the search backend's search_vector) are computed again, not copied.
+            cursor.execute(
+                "SELECT table_name, column_name FROM information_schema.columns"
+                " WHERE table_schema = current_schema() AND is_generated = 'NEVER' ORDER BY ordinal_position"
+            )
+            columns: dict[str, list[str]] = {}
+            for table, column in cursor.fetchall():
+                columns.setdefault(table, []).append(quote(column))
+        schema = quote(f"snapshot_{name}")
+        with transaction.atomic(), connection.cursor() as cursor:
+            # Triggers off (foreign keys, the audit trail's append-only rule), as in `tests.testdb._deleting_sql_flush`.
+            cursor.execute("SET LOCAL session_replication_role = replica")
+            for table in _django_tables(connection):
+                cursor.execute(f"DELETE FROM {quote(table)}")
+                if table in kept:
+                    names = ", ".join(columns[table])
+                    cursor.execute(f"INSERT INTO {quote(table)} ({names}) SELECT {names} FROM {schema}.{quote(table)}")
+            if name in _sequences_behind:
+                # The rows came from another worker's database: this one's sequences never went past their keys.
+                models = [m for m in apps.get_models(include_auto_created=True) if m._meta.db_table in kept]
+                for statement in connection.ops.sequence_reset_sql(no_style(), models):
+                    cursor.execute(statement)
+                _sequences_behind.discard(name)
+    ContentType.objects.clear_cache()
+    cache.clear()
+    return True
