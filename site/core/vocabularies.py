@@ -1,8 +1,9 @@
 """Every code list of the domain, each code with ONE label: the only place a vocabulary's labels are written.
 
 Pages, forms, model choices, search (facets, documents), the JSON API, its OpenAPI schema and the demo
-read codes and labels from here; `tests/core/test_vocabulary_labels.py` fails when a page, the API or a
-file elsewhere writes a label of its own. Labels are Italian (the source language) through gettext.
+read codes and labels from here; `tests/core/test_vocabulary_labels.py` fails when a page or the API, and
+`tests/core/test_vocabulary_literals.py` when a file elsewhere, writes a label of its own. Labels are Italian
+(the source language) through gettext.
 
 Each vocabulary is a Django `TextChoices` / `IntegerChoices` (so it is also a model field's `choices`),
 with the extra facts of a code as properties:
