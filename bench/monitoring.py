@@ -14,7 +14,7 @@ the same run, with the same figures checked equal) and, with every cache cold, t
 dashboard and the equity page against a trivial Django view measured in the same run: the ratio columns are
 the figures to compare between runs. The pages' query counts are printed too: they must not grow with the data.
 
-One file over 400 lines on purpose: a standalone script run as one file; most of it builds the data set, whose
+Over 400 lines on purpose: a standalone script run as one file; most of it builds the data set, whose
 parts (catalogue, orders, ledger entries, applications, projects) refer to each other's rows.
 """
 

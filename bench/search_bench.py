@@ -47,7 +47,7 @@ database backends, the searches that do not find those caches filled:
 each beside the warm figures, with its ratio to the reference p50 (p95 to p95), then the growth of each p50
 from the smallest to the largest size. The engine has caches of its own and is not measured cold.
 
-One file over 400 lines on purpose: a standalone script run as one file, which runs itself again (`--child`) for
+Over 400 lines on purpose: a standalone script run as one file, which runs itself again (`--child`) for
 each database, so the parent and its children share every definition without a package to install.
 """
 

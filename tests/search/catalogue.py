@@ -3,7 +3,7 @@
 Titles and summaries carry accents (attività, città), elisions (l'arte, dell'infanzia), plurals
 (teatri, laboratori) and synonym pairs (calcio/calcetto, doposcuola/compiti, coding/programmazione).
 
-One module over 400 lines on purpose: it is a data set (the formatter writes each of the 40 rows on 16 lines),
+Over 400 lines on purpose: it is a data set (the formatter writes each of the 40 rows on 16 lines),
 read whole by the contract tests, and its few lines of code only turn the rows into documents.
 """
 
