@@ -134,7 +134,6 @@ def _read_shared(name: str) -> bool:
     return True
 
 
-
 def _django_tables(connection) -> list[str]:
     return sorted(connection.introspection.django_table_names(only_existing=True, include_views=False))
 

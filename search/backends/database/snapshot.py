@@ -58,6 +58,7 @@ from pyroaring import BitMap
 from search.api import FACETS, SearchQuery
 from search.backends.database.loading import GROUPED, LIMIT, MINE, WORDS, _declared, _literal, _version_sql
 from search.backends.database.ordering import ORDER_BY, SORT_KEYS, Keys, Order, _keys
+from search.backends.database.tables import postgres
 from search.backends.database.text import Vocabulary, WordTerms, exact_terms, holders_sql, tsquery_terms
 from search.models import CatalogueTerm
 
