@@ -16,11 +16,6 @@ from tests.collective import factories as f
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def private_folder(settings, tmp_path):
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-
-
 def test_advance_then_balance_pay_exactly_the_funded_amount(home_page):
     call = f.make_call(advance_share=40)
     ((provider, staff),) = f.providers(home_page, 1)
