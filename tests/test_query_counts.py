@@ -31,7 +31,9 @@ from catalog.models import (
     ServicePriceTier,
     ServiceSession,
 )
+from core.demo_pages import ensure_child
 from core.vocabularies import Category
+from home.models import Partner, PartnersPage
 from search import sync
 from tests.calls import factories as calls
 from tests.catalog import factories as catalog
@@ -239,6 +241,31 @@ def catalogue_index(home_page):
     return catalogue.url, grow
 
 
+def provider_index(home_page):
+    _catalogue, _categories, index = catalog.catalog_tree(home_page)
+    numbers = counter(1)
+
+    def grow(count):
+        for n in numbers(count):
+            catalog.provider(index, f"Ente {n}", number=n)
+
+    return index.url, grow
+
+
+def partners_page(home_page):
+    page = ensure_child(home_page, PartnersPage, "partner", title="Partner e finanziatori")
+    numbers = counter()
+    roles = list(Partner.Role)
+
+    def grow(count):
+        for n in numbers(count):
+            Partner.objects.create(
+                name=f"Partner {n}", role=roles[n % len(roles)], logo=home_factories.ImageFactory(), url="https://a.it/"
+            )
+
+    return page.url, grow
+
+
 def category_page(home_page):
     _catalogue, categories, provider_index = catalog.catalog_tree(home_page)
     provider = catalog.provider(provider_index)
@@ -323,6 +350,7 @@ def api_list(home_page):
 CASES = [
     home,
     content_page,
+    partners_page,
     wellbeing_dimensions,
     challenge_index,
     challenge_page,
@@ -333,6 +361,7 @@ CASES = [
     call_index,
     call_page,
     catalogue_index,
+    provider_index,
     category_page,
     provider_page,
     service_page,

@@ -289,8 +289,9 @@ class PartnersPage(SectionPage):
 
     @classmethod
     def partners_by_role(cls) -> list[tuple[str, list[Partner]]]:
-        """(heading, partners) for every role that has partners: capofila, partner, finanziatori (one query)."""
-        partners = list(Partner.objects.select_related("logo"))
+        """(heading, partners) for every role that has partners: capofila, partner, finanziatori (two queries: the
+        partners with their logos, the logos' renditions)."""
+        partners = list(Partner.objects.select_related("logo").prefetch_related("logo__renditions"))
         groups = [(cls.ROLE_HEADINGS[role], [p for p in partners if p.role == role]) for role in Partner.Role]
         return [(heading, members) for heading, members in groups if members]
 
