@@ -20,10 +20,9 @@ benchmark) get a copy of the same template too: `migrated_database_url` (a modul
 `migrated_template` (the template itself, locked while a child copies it); on PostgreSQL runs the SQLite template is
 migrated once, by a child process, when the benchmark first asks for it.
 
-Transactional tests (``transaction=True``, live server, browser) end with Django's flush, which on PostgreSQL is
-one ``TRUNCATE`` of every table: a new file for each of ~150 tables and their indexes, 2-7 s per test on the CI
-machine. `_fast_flush` makes it ``DELETE FROM`` each table, with triggers (foreign keys, the audit trail's
-append-only rule) off for that transaction, as ``TRUNCATE`` has them: the tables end as empty, in ~0.3 s.
+Transactional tests (``transaction=True``, live server, browser) end with Django's flush: here it puts back the
+rows the worker's copy had (`tests.dbsnapshot.keep_migrated`), so that the next test finds the data migrations'
+rows, as a fresh worker does.
 
 `tests.dbsnapshot` keeps a worker's database as a transactional test built it (the browser tests' demo site)
 and puts it back for the next test.
@@ -200,29 +199,6 @@ def _sqlite_copy(connection, test_name: str, run: str | None) -> None:
             source.close()
 
 
-def _deleting_sql_flush(original):
-    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
-        if not tables or reset_sequences:
-            return original(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
-        # flush runs these in one transaction: SET LOCAL ends with it.
-        deletes = [f"{style.SQL_KEYWORD('DELETE FROM')} {style.SQL_FIELD(self.quote_name(table))};" for table in tables]
-        return ["SET LOCAL session_replication_role = replica;", *deletes]
-
-    return sql_flush
-
-
-def _fast_flush(connection, patch: pytest.MonkeyPatch) -> None:
-    """On PostgreSQL with a superuser (CI's), Django's flush deletes rows instead of truncating tables."""
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT current_setting('is_superuser') = 'on'")
-        if not cursor.fetchone()[0]:
-            return
-    operations = type(connection.ops)
-    patch.setattr(operations, "sql_flush", _deleting_sql_flush(operations.sql_flush))
-
-
 def _drop_copy(connection, base_name: str) -> None:
     """Drop the worker's copy; on PostgreSQL also when a test's thread left a connection open to it."""
     test_name = connection.settings_dict["NAME"]
@@ -296,6 +272,8 @@ def django_db_setup(request, django_test_environment, django_db_blocker, django_
     from django.db import connection
     from pytest_django.fixtures import _get_databases_for_setup
 
+    from tests.dbsnapshot import keep_migrated  # it imports this module
+
     _, serialized_aliases = _get_databases_for_setup(request.session.items)
     # With --create-db, the run's id (the same in every xdist worker) so that the template is rebuilt once.
     run = None
@@ -316,7 +294,7 @@ def django_db_setup(request, django_test_environment, django_db_blocker, django_
             connection._test_serialized_contents = connection.creation.serialize_db_to_string()
     with pytest.MonkeyPatch.context() as patch:
         with django_db_blocker.unblock():
-            _fast_flush(connection, patch)
+            keep_migrated(patch)
         yield
     with django_db_blocker.unblock():
         try:
