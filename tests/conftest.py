@@ -1,5 +1,6 @@
 """Fixtures shared by the whole suite."""
 
+from collections import Counter
 from contextlib import contextmanager
 
 import pytest
@@ -16,6 +17,61 @@ from tests.home.factories import HomePageFactory
 #: migrated once into a template and copied for each worker (tests/testdb.py); a worker's database kept and put
 #: back, shared across workers (tests/dbsnapshot.py).
 pytest_plugins = ["tests.engines.plugin", "tests.testdb", "tests.dbsnapshot"]
+
+
+#: The modules that take longest (`--durations` of a whole run on the 2-core machine: from ~90 s down to ~8 s),
+#: longest first. scripts/test hands whole modules to the workers (``--dist loadfile``) in the order collected: these
+#: go first, then the other browser modules, then the rest, so that the run ends with short modules and no worker
+#: waits long for the other. Any order is safe: a transactional test's flush puts the migrated rows back
+#: (tests/dbsnapshot.py).
+LONGEST_FIRST = (
+    "tests/browser/test_crawl.py",
+    "tests/spid/test_spid_sp_test.py",
+    "tests/test_load_demo.py",
+    "tests/search/test_contract.py",
+    "tests/browser/test_booking_journey.py",
+    "tests/test_no_server_errors.py",
+    "tests/test_query_counts.py",
+    "tests/search/test_bench.py",
+    "tests/browser/test_spid_journey.py",
+    "tests/browser/test_phone_journey.py",
+    "tests/vouchercall/test_demo.py",
+    "tests/browser/test_catalog_journey.py",
+    "tests/config/test_settings.py",
+    "tests/browser/test_csp.py",
+    "tests/search/test_commands.py",
+    "tests/browser/test_settlement_and_register.py",
+    "tests/browser/test_chrome.py",
+    "tests/browser/test_collective.py",
+    "tests/browser/test_legal_pages.py",
+    "tests/browser/test_catalogue_search.py",
+    "tests/search/test_site_search_engine.py",
+    "tests/monitoring/test_pages.py",
+    "tests/search/test_snapshot_patches.py",
+    "tests/challenges/test_demo.py",
+)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """`LONGEST_FIRST`, then browser modules, then the rest; after pytest-django's order, which the sort keeps.
+
+    schemathesis gives the item of each API operation its test function's id: xdist's ``loadfile`` keys a module's
+    tests by id, and would run only one of them. Each gets its own id, with the operation as pytest shows it.
+    """
+    seen = Counter(item.nodeid for item in items)
+    for item in items:
+        if seen[item.nodeid] > 1:
+            item._nodeid = f"{item.parent.nodeid}::{item.name}"
+    rank = {path: number for number, path in enumerate(LONGEST_FIRST)}
+
+    def place(item) -> tuple[int, int]:
+        path = item.nodeid.split("::")[0]
+        if path in rank:
+            return 0, rank[path]
+        return (1 if item.get_closest_marker("browser") else 2), 0
+
+    items.sort(key=place)
 
 
 @pytest.fixture(autouse=True)
