@@ -32,9 +32,7 @@ def test_advance_then_balance_pay_exactly_the_funded_amount(home_page):
     with pytest.raises(CollectiveError) as refused:
         grants.pay_advance(project, city)
     assert refused.value.code == "collective.advance_not_due"
-    nominal_lists.add_participant(project, city, first_name="Aurora", last_name="Segnalata",
-                             fiscal_code=f.child_code(project.starts_on), lives_in="Milano",
-                             referrer=f.referrer())  # fmt: skip
+    f.add_child(project, city, "Aurora", "Segnalata", referrer=f.referrer())
     nominal_lists.accept_list(project, city)
     with pytest.raises(CollectiveError):
         grants.pay_advance(project, staff)

@@ -139,10 +139,7 @@ def test_only_children_living_domiciled_or_at_school_in_milan_are_listed(home_pa
     )  # fmt: skip
     assert project.participants.get().school_in == "Milano (MI)"
     with pytest.raises(CollectiveError) as refused:
-        nominal_lists.add_participant(
-            project, staff, first_name="Ada", last_name="Neri", fiscal_code=f.child_code(project.starts_on, 8),
-            lives_in="Milano Marittima",
-        )  # fmt: skip
+        f.add_child(project, staff, "Ada", "Neri", 8, lives_in="Milano Marittima")
     assert refused.value.code == "collective.not_milan"
     assert [nominal_lists.in_milan(name) for name in ("MILANO", "Milano MI", " milano ", "Milanino", "")] == [
         True, True, True, False, False,
