@@ -149,12 +149,9 @@ def add_child(project, by, first_name, last_name, years=10, lives_in="Milano", *
     )
 
 
-def funded_world(home_page, advance_share=50) -> dict:
-    """Two providers each with a funded project (3 planned places, 1 reserved, 10,000 EUR), both nominal lists
-    accepted (a referred child and a child of the provider's own): the project of «Ente 1» is `project`."""
-    call = make_call(advance_share=advance_share)
-    (p1, s1), (p2, s2) = providers(home_page)
-    applications = [submitted(call, p, s, planned_participants=3, reserved_places=1) for p, s in ((p1, s1), (p2, s2))]
+def score_and_fund(call, applications):
+    """The committee (members «anna» and «bruno») declares no conflict and scores every project of `applications` at
+    0.8 of each criterion's weight; then the City funds the call. Returns (members, the City's user)."""
     members = [member(call, name) for name in ("anna", "bruno")]
     for m in members:
         services.declare(m, [], m.user)
@@ -162,6 +159,16 @@ def funded_world(home_page, advance_share=50) -> dict:
             score_all(m, application.projects.get())
     city = city_user()
     services.fund(call, city)
+    return members, city
+
+
+def funded_world(home_page, advance_share=50) -> dict:
+    """Two providers each with a funded project (3 planned places, 1 reserved, 10,000 EUR), both nominal lists
+    accepted (a referred child and a child of the provider's own): the project of «Ente 1» is `project`."""
+    call = make_call(advance_share=advance_share)
+    (p1, s1), (p2, s2) = providers(home_page)
+    applications = [submitted(call, p, s, planned_participants=3, reserved_places=1) for p, s in ((p1, s1), (p2, s2))]
+    members, city = score_and_fund(call, applications)
     projects = [application.projects.get() for application in applications]
     for project, staff in zip(projects, (s1, s2), strict=True):
         add_child(project, city, "Aurora", "Segnalata", referrer=referrer())

@@ -21,13 +21,7 @@ def world(home_page):
     (p1, s1), (p2, s2) = f.providers(home_page)
     a1 = f.submitted(call, p1, s1, planned_participants=3, reserved_places=1, age_min=6, age_max=14)
     a2 = f.submitted(call, p2, s2)
-    members = [f.member(call, name) for name in ("anna", "bruno")]
-    for m in members:
-        services.declare(m, [], m.user)
-        for application in (a1, a2):
-            f.score_all(m, application.projects.get())
-    city = f.city_user()
-    services.fund(call, city)
+    members, city = f.score_and_fund(call, (a1, a2))
     project = a1.projects.get()
     project.refresh_from_db()
     referred = f.add_child(project, city, *REFERRED, referrer=f.referrer())
