@@ -74,6 +74,32 @@ def counter(start=0):
     return take
 
 
+def each_new(add, start=0):
+    """A `grow` that calls `add(n)` once for each new row, `n` counting on from `start` across calls."""
+    numbers = counter(start)
+
+    def grow(count):
+        for n in numbers(count):
+            add(n)
+
+    return grow
+
+
+def rebuilt(build):
+    """A `grow` for a page whose rows are made with the page: `build(rows)` makes it anew with all the rows so far
+    (the previous one deleted); it is built with none at once."""
+    state = {"rows": 0, "page": None}
+
+    def grow(count):
+        state["rows"] += count
+        if state["page"] is not None:
+            state["page"].delete()
+        state["page"] = build(state["rows"])
+
+    grow(0)
+    return grow
+
+
 # Each case: (home page) -> (url, grow) where grow(count) adds `count` related rows to what the url shows.
 
 
@@ -116,26 +142,21 @@ def content_page(home_page):
 def wellbeing_dimensions(home_page):
     page = home_factories.dimensions_page(home_page)
     index = challenges.challenge_index(home_page)
-    numbers = counter(1)
 
-    def grow(count):
-        for n in numbers(count):
-            challenges.challenge(index, n, dimensions=[home_factories.WellbeingDimensionFactory(number=n)])
+    def add(n):
+        challenges.challenge(index, n, dimensions=[home_factories.WellbeingDimensionFactory(number=n)])
 
-    return page.url, grow
+    return page.url, each_new(add, 1)
 
 
 def challenge_index(home_page):
     index = challenges.challenge_index(home_page)
     home_factories.dimensions_page(home_page)
-    numbers = counter(1)
 
-    def grow(count):
-        for n in numbers(count):
-            dimensions = [home_factories.WellbeingDimensionFactory(number=100 + n)]
-            challenges.challenge(index, n, dimensions=dimensions)
+    def add(n):
+        challenges.challenge(index, n, dimensions=[home_factories.WellbeingDimensionFactory(number=100 + n)])
 
-    return index.url, grow
+    return index.url, each_new(add, 1)
 
 
 def challenge_page(home_page):
@@ -159,13 +180,11 @@ def challenge_page(home_page):
 
 def news_index(home_page):
     index = news.news_index(home_page)
-    numbers = counter()
 
-    def grow(count):
-        for n in numbers(count):
-            news.news(index, f"notizia-{n}", image=home_factories.ImageFactory(), tags=[f"tema{n}", "comune"])
+    def add(n):
+        news.news(index, f"notizia-{n}", image=home_factories.ImageFactory(), tags=[f"tema{n}", "comune"])
 
-    return index.url, grow
+    return index.url, each_new(add)
 
 
 def news_page(home_page):
@@ -181,100 +200,67 @@ def news_page(home_page):
 
 def hub_index(home_page):
     index = hubs.hub_index(home_page)
-    numbers = counter()
-
-    def grow(count):
-        for n in numbers(count):
-            hubs.hub(index, f"hub-{n}", intervals=3, municipio=n % 9 + 1)
-
-    return index.url, grow
+    return index.url, each_new(lambda n: hubs.hub(index, f"hub-{n}", intervals=3, municipio=n % 9 + 1))
 
 
 def hub_page(home_page):
     index = hubs.hub_index(home_page)
-    state = {"intervals": 0, "page": None}
-
-    def grow(count):
-        state["intervals"] += count
-        if state["page"] is not None:
-            state["page"].delete()
-        state["page"] = hubs.hub(index, "niguarda", intervals=state["intervals"])
-
-    grow(0)
-    return "/hub/niguarda/", grow
+    return "/hub/niguarda/", rebuilt(lambda rows: hubs.hub(index, "niguarda", intervals=rows))
 
 
 def call_index(home_page):
     index = calls.call_index(home_page)
-    numbers = counter()
-
-    def grow(count):
-        for n in numbers(count):
-            calls.call(index, f"avviso-{n}", windows=2, documents=1)
-
-    return index.url, grow
+    return index.url, each_new(lambda n: calls.call(index, f"avviso-{n}", windows=2, documents=1))
 
 
 def call_page(home_page):
     index = calls.call_index(home_page)
-    state = {"rows": 0, "page": None}
-
-    def grow(count):
-        state["rows"] += count
-        if state["page"] is not None:
-            state["page"].delete()
-        state["page"] = calls.call(index, "voucher", windows=state["rows"], documents=state["rows"])
-
-    grow(0)
-    return "/avvisi/voucher/", grow
+    return "/avvisi/voucher/", rebuilt(lambda rows: calls.call(index, "voucher", windows=rows, documents=rows))
 
 
 def catalogue_index(home_page):
     catalogue, _categories, provider_index = catalog.catalog_tree(home_page)
-    numbers = counter(1)
 
-    def grow(count):
-        for n in numbers(count):
-            provider = catalog.provider(provider_index, f"Ente {n}", number=n)
-            catalog.service(provider, title=f"Servizio {n}", slug=f"servizio-{n}")
+    def add(n):
+        provider = catalog.provider(provider_index, f"Ente {n}", number=n)
+        catalog.service(provider, title=f"Servizio {n}", slug=f"servizio-{n}")
 
-    return catalogue.url, grow
+    return catalogue.url, each_new(add, 1)
 
 
 def provider_index(home_page):
     _catalogue, _categories, index = catalog.catalog_tree(home_page)
-    numbers = counter(1)
-
-    def grow(count):
-        for n in numbers(count):
-            catalog.provider(index, f"Ente {n}", number=n)
-
-    return index.url, grow
+    return index.url, each_new(lambda n: catalog.provider(index, f"Ente {n}", number=n), 1)
 
 
 def partners_page(home_page):
     page = ensure_child(home_page, PartnersPage, "partner", title="Partner e finanziatori")
-    numbers = counter()
     roles = list(Partner.Role)
 
-    def grow(count):
-        for n in numbers(count):
-            Partner.objects.create(
-                name=f"Partner {n}", role=roles[n % len(roles)], logo=home_factories.ImageFactory(), url="https://a.it/"
-            )
+    def add(n):
+        Partner.objects.create(
+            name=f"Partner {n}", role=roles[n % len(roles)], logo=home_factories.ImageFactory(), url="https://a.it/"
+        )
 
-    return page.url, grow
+    return page.url, each_new(add)
 
 
-def category_page(home_page):
+def synced_services(home_page, word: str):
+    """(the category pages by code, grow) of a catalogue with one provider: grow(count) adds services titled
+    «<word> n» (slug "<word>-n", lower case) and puts them in the catalogue search, which the page reads."""
     _catalogue, categories, provider_index = catalog.catalog_tree(home_page)
     provider = catalog.provider(provider_index)
     numbers = counter()
 
     def grow(count):
-        pages = [catalog.service(provider, title=f"Corso {n}", slug=f"corso-{n}") for n in numbers(count)]
+        pages = [catalog.service(provider, title=f"{word} {n}", slug=f"{word.lower()}-{n}") for n in numbers(count)]
         sync.update(page.pk for page in pages)
 
+    return categories, grow
+
+
+def category_page(home_page):
+    categories, grow = synced_services(home_page, "Corso")
     return categories[Category.ARTE].url, grow
 
 
@@ -326,24 +312,15 @@ def service_page(home_page):
 
 def site_search(home_page):
     index = news.news_index(home_page)
-    numbers = counter()
 
-    def grow(count):
-        for n in numbers(count):
-            news.news(index, f"benessere-{n}", title=f"Benessere in città {n}")
+    def add(n):
+        news.news(index, f"benessere-{n}", title=f"Benessere in città {n}")
 
-    return "/cerca/?q=benessere", grow
+    return "/cerca/?q=benessere", each_new(add)
 
 
 def api_list(home_page):
-    _catalogue, _categories, provider_index = catalog.catalog_tree(home_page)
-    provider = catalog.provider(provider_index)
-    numbers = counter()
-
-    def grow(count):
-        pages = [catalog.service(provider, title=f"Teatro {n}", slug=f"teatro-{n}") for n in numbers(count)]
-        sync.update(page.pk for page in pages)
-
+    _categories, grow = synced_services(home_page, "Teatro")
     return "/api/v1/services/?q=teatro", grow
 
 

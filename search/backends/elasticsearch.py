@@ -215,40 +215,34 @@ class ElasticsearchBackend(SearchBackend):
     def _bulk(self, index: str, actions: Iterable[dict[str, Any]], refresh: bool = False) -> None:
         helpers.bulk(self.writer, actions, index=index, refresh=refresh, chunk_size=BATCH)
 
+    def _write(self, write: Callable[[], Any]) -> None:
+        """Run `write` on the alias, made first if missing (never an auto-created index without the mapping), through
+        the circuit breaker. Raises SearchUnavailable when the cluster cannot be reached, Unhealthy when the breaker
+        is open."""
+
+        def on_the_alias() -> None:
+            self.ensure_index()
+            write()
+
+        try:
+            self.guarded(on_the_alias)
+        except UNREACHABLE as error:
+            raise SearchUnavailable(str(error)) from error
+
     def index(self, docs: Iterable[ServiceDocument]) -> int:
         docs = list(docs)
         if self.fallback is not None:
             self.fallback.index(docs)
-
-        def write() -> None:
-            self.ensure_index()
-            self._bulk(self.alias, ({"_id": str(doc.id), "_source": to_source(doc)} for doc in docs), refresh=True)
-
-        try:
-            self.guarded(write)
-        except UNREACHABLE as error:
-            raise SearchUnavailable(str(error)) from error
+        actions = ({"_id": str(doc.id), "_source": to_source(doc)} for doc in docs)
+        self._write(lambda: self._bulk(self.alias, actions, refresh=True))
         return len(docs)
 
     def delete(self, ids: Iterable[int]) -> None:
         ids = list(ids)
         if self.fallback is not None:
             self.fallback.delete(ids)
-
-        def write() -> None:
-            self.ensure_index()
-            helpers.bulk(
-                self.writer,
-                ({"_op_type": "delete", "_id": str(i)} for i in ids),
-                index=self.alias,
-                refresh=True,
-                raise_on_error=False,
-            )
-
-        try:
-            self.guarded(write)
-        except UNREACHABLE as error:
-            raise SearchUnavailable(str(error)) from error
+        actions = ({"_op_type": "delete", "_id": str(i)} for i in ids)
+        self._write(lambda: helpers.bulk(self.writer, actions, index=self.alias, refresh=True, raise_on_error=False))
 
     def check(self, docs: Iterable[ServiceDocument]) -> Drift:
         expected = {doc.id: to_source(doc) for doc in docs}

@@ -14,7 +14,7 @@ from wagtail.admin.views.generic import CreateView, IndexView, InspectView
 from booking import imports, vouchers
 from booking.forms import RankingImportForm
 from booking.models import Child, Wallet
-from core.admin_views import render_history
+from core.admin_views import HistoryInspectMixin
 from core.audit import log_sensitive_reads
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -107,16 +107,8 @@ class WalletIndexView(WalletReadMixin, IndexView):
     pass
 
 
-class WalletInspectView(WalletReadMixin, InspectView):
+class WalletInspectView(WalletReadMixin, HistoryInspectMixin, InspectView):
     """A wallet's facts, its beneficiary (a logged read) and its «Cronologia» from the audit trail."""
-
-    def get_field_label(self, field_name, field):
-        if field_name == "history":
-            return gettext_lazy("Cronologia")
-        return super().get_field_label(field_name, field)
-
-    def get_history_display_value(self):
-        return render_history(self.object)
 
 
 def import_ranking(request):

@@ -37,6 +37,18 @@ def _family_url(order: Order) -> str:
     return reverse("booking:order", args=[order.pk])
 
 
+def _step(cancellation: Cancellation, to_state: str, actor, reason: str, reason_field: str) -> Order:
+    """One move of a cancellation after the family's request: the transition to `to_state` (audit
+    `booking.cancellation.<to_state>`, `reason` as its why) and the reason kept on `reason_field`
+    (`provider_reason`, `dispute_reason` or `city_reason`), which the order's pages show. Runs inside the
+    caller's transaction; returns the cancelled-or-kept order. Raises TransitionNotAllowed (already moved).
+    """
+    transition(cancellation, to_state, actor, note=reason)
+    Cancellation.objects.filter(pk=cancellation.pk).update(**{reason_field: reason})
+    setattr(cancellation, reason_field, reason)
+    return cancellation.order
+
+
 def ask_cancellation(order: Order, *, actor, reason: str) -> Cancellation:
     """The family asks the provider to cancel a paid order (or one waiting for the provider's confirmation).
 
@@ -83,9 +95,7 @@ def answer_cancellation(cancellation: Cancellation, *, accept: bool, actor, reas
     if not accept:
         reason = _required(reason, _("Scrivi il motivo del rifiuto: la famiglia lo legge e può rivolgersi al Comune."))
     with transaction.atomic():
-        transition(cancellation, CS.ACCEPTED if accept else CS.REFUSED, actor, note=reason)
-        Cancellation.objects.filter(pk=cancellation.pk).update(provider_reason=reason)
-        order = cancellation.order
+        order = _step(cancellation, CS.ACCEPTED if accept else CS.REFUSED, actor, reason, "provider_reason")
         if accept:
             _cancel_and_refund(order, actor, reason or str(_("Annullamento accettato dall'ente")), refund_reference)
         emails.notify(
@@ -93,7 +103,6 @@ def answer_cancellation(cancellation: Cancellation, *, accept: bool, actor, reas
             emails.family_address(order.guardian),
             {"order": order, "request": order.request, "accepted": accept, "reason": reason, "url": _family_url(order)},
         )
-    cancellation.provider_reason = reason
     return cancellation
 
 
@@ -101,13 +110,10 @@ def dispute_cancellation(cancellation: Cancellation, *, actor, reason: str) -> C
     """The family takes the provider's refusal to the City (reason required); «Ufficio voucher» decides."""
     reason = _required(reason, _("Scrivi perché non sei d'accordo con l'ente: il Comune lo legge prima di decidere."))
     with transaction.atomic():
-        transition(cancellation, CS.DISPUTED, actor, note=reason)
-        Cancellation.objects.filter(pk=cancellation.pk).update(dispute_reason=reason)
-        order = cancellation.order
+        order = _step(cancellation, CS.DISPUTED, actor, reason, "dispute_reason")
         context = {"order": order, "request": order.request, "cancellation": cancellation, "reason": reason}
         emails.notify("cancellation_disputed", emails.provider_address(order.provider_id), context)
         emails.notify("cancellation_disputed", settings.BOOKING_CITY_OFFICE_EMAIL, context)
-    cancellation.dispute_reason = reason
     return cancellation
 
 
@@ -116,9 +122,7 @@ def decide_dispute(cancellation: Cancellation, *, cancel: bool, actor, reason: s
     acceptance) or keep the order. Reason required either way. Raises BookingError, TransitionNotAllowed."""
     reason = _required(reason, _("Scrivi il motivo della decisione: la leggono la famiglia e l'ente."))
     with transaction.atomic():
-        transition(cancellation, CS.ACCEPTED if cancel else CS.REJECTED, actor, note=reason)
-        Cancellation.objects.filter(pk=cancellation.pk).update(city_reason=reason)
-        order = cancellation.order
+        order = _step(cancellation, CS.ACCEPTED if cancel else CS.REJECTED, actor, reason, "city_reason")
         if cancel:
             _cancel_and_refund(order, actor, reason, refund_reference)
         context = {"order": order, "request": order.request, "accepted": cancel, "reason": reason, "city": True}
@@ -126,7 +130,6 @@ def decide_dispute(cancellation: Cancellation, *, cancel: bool, actor, reason: s
             "cancellation_answered", emails.family_address(order.guardian), {**context, "url": _family_url(order)}
         )
         emails.notify("cancellation_answered", emails.provider_address(order.provider_id), context)
-    cancellation.city_reason = reason
     return cancellation
 
 

@@ -21,7 +21,7 @@ from catalog import register
 from catalog.constants import ApplicationStatus
 from catalog.models import ApplicationAttachment, RegisterApplication
 from config.private_files import private_file_response
-from core.admin_views import render_history
+from core.admin_views import HistoryInspectMixin
 from core.permissions import WRITES, RefusingPolicy
 from core.vocabularies import Category
 
@@ -65,7 +65,7 @@ class ApplicationIndexView(IndexView):
         return context
 
 
-class ApplicationInspectView(InspectView):
+class ApplicationInspectView(HistoryInspectMixin, InspectView):
     def get_header_more_buttons(self):
         return []
 
@@ -95,14 +95,6 @@ class ApplicationInspectView(InspectView):
             (reverse("register_applications:attachment", args=[a.pk]), a.title) for a in self.object.attachments.all()
         ]
         return format_html("<ul>{}</ul>", format_html_join("", '<li><a href="{}">{}</a></li>', rows)) if rows else "-"
-
-    def get_field_label(self, field_name, field):
-        if field_name == "history":
-            return _("Cronologia")
-        return super().get_field_label(field_name, field)
-
-    def get_history_display_value(self):
-        return render_history(self.object)
 
 
 class RejectForm(forms.Form):

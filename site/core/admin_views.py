@@ -2,7 +2,8 @@
 
 Only users with `core.view_auditentry` (superusers, and the City's «Redazione del Comune» through the
 migration that grants it) see the listing. An object's history is the listing filtered on its type and
-id: `history_url(obj)`; `render_history(obj)` is the same history as an HTML list for inspect views.
+id: `history_url(obj)`; `render_history(obj)` is the same history as an HTML list for inspect views
+(`HistoryInspectMixin` shows it as their «Cronologia» field).
 """
 
 from urllib.parse import urlencode
@@ -74,6 +75,19 @@ def render_history(obj):
     if not rows:
         return "-"
     return format_html("<ul>{}</ul>", format_html_join("", "<li>{}: {}{}, {}{}</li>", rows))
+
+
+class HistoryInspectMixin:
+    """For a Wagtail InspectView whose `inspect_view_fields` name "history": that field is labelled «Cronologia»
+    and shows the object's history from the audit trail (`render_history`)."""
+
+    def get_field_label(self, field_name, field):
+        if field_name == "history":
+            return _("Cronologia")
+        return super().get_field_label(field_name, field)
+
+    def get_history_display_value(self):
+        return render_history(self.object)
 
 
 class AuditEntryViewSet(ModelViewSet):

@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from urllib.parse import parse_qs, urlparse
 
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 from lxml import etree
 from onelogin.saml2.utils import OneLogin_Saml2_Utils
@@ -33,23 +31,10 @@ class FakeIdentityProvider:
 
     @classmethod
     def create(cls) -> "FakeIdentityProvider":
-        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "idp.test.example")])
-        now = datetime.datetime.now(datetime.UTC)
-        cert = (
-            x509.CertificateBuilder()
-            .subject_name(name)
-            .issuer_name(name)
-            .public_key(key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(now - datetime.timedelta(days=1))
-            .not_valid_after(now + datetime.timedelta(days=30))
-            .sign(key, hashes.SHA256())
-        )
-        key_pem = key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        ).decode()
-        return cls(key_pem=key_pem, cert_pem=cert.public_bytes(serialization.Encoding.PEM).decode())
+        from booking.spid_sp.keys import self_signed_key_pair
+
+        pair = self_signed_key_pair(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "idp.test.example")]), days=30)
+        return cls(key_pem=pair.key_pem, cert_pem=pair.cert_pem)
 
     def metadata_xml(self) -> str:
         """This IdP's SAML metadata, as the SP reads it from settings.SPID_IDP_METADATA_FILES."""

@@ -135,12 +135,23 @@ def referrer():
     return Referrer.objects.get_or_create(name="Servizio sociale Municipio 2", kind="social")[0]
 
 
-def funded_world(home_page, advance_share=50) -> dict:
-    """Two providers each with a funded project (3 planned places, 1 reserved, 10,000 EUR), both nominal lists
-    accepted (a referred child and a child of the provider's own): the project of «Ente 1» is `project`."""
-    call = make_call(advance_share=advance_share)
-    (p1, s1), (p2, s2) = providers(home_page)
-    applications = [submitted(call, p, s, planned_participants=3, reserved_places=1) for p, s in ((p1, s1), (p2, s2))]
+def add_child(project, by, first_name, last_name, years=10, lives_in="Milano", **fields):
+    """Put a child `years` old when the project starts on its nominal list, as `by` does through
+    `nominal_lists.add_participant` (`fields`: school_in, referrer, ...); raises what it raises."""
+    return nominal_lists.add_participant(
+        project,
+        by,
+        first_name=first_name,
+        last_name=last_name,
+        fiscal_code=child_code(project.starts_on, years),
+        lives_in=lives_in,
+        **fields,
+    )
+
+
+def score_and_fund(call, applications):
+    """The committee (members «anna» and «bruno») declares no conflict and scores every project of `applications` at
+    0.8 of each criterion's weight; then the City funds the call. Returns (members, the City's user)."""
     members = [member(call, name) for name in ("anna", "bruno")]
     for m in members:
         services.declare(m, [], m.user)
@@ -148,20 +159,20 @@ def funded_world(home_page, advance_share=50) -> dict:
             score_all(m, application.projects.get())
     city = city_user()
     services.fund(call, city)
+    return members, city
+
+
+def funded_world(home_page, advance_share=50) -> dict:
+    """Two providers each with a funded project (3 planned places, 1 reserved, 10,000 EUR), both nominal lists
+    accepted (a referred child and a child of the provider's own): the project of «Ente 1» is `project`."""
+    call = make_call(advance_share=advance_share)
+    (p1, s1), (p2, s2) = providers(home_page)
+    applications = [submitted(call, p, s, planned_participants=3, reserved_places=1) for p, s in ((p1, s1), (p2, s2))]
+    members, city = score_and_fund(call, applications)
     projects = [application.projects.get() for application in applications]
     for project, staff in zip(projects, (s1, s2), strict=True):
-        nominal_lists.add_participant(
-            project,
-            city,
-            first_name="Aurora",
-            last_name="Segnalata",
-            fiscal_code=child_code(project.starts_on),
-            lives_in="Milano",
-            referrer=referrer(),
-        )
-        nominal_lists.add_participant(project, staff, first_name="Luca", last_name="Bianchi",
-                                 fiscal_code=child_code(project.starts_on, 9), lives_in="Sesto San Giovanni",
-                                 school_in="Milano")  # fmt: skip
+        add_child(project, city, "Aurora", "Segnalata", referrer=referrer())
+        add_child(project, staff, "Luca", "Bianchi", 9, lives_in="Sesto San Giovanni", school_in="Milano")
         nominal_lists.accept_list(project, city)
         project.refresh_from_db()
     return {"call": call, "project": projects[0], "other": projects[1], "s1": s1, "s2": s2, "city": city,

@@ -21,25 +21,10 @@ def world(home_page):
     (p1, s1), (p2, s2) = f.providers(home_page)
     a1 = f.submitted(call, p1, s1, planned_participants=3, reserved_places=1, age_min=6, age_max=14)
     a2 = f.submitted(call, p2, s2)
-    members = [f.member(call, name) for name in ("anna", "bruno")]
-    for m in members:
-        services.declare(m, [], m.user)
-        for application in (a1, a2):
-            f.score_all(m, application.projects.get())
-    city = f.city_user()
-    services.fund(call, city)
+    members, city = f.score_and_fund(call, (a1, a2))
     project = a1.projects.get()
     project.refresh_from_db()
-    start = project.starts_on
-    referred = nominal_lists.add_participant(
-        project,
-        city,
-        first_name=REFERRED[0],
-        last_name=REFERRED[1],
-        fiscal_code=f.child_code(start),
-        lives_in="Milano",
-        referrer=f.referrer(),
-    )
+    referred = f.add_child(project, city, *REFERRED, referrer=f.referrer())
     return {
         "call": call, "a1": a1, "a2": a2, "project": project, "other": a2.projects.get(), "city": city,
         "members": members, "s1": s1, "s2": s2, "referred": referred,
@@ -106,14 +91,7 @@ def test_nominal_list_below_reserved_share_is_refused(world):
     project, city, s1 = world["project"], world["city"], world["s1"]
     project.reserved_places = 2
     project.save(update_fields=["reserved_places"])
-    nominal_lists.add_participant(
-        project,
-        s1,
-        first_name="Luca",
-        last_name="Bianchi",
-        fiscal_code=f.child_code(project.starts_on, 9),
-        lives_in="Milano",
-    )
+    f.add_child(project, s1, "Luca", "Bianchi", 9)
     with pytest.raises(CollectiveError) as refused:
         nominal_lists.accept_list(project, city)
     assert refused.value.code == "collective.reserved_share"
@@ -126,33 +104,12 @@ def test_nominal_list_below_reserved_share_is_refused(world):
 
 def test_list_with_reserved_share_met_is_accepted_and_closed(world):
     project, city, s1 = world["project"], world["city"], world["s1"]
-    nominal_lists.add_participant(
-        project,
-        s1,
-        first_name="Luca",
-        last_name="Bianchi",
-        fiscal_code=f.child_code(project.starts_on, 9),
-        lives_in="Milano",
-    )
+    f.add_child(project, s1, "Luca", "Bianchi", 9)
     nominal_lists.accept_list(project, city)
     with pytest.raises(CollectiveError):
-        nominal_lists.add_participant(
-            project,
-            s1,
-            first_name="Ada",
-            last_name="Neri",
-            fiscal_code=f.child_code(project.starts_on, 8),
-            lives_in="Milano",
-        )
+        f.add_child(project, s1, "Ada", "Neri", 8)
     too_old = world["other"]
-    nominal_lists.add_participant(
-        too_old,
-        world["s2"],
-        first_name="Ugo",
-        last_name="Verdi",
-        fiscal_code=f.child_code(too_old.starts_on, 17),
-        lives_in="Milano",
-    )
+    f.add_child(too_old, world["s2"], "Ugo", "Verdi", 17)
     with pytest.raises(CollectiveError) as refused:
         nominal_lists.accept_list(too_old, city, exception="x")
     assert refused.value.code == "collective.list_ages"
@@ -160,10 +117,7 @@ def test_list_with_reserved_share_met_is_accepted_and_closed(world):
 
 def test_provider_cannot_record_a_referral(world):
     with pytest.raises(CollectiveError):
-        nominal_lists.add_participant(
-            world["project"], world["s1"], first_name="Finto", last_name="Segnalato",
-            fiscal_code=f.child_code(world["project"].starts_on), lives_in="Milano", referrer=f.referrer(),
-        )  # fmt: skip
+        f.add_child(world["project"], world["s1"], "Finto", "Segnalato", referrer=f.referrer())
     assert not world["project"].participants.filter(last_name="Segnalato").exists()
 
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from collective import grants, nominal_lists, reports, services
+from collective import grants, nominal_lists, reports
 from collective.errors import CollectiveError
 from collective.models import GrantEntry
 from core.errors import AppendOnlyError
@@ -22,19 +22,12 @@ def test_advance_then_balance_pay_exactly_the_funded_amount(home_page):
     application = f.submitted(
         call, provider, staff, planned_participants=3, reserved_places=1, amount_asked=Decimal("9999.99")
     )
-    members = [f.member(call, name) for name in ("anna", "bruno")]
     project = application.projects.get()
-    for m in members:
-        services.declare(m, [], m.user)
-        f.score_all(m, project)
-    city = f.city_user()
-    services.fund(call, city)
+    _members, city = f.score_and_fund(call, [application])
     with pytest.raises(CollectiveError) as refused:
         grants.pay_advance(project, city)
     assert refused.value.code == "collective.advance_not_due"
-    nominal_lists.add_participant(project, city, first_name="Aurora", last_name="Segnalata",
-                             fiscal_code=f.child_code(project.starts_on), lives_in="Milano",
-                             referrer=f.referrer())  # fmt: skip
+    f.add_child(project, city, "Aurora", "Segnalata", referrer=f.referrer())
     nominal_lists.accept_list(project, city)
     with pytest.raises(CollectiveError):
         grants.pay_advance(project, staff)

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from collective import nominal_lists, reports, services
+from collective import nominal_lists, reports
 from collective.errors import CollectiveError
 from collective.models import ReportState
 from core.models import AuditEntry
@@ -119,10 +119,7 @@ def test_only_children_living_domiciled_or_at_school_in_milan_are_listed(home_pa
     call = f.make_call()
     ((provider, staff),) = f.providers(home_page, 1)
     application = f.submitted(call, provider, staff, planned_participants=3, reserved_places=1)
-    for m in (f.member(call, "anna"), f.member(call, "bruno")):
-        services.declare(m, [], m.user)
-        f.score_all(m, application.projects.get())
-    services.fund(call, f.city_user())
+    f.score_and_fund(call, [application])
     project = application.projects.get()
     url = reverse("collective_provider_participants", args=[project.pk])
     page = client_for(staff).post(
@@ -139,10 +136,7 @@ def test_only_children_living_domiciled_or_at_school_in_milan_are_listed(home_pa
     )  # fmt: skip
     assert project.participants.get().school_in == "Milano (MI)"
     with pytest.raises(CollectiveError) as refused:
-        nominal_lists.add_participant(
-            project, staff, first_name="Ada", last_name="Neri", fiscal_code=f.child_code(project.starts_on, 8),
-            lives_in="Milano Marittima",
-        )  # fmt: skip
+        f.add_child(project, staff, "Ada", "Neri", 8, lives_in="Milano Marittima")
     assert refused.value.code == "collective.not_milan"
     assert [nominal_lists.in_milan(name) for name in ("MILANO", "Milano MI", " milano ", "Milanino", "")] == [
         True, True, True, False, False,

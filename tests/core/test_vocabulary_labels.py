@@ -142,6 +142,18 @@ def vocabulary_mismatches(html: str, where: str) -> tuple[list[str], set[tuple[s
     return wrong, seen
 
 
+def check_pages(client, pages: dict[str, str], check) -> tuple[list[str], dict]:
+    """GET each of `pages` ({where: url}), asserting a 200, and run `check(html, where)` -> (mismatches, seen) on
+    its HTML: every page's mismatches together, and what each page showed ({where: seen})."""
+    wrong, seen = [], {}
+    for where, url in pages.items():
+        response = client.get(url)
+        assert response.status_code == 200, where
+        mismatches, seen[where] = check(response.content.decode(), where)
+        wrong += mismatches
+    return wrong, seen
+
+
 @pytest.fixture
 def catalogue(home_page):
     catalog, categories, index = factories.catalog_tree(home_page)
@@ -171,12 +183,7 @@ def test_every_label_a_page_shows_is_its_vocabulary_label(client, catalogue):
         "free service page": school.url,
         "provider page": catalogue["provider"].url,
     }
-    wrong, seen = [], {}
-    for where, url in pages.items():
-        response = client.get(url)
-        assert response.status_code == 200, where
-        mismatches, seen[where] = vocabulary_mismatches(response.content.decode(), where)
-        wrong += mismatches
+    wrong, seen = check_pages(client, pages, vocabulary_mismatches)
     assert wrong == []
 
     # The search page offers every value of every facet, each with its label.
@@ -228,12 +235,7 @@ def test_every_municipio_the_site_names_carries_the_vocabularys_name_and_areas(c
         "hub index": hub_index.url,
         "hub page": hub.url,
     }
-    wrong, forms = [], {}
-    for where, url in pages.items():
-        response = client.get(url)
-        assert response.status_code == 200, where
-        mismatches, forms[where] = municipio_mismatches(response.content.decode(), where)
-        wrong += mismatches
+    wrong, forms = check_pages(client, pages, municipio_mismatches)
     client.force_login(child.guardian.user)
     response = client.get(reverse("booking:family"))
     mismatches, forms["family page"] = municipio_mismatches(response.content.decode(), "family page")

@@ -37,9 +37,31 @@ def _pem(value: str) -> str:
     return value
 
 
+def self_signed_key_pair(name: x509.Name, *, days: int, extensions=()) -> KeyPair:
+    """A new RSA-2048 key with a SHA-256 certificate it signs itself for `name`, valid from yesterday for `days`
+    days; `extensions`: (extension, critical) pairs added to the certificate."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    now = datetime.datetime.now(datetime.UTC)
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=days))
+    )
+    for extension, critical in extensions:
+        builder = builder.add_extension(extension, critical=critical)
+    cert = builder.sign(key, hashes.SHA256())
+    key_pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    return KeyPair(key_pem=key_pem, cert_pem=cert.public_bytes(serialization.Encoding.PEM).decode())
+
+
 def generate_key_pair(common_name: str, *, entity_id: str = "", days: int = 3650) -> KeyPair:
     """A new RSA-2048 key with a self-signed SHA-256 certificate (what SPID metadata and signatures expect)."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     attributes = [
         x509.NameAttribute(NameOID.COMMON_NAME, common_name),
         x509.NameAttribute(NameOID.ORGANIZATION_NAME, settings.SPID_ORGANIZATION["name"]),
@@ -49,36 +71,18 @@ def generate_key_pair(common_name: str, *, entity_id: str = "", days: int = 3650
     ]
     if entity_id:
         attributes.append(x509.NameAttribute(x509.ObjectIdentifier("2.5.4.83"), entity_id))  # uri
-    name = x509.Name(attributes)
-    now = datetime.datetime.now(datetime.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(days=1))
-        .not_valid_after(now + datetime.timedelta(days=days))
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=True,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=False,
-                crl_sign=False,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .sign(key, hashes.SHA256())
+    signing_only = x509.KeyUsage(
+        digital_signature=True,
+        content_commitment=True,
+        key_encipherment=False,
+        data_encipherment=False,
+        key_agreement=False,
+        key_cert_sign=False,
+        crl_sign=False,
+        encipher_only=False,
+        decipher_only=False,
     )
-    key_pem = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode()
-    return KeyPair(key_pem=key_pem, cert_pem=cert.public_bytes(serialization.Encoding.PEM).decode())
+    return self_signed_key_pair(x509.Name(attributes), days=days, extensions=[(signing_only, True)])
 
 
 def development_key_pair(name: str, common_name: str, entity_id: str = "") -> KeyPair:
