@@ -52,6 +52,41 @@ def page(browser, live_server):
 
 
 @pytest.fixture
+def other_page(browser, live_server):
+    """A second person's browser (a context of its own, as `page`'s), e.g. the provider's while a family uses `page`.
+
+    One person after another may use it (`sign_in_as` swaps the session): a context costs the browser about a
+    second of CPU to start.
+    """
+    context = browser.new_context(base_url=live_server.url, viewport=DESKTOP, locale="it-IT")
+    context.set_default_timeout(15_000)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+@pytest.fixture
+def sign_in_as(live_server):
+    """`sign_in_as(context, user)`: the browser context (its cookies cleared) holds a session of `user`.
+
+    For an account whose sign-in is not what the test checks: the session Django's test client makes with
+    `force_login`, put in the browser as its cookie, instead of the sign-in form's three page loads. The journeys
+    that check signing in (the family's email form, SPID, the admin's form in test_csp.py) still use the forms.
+    """
+    from django.conf import settings
+    from django.test import Client
+
+    def sign_in(context, user) -> None:
+        client = Client()
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        session = client.cookies[settings.SESSION_COOKIE_NAME].value
+        context.clear_cookies()
+        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}])
+
+    return sign_in
+
+
+@pytest.fixture
 def small_site(live_server):
     """The live server with a home page and two pages in the main menu: enough for the site's chrome."""
     from tests.browser.content import fresh_home
