@@ -142,7 +142,6 @@ def demo_site(live_server, monkeypatch):
     from django.core.management import call_command
 
     from catalog import demo
-    from tests.browser.content import ensure_tree_root
     from tests.dbsnapshot import building_shared, restore_snapshot, take_snapshot
 
     if restore_snapshot("demo_site"):
@@ -150,7 +149,6 @@ def demo_site(live_server, monkeypatch):
     with building_shared("demo_site"):
         if not restore_snapshot("demo_site"):
             monkeypatch.setattr(demo, "PROVIDERS", DEMO_PROVIDERS)
-            ensure_tree_root()
             call_command("load_demo", stdout=StringIO())
             take_snapshot("demo_site")
     return live_server
