@@ -109,12 +109,8 @@ def _delete_welcome_page(page: Page) -> bool:
 def build_home_page() -> HomePage:
     """The site's home page, with the default Site pointing at it (what load_demo builds first).
 
-    In a transactional test an earlier one's flush may have emptied Wagtail's tree: its root comes back first.
     Wagtail's welcome page, as its migration left it, goes with two statements (`_delete_welcome_page`).
     """
-    from tests.browser.content import ensure_tree_root
-
-    ensure_tree_root()
     root = Page.get_first_root_node()
     for default in root.get_children():
         if not _delete_welcome_page(default):

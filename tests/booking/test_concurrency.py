@@ -105,9 +105,7 @@ def test_parallel_payments_of_one_order_pay_once(postgres):
     from booking.models import Order, Payment
     from home.models import HomePage
     from tests.booking.factories import ChildFactory, accepted_order, service_setup
-    from tests.browser.content import ensure_tree_root
 
-    ensure_tree_root()
     home = Page.get_first_root_node().add_child(
         instance=HomePage(title="Milano 0.18", slug="home-pg", hero_title="Milano 0.18", hero_text="0-18")
     )
@@ -130,14 +128,12 @@ def test_parallel_payments_of_one_order_pay_once(postgres):
 
 
 def fresh_market(slug: str) -> dict:
-    """The `market` fixture's provider, service and staff for transactional tests (the page tree is flushed)."""
+    """The `market` fixture's provider, service and staff for transactional tests (a home page of their own)."""
     from wagtail.models import Page
 
     from home.models import HomePage
     from tests.booking.factories import service_setup
-    from tests.browser.content import ensure_tree_root
 
-    ensure_tree_root()
     home = Page.get_first_root_node().add_child(
         instance=HomePage(title="Milano 0.18", slug=slug, hero_title="Milano 0.18", hero_text="0-18")
     )

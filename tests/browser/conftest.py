@@ -41,14 +41,76 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture
-def page(browser, live_server):
-    """A fresh browser context (no cookies, Italian, desktop size) on the live server."""
-    context = browser.new_context(base_url=live_server.url, viewport=DESKTOP, locale="it-IT")
-    context.set_default_timeout(15_000)
-    tab = context.new_page()
+@pytest.fixture(scope="session")
+def _kept_tabs(browser, live_server):
+    """The run's browser tabs, by name, each in a browser context of its own (Italian, desktop size).
+
+    A tab is kept from test to test: a new one costs the browser about 1.3 s of CPU (a new renderer process, its
+    caches cold), several page loads' worth. `_clean_tab` makes a kept tab as good as a new one.
+    """
+    tabs = {}
+
+    def tab(name: str):
+        if name not in tabs or tabs[name].is_closed():
+            context = browser.new_context(base_url=live_server.url, viewport=DESKTOP, locale="it-IT")
+            tabs[name] = context.new_page()
+        return _clean_tab(tabs[name], live_server.url)
+
     yield tab
-    context.close()
+    for kept in tabs.values():
+        kept.context.close()
+
+
+def _clean_tab(tab, origin: str):
+    """`tab` with nothing left of an earlier test: no cookies, no stored data, an empty HTTP cache (pages are sent
+    with max-age), desktop size, screen media, the default timeout. It still shows the earlier test's last page:
+    every test starts by opening one of its own."""
+    tab.context.clear_cookies()
+    devtools = tab.context.new_cdp_session(tab)
+    devtools.send("Network.clearBrowserCache")
+    devtools.send("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "all"})
+    devtools.detach()
+    tab.set_viewport_size(DESKTOP)
+    tab.emulate_media(media="null")
+    tab.set_default_timeout(15_000)
+    return tab
+
+
+@pytest.fixture
+def page(_kept_tabs):
+    """A browser tab on the live server (Italian, desktop size), with no cookies, stored data or cache of an earlier
+    test (`_clean_tab`)."""
+    return _kept_tabs("page")
+
+
+@pytest.fixture
+def other_page(_kept_tabs):
+    """A second person's browser (a context of its own, as `page`'s), e.g. the provider's while a family uses `page`.
+
+    One person after another may use it (`sign_in_as` swaps the session).
+    """
+    return _kept_tabs("other")
+
+
+@pytest.fixture
+def sign_in_as(live_server):
+    """`sign_in_as(context, user)`: the browser context (its cookies cleared) holds a session of `user`.
+
+    For an account whose sign-in is not what the test checks: the session Django's test client makes with
+    `force_login`, put in the browser as its cookie, instead of the sign-in form's three page loads. The journeys
+    that check signing in (the family's email form, SPID, the admin's form in test_csp.py) still use the forms.
+    """
+    from django.conf import settings
+    from django.test import Client
+
+    def sign_in(context, user) -> None:
+        client = Client()
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        session = client.cookies[settings.SESSION_COOKIE_NAME].value
+        context.clear_cookies()
+        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}])
+
+    return sign_in
 
 
 @pytest.fixture
@@ -80,7 +142,6 @@ def demo_site(live_server, monkeypatch):
     from django.core.management import call_command
 
     from catalog import demo
-    from tests.browser.content import ensure_tree_root
     from tests.dbsnapshot import building_shared, restore_snapshot, take_snapshot
 
     if restore_snapshot("demo_site"):
@@ -88,7 +149,6 @@ def demo_site(live_server, monkeypatch):
     with building_shared("demo_site"):
         if not restore_snapshot("demo_site"):
             monkeypatch.setattr(demo, "PROVIDERS", DEMO_PROVIDERS)
-            ensure_tree_root()
             call_command("load_demo", stdout=StringIO())
             take_snapshot("demo_site")
     return live_server

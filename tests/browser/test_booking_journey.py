@@ -33,28 +33,17 @@ def marketplace_site(live_server):
     ]
     staff = [factories.provider_user("ente1", theatre), factories.provider_user("ente2", pool)]
     guardian = GuardianFactory(first_name="Laura")
-    accounts = [*staff, guardian.user]
-    for account in accounts:
-        account.set_password(PASSWORD)
-        account.save()
+    guardian.user.set_password(PASSWORD)
+    guardian.user.save()
     EmailAddress.objects.create(user=guardian.user, email=guardian.user.email, verified=True, primary=True)
     child = ChildFactory(guardian=guardian, first_name="Giulia", birth_date=datetime.date(2015, 6, 2))
     wallet = make_wallet("50.00", child=child)
-    return {"services": services, "guardian": guardian, "child": child, "wallet": wallet}
+    return {"services": services, "staff": staff, "guardian": guardian, "child": child, "wallet": wallet}
 
 
-def _admin_login(browser, live_server, username):
-    context = browser.new_context(base_url=live_server.url, locale="it-IT")
-    tab = context.new_page()
-    tab.goto("/admin/login/")
-    tab.fill("#id_username", username)
-    tab.fill("#id_password", PASSWORD)
-    tab.click("button[type=submit]")
-    tab.wait_for_url(re.compile(r"/admin/$"))
-    return tab
-
-
-def test_request_quote_pay_complete_rate(browser, page, live_server, marketplace_site):
+def test_request_quote_pay_complete_rate(page, other_page, sign_in_as, marketplace_site):
+    """The family signs in with the sign-in form; the providers' staff, in their own browser (`other_page`), are
+    signed in by their session cookie (the admin's sign-in form is checked in test_csp.py)."""
     from booking.models import Order, Rating, ServiceRequest
 
     guardian, theatre, pool = (
@@ -89,24 +78,27 @@ def test_request_quote_pay_complete_rate(browser, page, live_server, marketplace
     assert sorted(r.service_id for r in sent) == sorted([theatre.pk, pool.pk])
     assert {r.preferred_days for r in sent} == {"2"}
 
-    ente1 = _admin_login(browser, live_server, "ente1")
-    ente1.goto("/admin/booking/richieste/")
-    axe.assert_accessible(ente1, "richieste dell'ente")
-    ente1.get_by_role("link", name="Laboratorio di teatro").click()
-    axe.assert_accessible(ente1, "richiesta nell'area dell'ente")
-    ente1.get_by_label("Prezzo (EUR)").fill("120.00")
-    ente1.get_by_label("Data di inizio").fill(start.isoformat())
-    ente1.get_by_label("Orario").fill("Mercoledì 17:00-18:30")
-    ente1.get_by_label("Valido fino al").fill((start - datetime.timedelta(days=5)).isoformat())
-    ente1.get_by_role("button", name="Invia il preventivo").click()
-    ente1.get_by_text("Preventivo inviato.").wait_for()
+    ente1, ente2 = marketplace_site["staff"]
+    provider = other_page
+    sign_in_as(provider.context, ente1)
+    provider.goto("/admin/booking/richieste/")
+    axe.assert_accessible(provider, "richieste dell'ente")
+    provider.get_by_role("link", name="Laboratorio di teatro").click()
+    axe.assert_accessible(provider, "richiesta nell'area dell'ente")
+    provider.get_by_label("Prezzo (EUR)").fill("120.00")
+    provider.get_by_label("Data di inizio").fill(start.isoformat())
+    provider.get_by_label("Orario").fill("Mercoledì 17:00-18:30")
+    provider.get_by_label("Valido fino al").fill((start - datetime.timedelta(days=5)).isoformat())
+    provider.get_by_role("button", name="Invia il preventivo").click()
+    provider.get_by_text("Preventivo inviato.").wait_for()
+    quoted_request = provider.url
 
-    ente2 = _admin_login(browser, live_server, "ente2")
-    ente2.goto("/admin/booking/richieste/")
-    ente2.get_by_role("link", name="Nuoto per ragazzi").click()
-    ente2.get_by_label("Motivo del rifiuto").fill("Corso al completo per quest'anno.")
-    ente2.get_by_role("button", name="Rifiuta").click()
-    ente2.get_by_text("Richiesta rifiutata.").wait_for()
+    sign_in_as(provider.context, ente2)
+    provider.goto("/admin/booking/richieste/")
+    provider.get_by_role("link", name="Nuoto per ragazzi").click()
+    provider.get_by_label("Motivo del rifiuto").fill("Corso al completo per quest'anno.")
+    provider.get_by_role("button", name="Rifiuta").click()
+    provider.get_by_text("Richiesta rifiutata.").wait_for()
 
     page.goto("/famiglia/richieste/")
     assert "1 preventivo da decidere" in page.content()
@@ -135,9 +127,10 @@ def test_request_quote_pay_complete_rate(browser, page, live_server, marketplace
     order = Order.objects.get(guardian=guardian)
     assert (order.voucher_paid(), order.provider_paid()) == (Decimal("50.00"), Decimal("70.00"))
 
-    ente1.reload()
-    ente1.get_by_role("button", name="Segna il servizio come concluso").click()
-    ente1.get_by_text("Servizio segnato come concluso.").wait_for()
+    sign_in_as(provider.context, ente1)
+    provider.goto(quoted_request)
+    provider.get_by_role("button", name="Segna il servizio come concluso").click()
+    provider.get_by_text("Servizio segnato come concluso.").wait_for()
 
     page.reload()
     page.get_by_label("Giudizio complessivo (da 1 a 5)").select_option("5")
@@ -153,36 +146,22 @@ def test_request_quote_pay_complete_rate(browser, page, live_server, marketplace
 
 
 def test_pay_at_the_provider_confirm_then_cancel_by_agreement_with_the_city(
-    browser, page, live_server, marketplace_site
+    page, other_page, sign_in_as, marketplace_site
 ):
     """A part paid at the provider waits for its confirmation; the family asks to cancel, the provider refuses,
-    the family turns to the City, «Ufficio voucher» cancels and the voucher is whole again."""
-    from importlib import import_module
-
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group, Permission
-
+    the family turns to the City, «Ufficio voucher» cancels and the voucher is whole again. Everyone is signed in
+    by their session cookie (the sign-in forms are the first test's and test_csp.py's)."""
     from booking import vouchers
     from booking.models import Cancellation, Order
     from tests.booking.factories import accepted_order
     from tests.catalog import factories
 
     guardian, wallet = marketplace_site["guardian"], marketplace_site["wallet"]
-    staff = get_user_model().objects.get(username="ente1")
+    staff = marketplace_site["staff"][0]
     order = accepted_order(marketplace_site["services"][0], staff, price="120.00", child=marketplace_site["child"])
-    # «Ufficio voucher» as its data migration makes it (a transactional test's flush empties its permissions).
-    group, _created = Group.objects.get_or_create(name="Ufficio voucher")
-    for app_label, codename in import_module("settlement.migrations.0002_ufficio_voucher_group").PERMISSIONS:
-        group.permissions.add(*Permission.objects.filter(content_type__app_label=app_label, codename=codename))
     office = factories.user("ufficio", groups=["Ufficio voucher"])
-    office.set_password(PASSWORD)
-    office.save()
 
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(guardian.user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.locator("form[action='/accounts/login/'] button[type=submit]").click()
-    page.wait_for_url(re.compile(r"/famiglia/$"))
+    sign_in_as(page.context, guardian.user)
     page.goto(f"/famiglia/acquisti/{order.pk}/")
     page.get_by_label("Quanto voucher usare (EUR)").fill("30")
     page.get_by_label("Come paghi la parte non coperta dal voucher").select_option("at_provider")
@@ -194,7 +173,9 @@ def test_pay_at_the_provider_confirm_then_cancel_by_agreement_with_the_city(
     order.refresh_from_db()
     assert order.state == Order.State.PAYMENT_PENDING
 
-    ente1 = _admin_login(browser, live_server, "ente1")
+    ente1 = other_page
+    sign_in_as(ente1.context, staff)
+    ente1.goto("/admin/")
     assert "1 pagamento da confermare" in ente1.content()
     axe.assert_accessible(ente1, "home dell'ente con un pagamento da confermare")
     ente1.goto(f"/admin/booking/richieste/{order.quote.request.pk}/")
@@ -223,7 +204,8 @@ def test_pay_at_the_provider_confirm_then_cancel_by_agreement_with_the_city(
     page.get_by_text("La tua contestazione è arrivata").wait_for()
     axe.assert_accessible(page, "annullamento contestato (famiglia)")
 
-    city = _admin_login(browser, live_server, "ufficio")
+    city = other_page
+    sign_in_as(city.context, office)
     city.goto("/admin/ufficio-voucher/annullamenti/")
     axe.assert_accessible(city, "annullamenti contestati (Comune)")
     city.get_by_label("Motivo della decisione").fill("Impedimento documentato.")

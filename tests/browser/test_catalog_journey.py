@@ -1,14 +1,11 @@
 """Browser journey: a provider creates and submits a service, an editor approves it, citizens find it."""
 
-import re
-
 import pytest
 
 from tests.browser import axe
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "Journey-2026-sicura"
 TITLE = "Laboratorio di teatro inclusivo"
 
 
@@ -28,24 +25,22 @@ def catalogue(live_server):
     provider = factories.provider(index, name="Teatro dei Ragazzi")
     owner = factories.provider_user("ente1", provider)
     editor = factories.editor("redazione")
-    for account in (owner, editor):
-        account.set_password(PASSWORD)
-        account.save()
-    return {"provider": provider, "challenge": challenge, "category": categories["arte"]}
+    return {
+        "provider": provider,
+        "challenge": challenge,
+        "category": categories["arte"],
+        "owner": owner,
+        "editor": editor,
+    }
 
 
-def _login(tab, username):
-    tab.goto("/admin/login/")
-    tab.fill("#id_username", username)
-    tab.fill("#id_password", PASSWORD)
-    tab.click("button[type=submit]")
-    tab.wait_for_url(re.compile(r"/admin/$"))
-
-
-def test_provider_submits_editor_approves_citizens_find_it(browser, page, live_server, catalogue):
+def test_provider_submits_editor_approves_citizens_find_it(page, sign_in_as, catalogue):
+    """The provider and then the editor use the same browser, each signed in by their session cookie (the admin's
+    sign-in form is checked in test_csp.py); the provider's session is back for the public pages."""
     from catalog.models import ServicePage
 
-    _login(page, "ente1")
+    sign_in_as(page.context, catalogue["owner"])
+    provider_session = page.context.cookies()
     page.goto(f"/admin/pages/add/catalog/servicepage/{catalogue['provider'].pk}/")
     page.fill("#id_title", TITLE)
     page.select_option("#id_category", "arte")
@@ -70,13 +65,12 @@ def test_provider_submits_editor_approves_citizens_find_it(browser, page, live_s
     assert not service.live
     assert service.workflow_in_progress
 
-    editor_context = browser.new_context(base_url=live_server.url, locale="it-IT")
-    editor_tab = editor_context.new_page()
-    _login(editor_tab, "redazione")
-    editor_tab.goto(f"/admin/pages/{service.pk}/edit/")
-    with editor_tab.expect_navigation():
-        editor_tab.locator('button[data-workflow-action-name="approve"]').first.evaluate("button => button.click()")
-    editor_context.close()
+    sign_in_as(page.context, catalogue["editor"])
+    page.goto(f"/admin/pages/{service.pk}/edit/")
+    with page.expect_navigation():
+        page.locator('button[data-workflow-action-name="approve"]').first.evaluate("button => button.click()")
+    page.context.clear_cookies()
+    page.context.add_cookies(provider_session)
 
     service.refresh_from_db()
     assert service.live

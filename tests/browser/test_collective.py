@@ -9,7 +9,6 @@ from tests.browser.content import fresh_home
 from tests.collective import factories as f
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "pw-test-1234"
 
 
 @pytest.fixture
@@ -23,33 +22,31 @@ def world(live_server):
         services.declare(m, [], m.user)
         f.score_all(m, application.projects.get())
         f.score_all(m, second.projects.get(), "0.5")
-    return {"call": call, "application": application, "project": application.projects.get()}
+    return {
+        "call": call,
+        "application": application,
+        "project": application.projects.get(),
+        "staff": staff,
+        "member": members[0].user,
+    }
 
 
-def sign_in(page, username):
-    page.goto("/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-
-
-def test_collective_pages_pass_axe(page, world):
-    sign_in(page, "ente-1")
+def test_collective_pages_pass_axe(page, sign_in_as, world):
+    """Each account is signed in by its session cookie (the admin's sign-in form is checked in test_csp.py)."""
+    sign_in_as(page.context, world["staff"])
     page.goto(f"/admin/collective/domande/{world['application'].pk}/")
     assert_accessible(page, "provider application")
     page.goto("/admin/collective/domande/")
     assert_accessible(page, "provider applications")
-    page.context.clear_cookies()
-    sign_in(page, "anna")
+    sign_in_as(page.context, world["member"])
     page.goto(f"/admin/collective/commissione/progetti/{world['project'].pk}/")
     assert_accessible(page, "committee proposal")
     page.goto(f"/admin/collective/commissione/{world['call'].pk}/")
     assert_accessible(page, "committee proposals")
-    page.context.clear_cookies()
     city = f.city_user()
     services.fund(world["call"], city)
     services.publish(world["call"], city)
-    sign_in(page, city.username)
+    sign_in_as(page.context, city)
     page.goto(f"/admin/collective/avvisi/{world['call'].pk}/esito/")
     assert_accessible(page, "city outcome")
     page.goto(f"/admin/collective/avvisi/progetti/{world['project'].pk}/partecipanti/")
@@ -58,7 +55,7 @@ def test_collective_pages_pass_axe(page, world):
     assert_accessible(page, "public results")
 
 
-def test_report_and_grant_pages_pass_axe(page, live_server, settings, tmp_path):
+def test_report_and_grant_pages_pass_axe(page, sign_in_as, settings, tmp_path):
     """The provider's report, the City's examination of it and the City's grant payments page."""
     from collective import reports
 
@@ -69,12 +66,11 @@ def test_report_and_grant_pages_pass_axe(page, live_server, settings, tmp_path):
     reports.add_cost(
         project, world["s1"], description="Educatori", amount=project.funded_amount, document=f.pdf_upload()
     )
-    sign_in(page, "ente-1")
+    sign_in_as(page.context, world["s1"])
     page.goto(f"/admin/collective/domande/progetti/{project.pk}/rendicontazione/")
     assert_accessible(page, "provider report")
     reports.submit(project, world["s1"])
-    page.context.clear_cookies()
-    sign_in(page, world["city"].username)
+    sign_in_as(page.context, world["city"])
     page.goto(f"/admin/collective/avvisi/progetti/{project.pk}/rendicontazione/")
     assert_accessible(page, "city report")
     page.goto(f"/admin/collective/avvisi/{world['call'].pk}/contributi/")

@@ -20,17 +20,25 @@ document.addEventListener("securitypolicyviolation", (event) => {
 
 @pytest.fixture
 def watched(page):
-    """The browser tab, recording CSP violations (DOM events and console messages)."""
+    """The browser tab, recording CSP violations (DOM events and console messages); the tab is kept for the next
+    test (tests/browser/conftest.py), without the listeners."""
     messages = []
-    page.on("console", lambda message: messages.append(message.text))
-    page.add_init_script(LISTEN)
+
+    def record(message):
+        messages.append(message.text)
+
+    page.on("console", record)
+    listener = page.add_init_script(LISTEN)
 
     def violations():
         found = page.evaluate("window.__cspViolations || []")
         return found + [text for text in messages if "Content Security Policy" in text]
 
     page.violations = violations
-    return page
+    yield page
+    del page.violations
+    listener.close()
+    page.remove_listener("console", record)
 
 
 def visit(page, path: str) -> list[str]:

@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def page(browser, live_server):
     """A fresh browser context (no cookies, Chromium's default size and language) in the run's one Chromium, on a
-    site of its own (an earlier transactional test's flush may have emptied Wagtail's tree)."""
+    site of its own (`fresh_home`)."""
     fresh_home()
     context = browser.new_context()
     yield context.new_page()

@@ -3,7 +3,6 @@ their exports, reconciliation, every provider's requests, wallet search and wall
 (the form closed and open, the receipt, the call page, the staff's queue, the provider's operators)."""
 
 import datetime
-from importlib import import_module
 
 import pytest
 from django.urls import reverse
@@ -13,27 +12,9 @@ from tests.browser.axe import assert_accessible
 from tests.browser.content import fresh_home
 from tests.calls import factories as calls_factories
 from tests.catalog import factories as catalog
-from tests.catalog.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 TODAY = datetime.date.today()
-
-
-def sign_in(page, username):
-    page.context.clear_cookies()
-    page.goto("/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-
-
-def office_user():
-    from django.contrib.auth.models import Group, Permission
-
-    group, _ = Group.objects.get_or_create(name="Ufficio voucher")
-    for app_label, codename in import_module("settlement.migrations.0002_ufficio_voucher_group").PERMISSIONS:
-        group.permissions.add(*Permission.objects.filter(content_type__app_label=app_label, codename=codename))
-    return catalog.user("ufficio", groups=["Ufficio voucher"])
 
 
 def fill_register_form(page):
@@ -73,11 +54,12 @@ def world(live_server):
         provider=provider, period_start=TODAY - datetime.timedelta(days=30), period_end=TODAY, actor=staff
     )
     wallet = order.request.child.wallets.get()
-    return {"home": home, "statement": statement, "wallet": wallet, "code": wallet_code(wallet)}
+    return {"home": home, "staff": staff, "statement": statement, "wallet": wallet, "code": wallet_code(wallet)}
 
 
-def test_settlement_pages_pass_axe(page, world):
-    sign_in(page, "ente-uno")
+def test_settlement_pages_pass_axe(page, sign_in_as, world):
+    """Each account is signed in by its session cookie (the admin's sign-in form is checked in test_csp.py)."""
+    sign_in_as(page.context, world["staff"])
     for label, url in [
         ("provider statements", "/admin/rendiconti/"),
         ("provider statement", f"/admin/rendiconti/{world['statement'].pk}/"),
@@ -85,8 +67,7 @@ def test_settlement_pages_pass_axe(page, world):
     ]:
         page.goto(url)
         assert_accessible(page, label)
-    office_user()
-    sign_in(page, "ufficio")
+    sign_in_as(page.context, catalog.user("ufficio", groups=["Ufficio voucher"]))
     for label, url in [
         ("office statements and exports", "/admin/rendiconti/"),
         ("office statement", f"/admin/rendiconti/{world['statement'].pk}/"),
@@ -100,7 +81,7 @@ def test_settlement_pages_pass_axe(page, world):
         assert_accessible(page, label)
 
 
-def test_register_pages_pass_axe(page, world, settings, tmp_path):
+def test_register_pages_pass_axe(page, sign_in_as, world, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     page.goto("/elenco-milano-0-18/domanda/")
     assert_accessible(page, "register form closed")
@@ -118,11 +99,10 @@ def test_register_pages_pass_axe(page, world, settings, tmp_path):
     assert "EL-" in page.inner_text("main"), page.inner_text("main")[:3000]
     assert_accessible(page, "register receipt")
 
-    catalog.editor()
-    sign_in(page, "redattrice")
+    sign_in_as(page.context, catalog.editor())
     page.goto(reverse("register_applications:index"))
     assert_accessible(page, "register queue")
-    sign_in(page, "ente-uno")
+    sign_in_as(page.context, world["staff"])
     page.goto("/admin/ente/operatori/")
     assert_accessible(page, "provider operators")
     with page.expect_navigation():

@@ -12,15 +12,12 @@ from tests.browser import axe
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "Voucher-2026-sicura"
-
 
 @pytest.fixture
 def call_site(live_server):
     from allauth.account.models import EmailAddress
-    from django.contrib.auth.models import Group, Permission
 
-    from tests.booking.factories import ChildFactory, GuardianFactory, UserFactory
+    from tests.booking.factories import ChildFactory, GuardianFactory
     from tests.browser.content import fresh_home
     from tests.catalog import factories
     from tests.vouchercall.factories import make_call
@@ -31,17 +28,7 @@ def call_site(live_server):
     service = factories.service(provider, title="Laboratorio di teatro")
     provider_staff = factories.provider_user("ente1", provider)
     guardian = GuardianFactory(first_name="Laura", last_name="Esposito")
-    # Transactional tests flush the data migrations' rows: the group is rebuilt as migration 0002 builds it.
-    group, _created = Group.objects.get_or_create(name="Ufficio voucher")
-    group.permissions.add(
-        *Permission.objects.filter(content_type__app_label="vouchercall"),
-        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"),
-    )
-    office = UserFactory(username="ufficio")
-    office.groups.add(group)
-    for account in (guardian.user, office, provider_staff):
-        account.set_password(PASSWORD)
-        account.save()
+    office = factories.user("ufficio", groups=["Ufficio voucher"])  # the group as the data migrations leave it
     EmailAddress.objects.create(user=guardian.user, email=guardian.user.email, verified=True, primary=True)
     child = ChildFactory(guardian=guardian, first_name="Giulia", birth_date=datetime.date(2014, 5, 9))
     rival = ChildFactory(first_name="Pietro", birth_date=datetime.date(2013, 1, 1))
@@ -53,21 +40,13 @@ def call_site(live_server):
         "rival": rival,
         "service": service,
         "provider_staff": provider_staff,
+        "office": office,
     }
 
 
-def _admin_login(browser, live_server, username):
-    context = browser.new_context(base_url=live_server.url, locale="it-IT")
-    tab = context.new_page()
-    tab.goto("/admin/login/")
-    tab.fill("#id_username", username)
-    tab.fill("#id_password", PASSWORD)
-    tab.click("button[type=submit]")
-    tab.wait_for_url(re.compile(r"/admin/$"))
-    return tab
-
-
-def test_apply_rank_fund_and_pay_with_the_voucher(browser, page, live_server, call_site):
+def test_apply_rank_fund_and_pay_with_the_voucher(page, other_page, sign_in_as, call_site):
+    """The family and the office are signed in by their session cookie (the sign-in forms are checked in
+    test_booking_journey.py and test_csp.py); the office works in its own browser (`other_page`)."""
     from booking.models import Order, Wallet
     from tests.booking.factories import quoted
     from tests.vouchercall.factories import apply, declaration, register_isee
@@ -79,11 +58,8 @@ def test_apply_rank_fund_and_pay_with_the_voucher(browser, page, live_server, ca
     # Another family with a higher ISEE applies too: it ranks after ours and nothing is left for it.
     apply(call, call_site["rival"].guardian, [call_site["rival"]], isee="9000.00")
 
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(guardian.user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.locator("form[action='/accounts/login/'] button[type=submit]").click()
-    page.wait_for_url(re.compile(r"/famiglia/$"))
+    sign_in_as(page.context, guardian.user)
+    page.goto("/famiglia/")
     page.get_by_role("link", name="Bandi voucher: domanda e graduatoria").click()
     axe.assert_accessible(page, "bandi voucher")
     page.get_by_role("link", name=str(call)).click()
@@ -117,7 +93,8 @@ def test_apply_rank_fund_and_pay_with_the_voucher(browser, page, live_server, ca
         opens_at=now - datetime.timedelta(days=20), closes_at=now - datetime.timedelta(minutes=1)
     )
 
-    office = _admin_login(browser, live_server, "ufficio")
+    office = other_page
+    sign_in_as(office.context, call_site["office"])
     office.goto(f"/admin/vouchercall/bando/{call.pk}/graduatorie/")
     office.get_by_role("button", name="Calcola la graduatoria provvisoria").click()
     office.get_by_text("Graduatoria calcolata: 1 finanziate su 2 domande.").wait_for()
