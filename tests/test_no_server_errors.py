@@ -23,6 +23,7 @@ from booking import marketplace
 from news.models import NewsIndexPage, NewsPage
 from tests.booking.factories import ChildFactory, make_wallet, quoted, service_setup
 from tests.catalog.factories import RegisterApplicationFactory
+from tests.conftest import build_home_page, kept_for_the_module
 
 pytestmark = pytest.mark.django_db
 
@@ -67,29 +68,39 @@ def fill(route: str, ids: list[int]) -> list[str]:
     return sorted(set(paths))
 
 
+@pytest.fixture(scope="module")
+def _site_rows(django_db_setup, django_db_blocker):
+    """A small site with one of everything: provider and service, family with request, quote and order, news.
+    Built once for the module (`kept_for_the_module`): each walk's writes are rolled back with its test."""
+    with kept_for_the_module(django_db_blocker):
+        home_page = build_home_page()
+        provider, service, provider_staff = service_setup(home_page)
+        child = ChildFactory()
+        make_wallet("30.00", child=child)
+        quote = quoted(service, provider_staff, child=child)
+        order = marketplace.accept_quote(quote, actor=child.guardian.user)
+        news_index = home_page.add_child(instance=NewsIndexPage(title="Notizie", slug="notizie", intro="Novità."))
+        news = NewsPage(title="Graduatoria", slug="graduatoria", date=datetime.date(2026, 5, 4), intro="Pubblicata.")
+        news.tags.add("voucher")
+        news_index.add_child(instance=news)
+        application = RegisterApplicationFactory(organisation_name="Teatro")
+        staff = get_user_model().objects.create_superuser("comune", "comune@example.org", "una-password-lunga-42")
+        page_urls = [page.url for page in Page.objects.live().specific() if page.url]
+        page_urls += [news_index.url + "feed/", news_index.url + "tag/voucher/", news_index.url + "tag/x%00/"]
+        ids = sorted({service.pk, child.pk, quote.request.pk, order.pk, application.pk, news.pk, provider.pk})
+        routes = [route for route in url_patterns() if route not in SKIPPED]
+        paths = sorted({path for route in routes for path in fill(route, ids)} | set(page_urls))
+        yield {
+            "paths": paths,
+            "users": {"family": child.guardian.user.pk, "provider": provider_staff.pk, "staff": staff.pk},
+        }
+
+
 @pytest.fixture
-def site(home_page):
-    """A small site with one of everything: provider and service, family with request, quote and order, news."""
-    provider, service, provider_staff = service_setup(home_page)
-    child = ChildFactory()
-    make_wallet("30.00", child=child)
-    quote = quoted(service, provider_staff, child=child)
-    order = marketplace.accept_quote(quote, actor=child.guardian.user)
-    news_index = home_page.add_child(instance=NewsIndexPage(title="Notizie", slug="notizie", intro="Novità."))
-    news = NewsPage(title="Graduatoria", slug="graduatoria", date=datetime.date(2026, 5, 4), intro="Pubblicata.")
-    news.tags.add("voucher")
-    news_index.add_child(instance=news)
-    application = RegisterApplicationFactory(organisation_name="Teatro")
-    staff = get_user_model().objects.create_superuser("comune", "comune@example.org", "una-password-lunga-42")
-    page_urls = [page.url for page in Page.objects.live().specific() if page.url]
-    page_urls += [news_index.url + "feed/", news_index.url + "tag/voucher/", news_index.url + "tag/x%00/"]
-    ids = sorted({service.pk, child.pk, quote.request.pk, order.pk, application.pk, news.pk, provider.pk})
-    routes = [route for route in url_patterns() if route not in SKIPPED]
-    paths = sorted({path for route in routes for path in fill(route, ids)} | set(page_urls))
-    return {
-        "paths": paths,
-        "users": {"visitor": None, "family": child.guardian.user, "provider": provider_staff, "staff": staff},
-    }
+def site(db, _site_rows):
+    """`_site_rows`' paths, and fresh instances of its accounts by role (the visitor: None)."""
+    users = {role: get_user_model().objects.get(pk=pk) for role, pk in _site_rows["users"].items()}
+    return {"paths": _site_rows["paths"], "users": {"visitor": None, **users}}
 
 
 def walk(site, role: str, data) -> None:

@@ -3,11 +3,17 @@
 spid-sp-test pins libraries the site also uses (packaging, pyparsing...), so it lives in a virtualenv of its
 own, .venv-spid, created by `scripts/setup --tests`, and is called as a program. Without it the tests are
 skipped locally and fail when CI=true.
+
+Its start costs more CPU than most of a run (pysaml2 builds its XML schema validator on import): one process of
+the tool's own interpreter, started on first use and kept for the session, runs every command line the tests give
+it, one after the other, exactly as ``spid_sp_test <args>`` would (its own argument parsing, checks and exit code).
 """
 
 import json
 import os
+import selectors
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -20,6 +26,32 @@ SPID_SP_TEST = Path(os.environ.get("SPID_SP_TEST", ROOT / ".venv-spid" / "bin" /
 # The IdP spid-sp-test plays; its metadata is what `spid_sp_test --idp-metadata` prints.
 TEST_IDP = "https://localhost:8443"
 
+#: Runs the spid_sp_test script once per JSON line read on stdin ([arguments...]), in this one interpreter, and
+#: answers each with one JSON line ({"returncode", "stdout"}) on the process's original standard output, which
+#: nothing else writes to: the script's own output is captured, and its child processes (xmlsec1) write to stderr.
+DRIVER = r"""
+import contextlib, io, json, os, runpy, sys, traceback
+
+SCRIPT = sys.argv[1]
+answers = os.fdopen(os.dup(1), "w")
+os.dup2(2, 1)
+for line in sys.stdin:
+    sys.argv = [SCRIPT, *json.loads(line)]
+    out = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(out):
+            runpy.run_path(SCRIPT, run_name="__main__")
+        code = 0
+    except SystemExit as end:
+        code = end.code if isinstance(end.code, int) else 0 if end.code is None else 1
+    except Exception:
+        traceback.print_exc()
+        code = 1
+    sys.stderr.flush()
+    answers.write(json.dumps({"returncode": code, "stdout": out.getvalue()}) + "\n")
+    answers.flush()
+"""
+
 
 def tool() -> Path:
     if not SPID_SP_TEST.exists():
@@ -28,20 +60,82 @@ def tool() -> Path:
     return SPID_SP_TEST
 
 
-def run_tool(*args: str, report: Path | None = None) -> dict:
-    """Run spid_sp_test with `args`; returns its JSON report ({"test": {"sp": {category: ...}}})."""
-    command = [str(tool()), *args, "--debug", "ERROR", "--exit-zero"]
-    if report is not None:
-        command += ["-rf", "json", "-o", str(report)]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=900, check=False)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return json.loads(report.read_text()) if report is not None else {"stdout": result.stdout}
+def interpreter(script: Path) -> str:
+    """The Python that `script` names on its first line (its virtualenv's), else the one beside it."""
+    first = script.read_text().splitlines()[0]
+    return first[2:].strip() if first.startswith("#!") else str(script.parent / "python")
+
+
+class Tool:
+    """One spid-sp-test process for the session; `run` gives it a command line and waits for its answer.
+
+    xmlsec1, which the tool starts twice for every response it signs, reads the system's CA bundle at each start
+    (about 20 ms of CPU, most of its work) though signing never consults it, and the tool's signature checks run it
+    with ``--insecure``: its environment points OpenSSL's bundle at an empty file. The tool only speaks plain http
+    to the live server, so nothing else reads the bundle.
+    """
+
+    def __init__(self, script: Path, stderr: Path):
+        self.stderr_path = stderr
+        self.stderr = stderr.open("w+")
+        env = {**os.environ, "SSL_CERT_FILE": os.devnull}
+        self.process = subprocess.Popen(
+            [interpreter(script), "-c", DRIVER, os.path.abspath(script)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.stderr,
+            env=env,
+        )
+        self.selector = selectors.DefaultSelector()
+        self.selector.register(self.process.stdout, selectors.EVENT_READ)
+
+    def run(self, *args: str, timeout: int = 900) -> dict:
+        """Run ``spid_sp_test *args``; returns {"returncode", "stdout"}. Raises AssertionError, with what the tool
+        wrote on stderr, when the process died or gave no answer in `timeout` seconds."""
+        self.process.stdin.write((json.dumps(args) + "\n").encode())
+        self.process.stdin.flush()
+        answer, deadline = b"", time.monotonic() + timeout
+        while not answer.endswith(b"\n"):
+            left = deadline - time.monotonic()
+            chunk = os.read(self.process.stdout.fileno(), 1 << 16) if left > 0 and self.selector.select(left) else b""
+            assert chunk, f"spid_sp_test {' '.join(args)} gave no answer:\n{self.stderr_path.read_text()}"
+            answer += chunk
+        return json.loads(answer)
+
+    def close(self) -> None:
+        self.process.stdin.close()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.selector.close()
+        self.stderr.close()
 
 
 @pytest.fixture(scope="session")
-def test_idp_metadata(tmp_path_factory) -> Path:
+def spid_sp_test(tmp_path_factory):
+    """The session's spid-sp-test process (`Tool`)."""
+    running = Tool(tool(), tmp_path_factory.mktemp("spid-sp-test-stderr") / "stderr.txt")
+    yield running
+    running.close()
+
+
+def run_tool(spid_sp_test: Tool, *args: str, report: Path | None = None) -> dict:
+    """Run spid_sp_test with `args`; returns its JSON report ({"test": {"sp": {category: ...}}}), or without
+    `report` {"stdout": what it printed}."""
+    command = [*args, "--debug", "ERROR", "--exit-zero"]
+    if report is not None:
+        command += ["-rf", "json", "-o", str(report)]
+    result = spid_sp_test.run(*command)
+    assert result["returncode"] == 0, result["stdout"] + spid_sp_test.stderr_path.read_text()
+    return json.loads(report.read_text()) if report is not None else {"stdout": result["stdout"]}
+
+
+@pytest.fixture(scope="session")
+def test_idp_metadata(spid_sp_test, tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("spid-sp-test") / "idp-metadata.xml"
-    path.write_text(run_tool("--idp-metadata")["stdout"])
+    path.write_text(run_tool(spid_sp_test, "--idp-metadata")["stdout"])
     return path
 
 

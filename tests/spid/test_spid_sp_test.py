@@ -32,8 +32,9 @@ def counts(report: dict) -> dict[str, int]:
     return totals
 
 
-def test_spid_metadata_authn_request_and_every_response_case(spid_sp, tmp_path):
+def test_spid_metadata_authn_request_and_every_response_case(spid_sp, spid_sp_test, tmp_path):
     report = run_tool(
+        spid_sp_test,
         "--metadata-url",
         f"{spid_sp.url}/accounts/spid/metadata/",
         "--authn-url",
@@ -51,8 +52,9 @@ def test_spid_metadata_authn_request_and_every_response_case(spid_sp, tmp_path):
     assert len(report["test"]["sp"]["response"]["SpidSpResponseCheck"]) >= 111
 
 
-def test_cie_metadata_authn_request_and_every_response_case(spid_sp, tmp_path):
+def test_cie_metadata_authn_request_and_every_response_case(spid_sp, spid_sp_test, tmp_path):
     report = run_tool(
+        spid_sp_test,
         "--metadata-url",
         f"{spid_sp.url}/accounts/spid/metadata/cie/",
         "--authn-url",
