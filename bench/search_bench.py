@@ -4,6 +4,7 @@
     BENCH_POSTGRES_URL=postgres://postgres:...@127.0.0.1:5432/wt_x .venv/bin/python bench/search_bench.py
     .venv/bin/python bench/search_bench.py --sizes 1000 --backends sqlite,postgresql --rounds 3
     BENCH_POSTGRES_URL=... .venv/bin/python bench/search_bench.py --sizes 50000 --backends postgresql --rebuild-only
+    .venv/bin/python bench/search_bench.py --sizes 1000,50000 --rebuild-only 50000   # searches at 1k, rebuild at 50k
 
 PostgreSQL is measured when `BENCH_POSTGRES_URL` (or a postgres `DATABASE_URL`) is set; the benchmark
 creates and drops its own `bench_<name>` database there. The engine is the cluster at ELASTICSEARCH_URL or
@@ -20,7 +21,9 @@ one table. Per size and backend:
 
 - rebuild s: `rebuild()` of the generated documents (analysis included); copy s: a plain `COPY` (SQLite:
   bulk `INSERT`) of the same rows (documents and facet rows, already computed) into scratch tables
-  without indexes; rebuild/copy is their ratio. `--rebuild-only` measures these and nothing else.
+  without indexes; rebuild/copy is their ratio. `--rebuild-only` measures these and nothing else, at every size
+  or at the sizes it lists (the other sizes are measured whole, in the same children); those rows make a table
+  of their own, printed first.
 - p50/p95 ms of the ten standard queries (text + 2-4 filters, every facet counted), ROUNDS rounds after
   3 warm-up rounds.
 - ref p50/p95: the same ten queries as hand-written SQL on the same tables, with each word's index terms
@@ -533,7 +536,7 @@ def child(args):
                 row["rebuild"] = time.perf_counter() - start
                 if name != "engine":
                     row["copy"] = plain_copy_seconds(docs)
-                if args.rebuild_only:
+                if args.rebuild_only is not None and size in args.rebuild_only:
                     print(json.dumps(row), flush=True)
                     continue
                 if name != "engine":
@@ -553,6 +556,18 @@ def child(args):
 
 
 def table(rows, out):
+    """The rows of the sizes timed for their rebuild only in a table of their own, then the others' tables."""
+    rebuilt = [row for row in rows if "search" not in row]
+    measured = [row for row in rows if "search" in row]
+    if rebuilt:
+        whole_table(rebuilt, out)
+    if rebuilt and measured:
+        out.write("\n")
+    if measured:
+        whole_table(measured, out)
+
+
+def whole_table(rows, out):
     out.write(f"{'size':>7} {'backend':<10} {'rebuild_s':>9} {'copy_s':>7} {'reb/copy':>8}")
     if any("search" in row for row in rows):
         out.write(
@@ -637,7 +652,11 @@ def main():
         "--write-rounds", type=int, default=WRITE_ROUNDS, help="index writes, each followed by one timed search"
     )
     parser.add_argument(
-        "--rebuild-only", action="store_true", help="time the rebuild and the plain COPY only (no searches)"
+        "--rebuild-only",
+        nargs="?",
+        const="all",
+        metavar="SIZES",
+        help="time the rebuild and the plain COPY only (no searches): at every size, or at these (among --sizes)",
     )
     parser.add_argument("--sqlite-template", metavar="FILE", help="a migrated SQLite file to copy instead of migrating")
     parser.add_argument(
@@ -648,6 +667,11 @@ def main():
     parser.add_argument("--template", help=argparse.SUPPRESS)
     args = parser.parse_args()
     args.sizes = [int(s) for s in args.sizes.split(",")]
+    if args.rebuild_only is not None:
+        only = args.sizes if args.rebuild_only == "all" else [int(s) for s in args.rebuild_only.split(",")]
+        if not set(only) <= set(args.sizes):
+            parser.error("--rebuild-only: sizes not among --sizes")
+        args.rebuild_only = set(only)
     if args.child:
         child(args)
         return
@@ -674,7 +698,8 @@ def main():
         command = [sys.executable, __file__, "--child", database, "--sizes", ",".join(map(str, args.sizes))]
         command += ["--rounds", str(args.rounds), "--write-rounds", str(args.write_rounds)]
         command += ["--engine"] if with_engine else []
-        command += ["--rebuild-only"] if args.rebuild_only else []
+        if args.rebuild_only is not None:
+            command += ["--rebuild-only", ",".join(map(str, sorted(args.rebuild_only)))]
         template = {"sqlite": args.sqlite_template, "postgresql": args.postgres_template}.get(database)
         command += ["--template", template] if template else []
         done = subprocess.run(command, env=env, stdout=subprocess.PIPE, text=True, check=False)

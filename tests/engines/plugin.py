@@ -68,7 +68,7 @@ def search_engine() -> node.Engine:
             known = json.loads(state.read_text())
         else:
             try:
-                engine = node.start(shared / "node", _controller_pid())
+                engine = node.start(shared / "node", _controller_pid(), jvm_options=node.TEST_RUN_OPTIONS)
                 known = {"url": engine.url, "pid": engine.pid}
             except node.EngineUnavailable as error:
                 known = {"error": str(error)}

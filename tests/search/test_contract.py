@@ -5,6 +5,7 @@ ELASTICSEARCH_URL.
 """
 
 import dataclasses
+import uuid
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 from search.api import FACETS, SearchQuery
 from search.backends.database import DatabaseBackend
 from search.backends.elasticsearch import ElasticsearchBackend
+from tests.conftest import kept_for_the_module
 from tests.search.catalogue import CATALOGUE
 
 ALL = frozenset(doc.id for doc in CATALOGUE)
@@ -61,6 +63,20 @@ CASES = [
     ("text + filters", {"q": "ragazzi", "category": ["sport", "stem"], "free": [False], "municipio": [2, 9]}, None),
     ("all at once", {"category": ["sport"], "municipio": [1, 4, 7], "age": 9, "voucher": [True], "day": [0]}, None),
 ]
+
+
+@pytest.fixture(scope="module")
+def _db_catalogue_of_the_module(django_db_setup, django_db_blocker):
+    """The fixture catalogue loaded once for the module into the database backend (`kept_for_the_module`)."""
+    with kept_for_the_module(django_db_blocker):
+        DatabaseBackend().rebuild(CATALOGUE)
+        yield
+
+
+@pytest.fixture
+def db_catalogue(db, _db_catalogue_of_the_module):
+    """The database backend over the module's catalogue (tests/search/conftest.py's, without a rebuild per test)."""
+    return DatabaseBackend()
 
 
 def run(backend, params):
@@ -236,18 +252,29 @@ def test_typos_of_synonyms_find_what_the_synonyms_find(db_catalogue, es_catalogu
         assert set(run(backend, {"q": "calcetot"}).ids) >= {9, 10, 38}, backend.name
 
 
+#: "Laboratorio dell'orto" next to two other laboratories.
+ORTO = [
+    dataclasses.replace(CATALOGUE[0], id=101, title="Laboratorio dell\u2019orto"),
+    dataclasses.replace(CATALOGUE[0], id=102, title="Laboratorio di ceramica"),
+    dataclasses.replace(CATALOGUE[0], id=103, title="Orto in città"),
+]
+
+
+@pytest.fixture(scope="module")
+def orto_engine(es_client):
+    """The engine holding `ORTO`, indexed once for the module (its tests only read it)."""
+    engine = ElasticsearchBackend(es_client, alias=f"test-orto-{uuid.uuid4().hex[:12]}")
+    engine.rebuild(ORTO)
+    yield engine
+    es_client.indices.delete(index=f"{engine.alias}-*", ignore_unavailable=True, allow_no_indices=True)
+
+
 @pytest.fixture
-def orto(db, es_client, es_alias):
-    """Both backends holding "Laboratorio dell'orto" next to two other laboratories."""
-    docs = [
-        dataclasses.replace(CATALOGUE[0], id=101, title="Laboratorio dell\u2019orto"),
-        dataclasses.replace(CATALOGUE[0], id=102, title="Laboratorio di ceramica"),
-        dataclasses.replace(CATALOGUE[0], id=103, title="Orto in città"),
-    ]
-    database, engine = DatabaseBackend(), ElasticsearchBackend(es_client, alias=es_alias)
-    for backend in (database, engine):
-        backend.rebuild(docs)
-    return database, engine
+def orto(db, orto_engine):
+    """Both backends holding `ORTO` (the database's rows in the test's own transaction, in place of the catalogue)."""
+    database = DatabaseBackend()
+    database.rebuild(ORTO)
+    return database, orto_engine
 
 
 @pytest.mark.parametrize(

@@ -3,16 +3,19 @@
 import re
 
 import pytest
+from django.core.cache import cache
+from wagtail.models import Page
 
 from core.vocabularies import Category
 from search import sync
 from tests.catalog import factories
+from tests.conftest import build_home_page, kept_for_the_module
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def catalogue(home_page):
+def build_catalogue(home_page) -> dict:
+    """The catalogue tree with one provider and three services, indexed (`search.sync`); returns its pages."""
     catalog, categories, index = factories.catalog_tree(home_page)
     provider = factories.provider(index, name="Teatro Aperto")
     pages = [
@@ -22,7 +25,35 @@ def catalogue(home_page):
     ]
     pages[1].locations.update(municipio=1)  # the choir takes place in Municipio 1, the others in 5
     sync.update(page.pk for page in pages)
-    return {"catalog": catalog, "categories": categories, "pages": pages, "search_url": catalog.url + "cerca/"}
+    return {"categories": categories, "pages": pages, "search_url": catalog.url + "cerca/"}
+
+
+@pytest.fixture(scope="module")
+def _catalogue_keys(django_db_setup, django_db_blocker):
+    """`build_catalogue` once for the module (`kept_for_the_module`): the pages' keys and the search page's URL."""
+    with kept_for_the_module(django_db_blocker):
+        built = build_catalogue(build_home_page())
+        yield {
+            "categories": {code: page.pk for code, page in built["categories"].items()},
+            "pages": [page.pk for page in built["pages"]],
+            "search_url": built["search_url"],
+        }
+
+
+@pytest.fixture
+def catalogue(db, _catalogue_keys) -> dict:
+    """The module's catalogue (`build_catalogue`, built once): fresh instances of its pages for each test.
+
+    The cache is emptied first, as a test building its own catalogue would find it: the site chrome cached by an
+    earlier test may hold what its rollback took away (the site settings' row a first page view creates).
+    """
+    cache.clear()
+    keys = _catalogue_keys
+    return {
+        "categories": {code: Page.objects.get(pk=pk).specific for code, pk in keys["categories"].items()},
+        "pages": [Page.objects.get(pk=pk).specific for pk in keys["pages"]],
+        "search_url": keys["search_url"],
+    }
 
 
 def titles(html: str) -> list[str]:
