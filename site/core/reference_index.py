@@ -89,6 +89,8 @@ def update_references(keys: Iterable[tuple[str, str, str]]) -> int:
             key = (type(instance), instance.pk)
             indexed.pop(key, None)
             indexed[key] = instance
+    if not indexed:
+        return 0
     with transaction.atomic():
         for instance in indexed.values():
             ReferenceIndex.create_or_update_for_object(instance)
