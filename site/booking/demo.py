@@ -14,6 +14,7 @@ from stdnum.it import codicefiscale
 
 from booking import vouchers
 from booking.models import Child, Guardian, VoucherCall, Wallet
+from core.demo_pages import demo_password_hash
 from home.demo import DEMO_PASSWORD
 
 FAMILY_EMAIL = "famiglia@milano018.example"
@@ -46,7 +47,7 @@ def load(stdout) -> None:
         username="famiglia", defaults={"email": FAMILY_EMAIL, "first_name": "Laura", "last_name": "Esposito"}
     )
     if created:
-        user.set_password(DEMO_PASSWORD)
+        user.password = demo_password_hash(DEMO_PASSWORD)
         user.save()
     EmailAddress.objects.get_or_create(user=user, email=FAMILY_EMAIL, defaults={"verified": True, "primary": True})
     guardian, _ = Guardian.objects.get_or_create(

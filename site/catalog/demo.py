@@ -41,6 +41,7 @@ from catalog.models import (
     ServiceSession,
 )
 from catalog.workflow import ensure_moderation_workflow, grant_provider_permissions
+from core.demo_pages import demo_password_hash
 from core.vocabularies import Category, PriceUnit
 
 SEED = 18
@@ -326,7 +327,7 @@ def _demo_accounts(index) -> None:
             defaults={"first_name": provider.contact_person, "email": f"{username}@milano018.example"},
         )
         if created:
-            user.set_password(DEMO_PASSWORD)
+            user.password = demo_password_hash(DEMO_PASSWORD)
             user.save()
         user.groups.add(grant_provider_permissions(provider))
         ProviderAdministrator.objects.get_or_create(provider=provider, user=user)

@@ -23,6 +23,7 @@ from stdnum.it import codicefiscale
 from catalog.facts import providers_for_user
 from collective import nominal_lists, services
 from collective.models import Application, CollectiveCall, CommitteeMember, Criterion, MicroProject, Referrer, Window
+from core.demo_pages import demo_password_hash
 from home.demo import DEMO_PASSWORD
 
 ROME = ZoneInfo("Europe/Rome")
@@ -60,7 +61,7 @@ def _member(call, username, first_name, direction) -> CommitteeMember:
                   "is_staff": True},
     )  # fmt: skip
     if created:
-        user.set_password(DEMO_PASSWORD)
+        user.password = demo_password_hash(DEMO_PASSWORD)
         user.save()
         user.user_permissions.add(Permission.objects.get(codename="access_admin"))
     return CommitteeMember.objects.get_or_create(call=call, user=user)[0]
@@ -78,7 +79,7 @@ def _office_user():
                   "email": f"{OFFICE_USERNAME}@milano018.example"},
     )  # fmt: skip
     if created:
-        user.set_password(DEMO_PASSWORD)
+        user.password = demo_password_hash(DEMO_PASSWORD)
         user.save()
     user.groups.add(_office_group())
     return user

@@ -1,9 +1,14 @@
 """Helpers (not demo content: no `load`) that every app's demo module uses to add pages idempotently.
 
 A page is looked up by its slug under its parent first and created only when missing, so a second run adds no
-pages and no revisions, and an editor's changes to a demo page stay.
+pages and no revisions, and an editor's changes to a demo page stay. `demo_password_hash` gives the demo accounts'
+password hashed once.
 """
 
+import functools
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from wagtail.models import Page
 
 
@@ -45,3 +50,15 @@ def ensure_child(parent: Page, model: type[Page], slug: str, **fields) -> Page:
 def menu_section(parent: Page, model: type[Page], slug: str, title: str, intro: str) -> Page:
     """A section's landing page (`model`, with an `intro`) under `parent`, listed in the main menu: `ensure_child`."""
     return ensure_child(parent, model, slug, title=title, intro=intro, show_in_menus=True)
+
+
+def demo_password_hash(password: str) -> str:
+    """`password` hashed with the configured hasher, once per process: every demo account shares the demo password
+    (published in the README), and each hash with Django's PBKDF2 (1,000,000 rounds) costs about 0.3 s of CPU, a dozen
+    times per `load_demo`. The accounts then share one salt too, which tells nothing the README does not."""
+    return _hash(password, settings.PASSWORD_HASHERS[0])
+
+
+@functools.cache
+def _hash(password: str, hasher: str) -> str:
+    return make_password(password)

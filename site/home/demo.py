@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from wagtail.models import Page, Site
 
-from core.demo_pages import ensure_child
+from core.demo_pages import demo_password_hash, ensure_child
 from core.vocabularies import Category
 from home.models import (
     ContentPage,
@@ -193,7 +193,7 @@ def _demo_accounts() -> None:
             },
         )
         if created:
-            user.set_password(DEMO_PASSWORD)
+            user.password = demo_password_hash(DEMO_PASSWORD)
             user.save()
             user.groups.set(Group.objects.filter(name__in=groups))
 

@@ -22,6 +22,7 @@ from stdnum.it import codicefiscale
 
 from booking.demo import FAMILY_FISCAL_CODE
 from booking.models import Child, Guardian, VoucherCall
+from core.demo_pages import demo_password_hash
 from home.demo import DEMO_PASSWORD
 from vouchercall import services
 from vouchercall.access import OFFICE_GROUP
@@ -104,7 +105,7 @@ def load(stdout) -> None:
         defaults={"first_name": "Ufficio", "last_name": "Voucher", "email": f"{OFFICE_USERNAME}@milano018.example"},
     )
     if created:
-        staff.set_password(DEMO_PASSWORD)
+        staff.password = demo_password_hash(DEMO_PASSWORD)
         staff.save()
     staff.groups.add(office)
 

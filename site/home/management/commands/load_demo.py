@@ -2,6 +2,8 @@
 
 Every app that has demo content keeps it in its own `demo` module with a `load(stdout)` function;
 they run in INSTALLED_APPS order, so `home` (which creates the home page and the site) comes first.
+Each app's content is written in one transaction, and Wagtail's reference index is brought up to date once per saved
+object at its end rather than after every save (`core.reference_index`).
 """
 
 from importlib import import_module
@@ -10,6 +12,8 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.module_loading import module_has_submodule
+
+from core.reference_index import deferred_reference_index
 
 
 class Command(BaseCommand):
@@ -20,7 +24,7 @@ class Command(BaseCommand):
             if not module_has_submodule(app.module, "demo"):
                 continue
             module = import_module(f"{app.name}.demo")
-            with transaction.atomic():
+            with transaction.atomic(), deferred_reference_index():
                 module.load(self.stdout)
             self.stdout.write(f"{app.label}: ok")
         self.stdout.write(self.style.SUCCESS("Contenuti dimostrativi pronti."))
