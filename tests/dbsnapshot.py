@@ -234,6 +234,10 @@ def _restoring_flush(operations, sql_list) -> None:
         restore_snapshot(MIGRATED)
 
 
+def _no_post_migrate(*args, **kwargs) -> None:
+    """The flush's post_migrate signal, after `_restoring_flush`: nothing left to do."""
+
+
 def keep_migrated(patch) -> None:
     """Keep the worker's freshly copied database (`tests.testdb`) and make Django's flush put it back.
 
@@ -241,8 +245,14 @@ def keep_migrated(patch) -> None:
     table, data migrations' rows included: Wagtail's root page, locale and collection, the default Site, the
     site's groups and their permissions. With this the next test, whatever its kind, finds them as the migrations
     left them, so tests can run in any order (tests/conftest.py runs the longest first).
+
+    The flush's post_migrate signal is not sent: its receivers (content types, permissions, Wagtail's snippet
+    permissions, the reference index's signal handlers) would only make again what the migrated rows already hold,
+    and asking for each app's content types and permissions cost ~0.25 s of CPU per transactional test.
     """
+    from django.core.management.commands import flush
     from django.db import connection
 
     take_snapshot(MIGRATED, share=False)
     patch.setattr(type(connection.ops), "execute_sql_flush", _restoring_flush)
+    patch.setattr(flush, "emit_post_migrate_signal", _no_post_migrate)

@@ -4,6 +4,7 @@ reconciliation, progress, funding, and nothing editable after closing."""
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
@@ -12,18 +13,41 @@ from collective.errors import CollectiveError
 from collective.models import MicroProject
 from core.models import AuditEntry
 from tests.collective import factories as f
+from tests.conftest import build_home_page, kept_for_the_module
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def world(home_page):
+def build_world(home_page) -> dict:
+    """A call with two providers' submitted applications and a committee of three."""
     call = f.make_call()
     (p1, s1), (p2, s2) = f.providers(home_page)
     a1 = f.submitted(call, p1, s1)
     a2 = f.submitted(call, p2, s2)
     members = [f.member(call, name) for name in ("anna", "bruno", "carla")]
     return {"call": call, "p1": p1, "p2": p2, "s1": s1, "s2": s2, "a1": a1, "a2": a2, "members": members}
+
+
+@pytest.fixture(scope="module")
+def _world_keys(django_db_setup, django_db_blocker):
+    with kept_for_the_module(django_db_blocker):
+        keys = {}
+        for name, value in build_world(build_home_page()).items():
+            rows = value if isinstance(value, list) else [value]
+            keys[name] = (type(rows[0]), [row.pk for row in rows], isinstance(value, list))
+        yield keys
+
+
+@pytest.fixture
+def world(db, _world_keys) -> dict:
+    """Every test here uses it: built once for the module (`kept_for_the_module`), fresh instances for each test,
+    and an empty cache (a test's pages may have cached what its rolled-back changes showed)."""
+    cache.clear()
+    fresh = {}
+    for name, (model, pks, many) in _world_keys.items():
+        rows = [model.objects.get(pk=pk) for pk in pks]
+        fresh[name] = rows if many else rows[0]
+    return fresh
 
 
 def client_for(user):

@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from booking.models import Order
+from home.models import HomePage
 from monitoring.figures import refresh
 from monitoring.models import MonitoringPage
 from tests.booking.factories import ChildFactory, GuardianFactory
@@ -23,8 +24,17 @@ WHEN = datetime.datetime(2025, 10, 6, 11, tzinfo=ROME)
 
 
 @pytest.fixture
-def public_page(world, home_page):
-    return home_page.add_child(instance=MonitoringPage(title="Il monitoraggio", slug="monitoraggio", intro="Cifre."))
+def world(world_of_the_module):
+    """Every test here uses it: built once for the module, with an empty cache for each test (the public page's
+    figures are cached, and a test's rolled-back rows must not reach the next one through them)."""
+    cache.clear()
+    return world_of_the_module
+
+
+@pytest.fixture
+def public_page(world):
+    home = HomePage.objects.get()  # the module's home page, under which `world` was built
+    return home.add_child(instance=MonitoringPage(title="Il monitoraggio", slug="monitoraggio", intro="Cifre."))
 
 
 @pytest.fixture

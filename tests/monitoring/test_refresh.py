@@ -4,6 +4,8 @@ the funded micro-projects' figures equal counts made by hand."""
 import datetime
 from decimal import Decimal
 
+import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -17,6 +19,14 @@ from tests.monitoring.events import event, funded_project
 from tests.vouchercall.factories import apply, make_call
 
 ROME = datetime.timezone(datetime.timedelta(hours=1))
+
+
+@pytest.fixture
+def world(world_of_the_module):
+    """Every test here uses it: built once for the module, with an empty cache for each test (the public page's
+    figures are cached, and a test's rolled-back rows must not reach the next one through them)."""
+    cache.clear()
+    return world_of_the_module
 
 
 def as_dict(rows) -> dict[tuple, Decimal]:

@@ -6,11 +6,13 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from openpyxl import load_workbook
 
 from booking.vouchers import wallet_code
 from settlement import statements
-from tests.settlement.conftest import IBAN, paid_order, verify_details
+from tests.conftest import build_home_page, kept_for_the_module
+from tests.settlement.conftest import IBAN, build_two_providers, paid_order, verify_details
 
 TODAY = datetime.date.today()
 
@@ -23,12 +25,25 @@ def statement_for(provider, staff, service):
     return statement, order
 
 
-@pytest.fixture
-def two_statements(two_providers):
-    p = two_providers
+def build_two_statements(home) -> dict:
+    p = build_two_providers(home)
     one, order_one = statement_for(p["one"], p["staff_one"], p["service_one"])
     two, _order_two = statement_for(p["two"], p["staff_two"], p["service_two"])
     return {**p, "statement_one": one, "statement_two": two, "order_one": order_one}
+
+
+@pytest.fixture(scope="module")
+def _two_statements_keys(django_db_setup, django_db_blocker):
+    with kept_for_the_module(django_db_blocker):
+        yield {name: (type(row), row.pk) for name, row in build_two_statements(build_home_page()).items()}
+
+
+@pytest.fixture
+def two_statements(db, _two_statements_keys) -> dict:
+    """Every test here uses them: built once for the module (`kept_for_the_module`), fresh instances for each
+    test, and an empty cache (a test's pages may have cached what its rolled-back changes showed)."""
+    cache.clear()
+    return {name: model.objects.get(pk=pk) for name, (model, pk) in _two_statements_keys.items()}
 
 
 def test_a_provider_sees_only_its_statements_and_movements(client, two_statements):
