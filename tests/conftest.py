@@ -20,36 +20,34 @@ from tests.home.factories import HomePageFactory
 pytest_plugins = ["tests.engines.plugin", "tests.testdb", "tests.dbsnapshot"]
 
 
-#: The modules that take longest (`--durations` of a whole run on the 2-core machine: from ~90 s down to ~8 s),
+#: The modules that take longest (`--durations` of a whole run on the 2-core machine: from ~75 s down to ~7 s),
 #: longest first. scripts/test hands whole modules to the workers (``--dist loadfile``) in the order collected: these
 #: go first, then the other browser modules, then the rest, so that the run ends with short modules and no worker
 #: waits long for the other. Any order is safe: a transactional test's flush puts the migrated rows back
 #: (tests/dbsnapshot.py).
 LONGEST_FIRST = (
-    "tests/browser/test_crawl.py",
     "tests/spid/test_spid_sp_test.py",
-    "tests/test_load_demo.py",
-    "tests/search/test_contract.py",
+    "tests/browser/test_crawl.py",
     "tests/browser/test_booking_journey.py",
     "tests/test_no_server_errors.py",
-    "tests/test_query_counts.py",
-    "tests/search/test_bench.py",
+    "tests/test_load_demo.py",
     "tests/browser/test_spid_journey.py",
+    "tests/search/test_bench.py",
     "tests/browser/test_phone_journey.py",
-    "tests/vouchercall/test_demo.py",
-    "tests/browser/test_catalog_journey.py",
-    "tests/config/test_settings.py",
-    "tests/browser/test_csp.py",
-    "tests/search/test_commands.py",
-    "tests/browser/test_settlement_and_register.py",
-    "tests/browser/test_chrome.py",
-    "tests/browser/test_collective.py",
-    "tests/browser/test_legal_pages.py",
-    "tests/browser/test_catalogue_search.py",
-    "tests/search/test_site_search_engine.py",
-    "tests/monitoring/test_pages.py",
+    "tests/search/test_contract.py",
     "tests/search/test_snapshot_patches.py",
+    "tests/search/test_commands.py",
+    "tests/browser/test_chrome.py",
     "tests/challenges/test_demo.py",
+    "tests/browser/test_settlement_and_register.py",
+    "tests/browser/test_csp.py",
+    "tests/test_query_counts.py",
+    "tests/browser/test_catalog_journey.py",
+    "tests/browser/test_legal_pages.py",
+    "tests/browser/test_collective.py",
+    "tests/vouchercall/test_demo.py",
+    "tests/browser/test_vouchercall_journey.py",
+    "tests/search/test_site_search_engine.py",
 )
 
 

@@ -71,7 +71,7 @@ def _clean_tab(tab, origin: str):
     devtools.send("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "all"})
     devtools.detach()
     tab.set_viewport_size(DESKTOP)
-    tab.emulate_media(media="null")
+    tab.emulate_media(media="screen")
     tab.set_default_timeout(15_000)
     return tab
 
