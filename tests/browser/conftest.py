@@ -41,55 +41,42 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture(scope="session")
-def _kept_tabs(browser, live_server):
-    """The run's browser tabs, by name, each in a browser context of its own (Italian, desktop size).
+@pytest.fixture
+def _tabs(browser, live_server):
+    """The test's browser tabs, by name, each in a new browser context of its own (Italian, desktop size, the
+    default timeout), closed after the test.
 
-    A tab is kept from test to test: a new one costs the browser about 1.3 s of CPU (a new renderer process, its
-    caches cold), several page loads' worth. `_clean_tab` makes a kept tab as good as a new one.
+    A tab kept from test to test (and cleaned between them) saved the browser ~1.3 s of CPU per test, but a kept
+    tab carried state that cleaning missed (the mobile menu of tests/browser/test_chrome.py stayed open after a
+    whole run's earlier tests): each test has new ones.
     """
     tabs = {}
 
     def tab(name: str):
-        if name not in tabs or tabs[name].is_closed():
+        if name not in tabs:
             context = browser.new_context(base_url=live_server.url, viewport=DESKTOP, locale="it-IT")
+            context.set_default_timeout(15_000)
             tabs[name] = context.new_page()
-        return _clean_tab(tabs[name], live_server.url)
+        return tabs[name]
 
     yield tab
     for kept in tabs.values():
         kept.context.close()
 
 
-def _clean_tab(tab, origin: str):
-    """`tab` with nothing left of an earlier test: no cookies, no stored data, an empty HTTP cache (pages are sent
-    with max-age), desktop size, screen media, the default timeout. It still shows the earlier test's last page:
-    every test starts by opening one of its own."""
-    tab.context.clear_cookies()
-    devtools = tab.context.new_cdp_session(tab)
-    devtools.send("Network.clearBrowserCache")
-    devtools.send("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "all"})
-    devtools.detach()
-    tab.set_viewport_size(DESKTOP)
-    tab.emulate_media(media="screen")
-    tab.set_default_timeout(15_000)
-    return tab
+@pytest.fixture
+def page(_tabs):
+    """A new browser tab on the live server (Italian, desktop size)."""
+    return _tabs("page")
 
 
 @pytest.fixture
-def page(_kept_tabs):
-    """A browser tab on the live server (Italian, desktop size), with no cookies, stored data or cache of an earlier
-    test (`_clean_tab`)."""
-    return _kept_tabs("page")
-
-
-@pytest.fixture
-def other_page(_kept_tabs):
+def other_page(_tabs):
     """A second person's browser (a context of its own, as `page`'s), e.g. the provider's while a family uses `page`.
 
     One person after another may use it (`sign_in_as` swaps the session).
     """
-    return _kept_tabs("other")
+    return _tabs("other")
 
 
 @pytest.fixture
