@@ -578,7 +578,7 @@ def whole_table(rows, out):
     order = {"sqlite": 0, "postgresql": 1}
     for row in sorted(rows, key=lambda r: (r["size"], order.get(r["backend"], 2))):
         copy = row.get("copy")
-        rebuild = f"{row['size']:>7} {row['backend']:<10} {row['rebuild']:>9.2f}" + (
+        rebuild = f"{row['size']:>7} {row['backend']:<10} {row['rebuild']:>9.3f}" + (
             f" {copy:>7.3f} {row['rebuild'] / copy:>8.2f}" if copy else f" {'-':>7} {'-':>8}"
         )
         if "search" not in row:  # --rebuild-only
