@@ -136,3 +136,27 @@ def kept_for_the_module(django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         yield
         transaction.set_rollback(True)
+
+
+def row_keys(built: dict) -> dict:
+    """What `fresh_rows` needs to fetch `built` again: for each name, its model, primary keys and whether it was a list.
+
+    `built` maps names to model instances or non-empty lists of instances of one model (a module fixture's rows,
+    built inside `kept_for_the_module`).
+    """
+    keys = {}
+    for name, value in built.items():
+        rows = value if isinstance(value, list) else [value]
+        keys[name] = (type(rows[0]), [row.pk for row in rows], isinstance(value, list))
+    return keys
+
+
+def fresh_rows(keys: dict) -> dict:
+    """New instances of the rows `row_keys` named, in their order (one query per name): a test changes its own copies,
+    never the module fixture's."""
+    fresh = {}
+    for name, (model, pks, many) in keys.items():
+        found = model.objects.in_bulk(pks)
+        rows = [found[pk] for pk in pks]
+        fresh[name] = rows if many else rows[0]
+    return fresh

@@ -13,7 +13,7 @@ from collective.errors import CollectiveError
 from collective.models import MicroProject
 from core.models import AuditEntry
 from tests.collective import factories as f
-from tests.conftest import build_home_page, kept_for_the_module
+from tests.conftest import build_home_page, fresh_rows, kept_for_the_module, row_keys
 
 pytestmark = pytest.mark.django_db
 
@@ -31,11 +31,7 @@ def build_world(home_page) -> dict:
 @pytest.fixture(scope="module")
 def _world_keys(django_db_setup, django_db_blocker):
     with kept_for_the_module(django_db_blocker):
-        keys = {}
-        for name, value in build_world(build_home_page()).items():
-            rows = value if isinstance(value, list) else [value]
-            keys[name] = (type(rows[0]), [row.pk for row in rows], isinstance(value, list))
-        yield keys
+        yield row_keys(build_world(build_home_page()))
 
 
 @pytest.fixture
@@ -43,11 +39,7 @@ def world(db, _world_keys) -> dict:
     """Every test here uses it: built once for the module (`kept_for_the_module`), fresh instances for each test,
     and an empty cache (a test's pages may have cached what its rolled-back changes showed)."""
     cache.clear()
-    fresh = {}
-    for name, (model, pks, many) in _world_keys.items():
-        rows = [model.objects.get(pk=pk) for pk in pks]
-        fresh[name] = rows if many else rows[0]
-    return fresh
+    return fresh_rows(_world_keys)
 
 
 def client_for(user):

@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 
 from catalog.models import ProviderPage, ServicePage
 from challenges.models import ChallengeIndexPage, ChallengePage
@@ -61,7 +62,10 @@ def _world_keys(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def world_of_the_module(db, _world_keys):
-    """`world` built once for the module (`kept_for_the_module`): fresh instances of its rows for each test."""
+    """`world` built once for the module (`kept_for_the_module`): fresh instances of its rows for each test, and an
+    empty cache (the public page's figures are cached, and a test's rolled-back rows must not reach the next one
+    through them)."""
+    cache.clear()
     keys = _world_keys
     return SimpleNamespace(
         provider=ProviderPage.objects.get(pk=keys.provider),

@@ -6,7 +6,6 @@ import io
 import json
 
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 
 from booking.models import Order
@@ -35,9 +34,7 @@ DISTRIBUTION_FIELDS = ["dct:format", "dcat:accessURL", "dct:license"]
 
 @pytest.fixture
 def world(world_of_the_module):
-    """Every test here uses it: built once for the module, with an empty cache for each test (the public page's
-    figures are cached, and a test's rolled-back rows must not reach the next one through them)."""
-    cache.clear()
+    """Every test here uses it: built once for the module (`world_of_the_module`)."""
     return world_of_the_module
 
 

@@ -25,9 +25,7 @@ WHEN = datetime.datetime(2025, 10, 6, 11, tzinfo=ROME)
 
 @pytest.fixture
 def world(world_of_the_module):
-    """Every test here uses it: built once for the module, with an empty cache for each test (the public page's
-    figures are cached, and a test's rolled-back rows must not reach the next one through them)."""
-    cache.clear()
+    """Every test here uses it: built once for the module (`world_of_the_module`)."""
     return world_of_the_module
 
 

@@ -5,7 +5,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -23,9 +22,7 @@ ROME = datetime.timezone(datetime.timedelta(hours=1))
 
 @pytest.fixture
 def world(world_of_the_module):
-    """Every test here uses it: built once for the module, with an empty cache for each test (the public page's
-    figures are cached, and a test's rolled-back rows must not reach the next one through them)."""
-    cache.clear()
+    """Every test here uses it: built once for the module (`world_of_the_module`)."""
     return world_of_the_module
 
 
