@@ -39,7 +39,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium-headless-shell")
 VIEWPORT = {"width": 390, "height": 844}
 EMAIL, PASSWORD = "famiglia@milano018.example", "milano018-demo"
 CHILD_AGE = 9

@@ -124,9 +124,11 @@ def shoot(base: str, pages, out: Path) -> list[str]:
     """Write the PNGs; return the problems (unexpected statuses) met."""
     from playwright.sync_api import sync_playwright
 
-    chromium_path = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+    chromium_path = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium-headless-shell"))
     if not chromium_path.exists():
-        raise SystemExit(f"Chromium not found at {chromium_path} (apt-get install chromium, or set CHROMIUM_PATH).")
+        raise SystemExit(
+            f"Chromium not found at {chromium_path} (apt-get install chromium-headless-shell, or set CHROMIUM_PATH)."
+        )
     problems = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
