@@ -101,7 +101,8 @@ def _activity(rng: random.Random) -> bool:
     wallets = {}
     if call:
         # Every other child holds a voucher of the call: granted in one go (a constant number of queries), each
-        # wallet with its grant entry and audit entry as `vouchers.create_wallet` would write them one by one.
+        # wallet with the grant entry and audit entry `vouchers.create_wallet` writes; like the ranking's grants
+        # (bulk inserts send no post_save), they get no rows in Wagtail's reference index.
         grants = [(child, child.guardian, Decimal(rng.choice([200, 250, 300, 350, 400]))) for child in children[::2]]
         wallets = {wallet.child_id: wallet for wallet in vouchers.create_wallets(grants, call=call)}
     requests, quotes, orders = [], [], []
