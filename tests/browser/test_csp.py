@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 
 from tests.booking.factories import ChildFactory, make_wallet, service_setup
 from tests.browser.content import fresh_home
+from tests.browser.navigation import follow
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "una-password-lunga-42"
@@ -68,8 +69,7 @@ def test_the_family_area_runs_without_csp_violations(watched, live_server):
     assert visit(watched, "/accounts/login/") == []
     watched.get_by_label("Email").fill(user.email)
     watched.get_by_label("Password").fill(PASSWORD)
-    watched.locator("form[action='/accounts/login/'] button[type=submit]").click()
-    watched.wait_for_url("**/famiglia/")
+    follow(watched.locator("form[action='/accounts/login/'] button[type=submit]"), "**/famiglia/")
     assert visit(watched, "/famiglia/") == []
     assert visit(watched, "/famiglia/profilo/") == []
 
@@ -81,8 +81,7 @@ def test_the_admin_and_its_page_editor_run_without_csp_violations(watched, live_
     assert visit(watched, "/admin/login/") == []
     watched.locator("#id_username").fill("comune")
     watched.locator("#id_password").fill(PASSWORD)
-    watched.locator("form button[type=submit]").first.click()
-    watched.wait_for_url("**/admin/")
+    follow(watched.locator("form button[type=submit]").first, "**/admin/")
     assert visit(watched, "/admin/") == []
     assert visit(watched, f"/admin/pages/{service.pk}/edit/") == []
     assert visit(watched, "/admin/images/") == []

@@ -7,6 +7,7 @@ from allauth.account.models import EmailAddress
 
 from tests.booking.factories import ChildFactory, GuardianFactory, fiscal_code, make_wallet
 from tests.browser.content import fresh_home
+from tests.browser.navigation import follow
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -39,21 +40,21 @@ def test_family_journey_through_own_pages_is_accessible(page, live_server):
     assert_accessible(page)
     page.get_by_label("Email").fill(guardian.user.email)
     page.get_by_label("Password").fill("password-di-prova-77")
-    page.locator("form[action='/accounts/login/'] button[type=submit]").click()
-    page.wait_for_url(f"{live_server.url}/famiglia/")
+    follow(page.locator("form[action='/accounts/login/'] button[type=submit]"), f"{live_server.url}/famiglia/")
     assert page.get_by_role("heading", level=1).inner_text() == "Area famiglia"
     assert_accessible(page)
 
-    page.get_by_role("link", name="Aggiungi una figlia o un figlio").click()
+    follow(
+        page.get_by_role("link", name="Aggiungi una figlia o un figlio"), f"{live_server.url}/famiglia/figli/aggiungi/"
+    )
     page.get_by_label("Nome").fill("Pietro")
     page.get_by_label("Data di nascita").fill("2016-02-03")
     page.get_by_label("Codice fiscale").fill("RSSPTR16B03F205X")
-    page.get_by_role("button", name="Salva").click()
+    follow(page.get_by_role("button", name="Salva"), f"{live_server.url}/famiglia/figli/aggiungi/")
     assert page.locator(".invalid-feedback").count() == 1
     assert_accessible(page)
     page.get_by_label("Codice fiscale").fill(fiscal_code(datetime.date(2016, 2, 3)))
-    page.get_by_role("button", name="Salva").click()
-    page.wait_for_url(f"{live_server.url}/famiglia/")
+    follow(page.get_by_role("button", name="Salva"), f"{live_server.url}/famiglia/")
     assert "Pietro" in page.content()
 
     page.goto(f"{live_server.url}/famiglia/voucher/{wallet.pk}/")

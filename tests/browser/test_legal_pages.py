@@ -9,14 +9,14 @@ from home.models import ContentPage
 from legal.models import AccessibilityFeedback, PageFeedback, PrivacyNoticePage
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import DESKTOP
+from tests.browser.navigation import follow
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def open_footer_link(tab, title: str) -> None:
     tab.goto("/")
-    tab.locator("#footer .it-footer-small-prints").get_by_role("link", name=title, exact=True).click()
-    tab.wait_for_load_state()
+    follow(tab.locator("#footer .it-footer-small-prints").get_by_role("link", name=title, exact=True))
     assert tab.locator("h1").inner_text().strip()
 
 
@@ -38,12 +38,13 @@ def test_every_legal_page_from_the_footer_passes_axe(page, demo_site):
 
     open_footer_link(page, "Dichiarazione di accessibilità")
     assert_accessible(page, "accessibility statement")
-    page.get_by_role("link", name="Segnala un problema di accessibilità").click()
-    page.wait_for_url(re.compile(r"/segnalazione-accessibilita/$"))
+    follow(
+        page.get_by_role("link", name="Segnala un problema di accessibilità"),
+        re.compile(r"/segnalazione-accessibilita/$"),
+    )
     assert_accessible(page, "accessibility report form")
     page.get_by_label("Descrivi il problema che hai incontrato").fill("Il menu non si apre con la tastiera.")
-    page.get_by_role("button", name="Invia la segnalazione").click()
-    page.wait_for_url(re.compile(r"inviata=1"))
+    follow(page.get_by_role("button", name="Invia la segnalazione"), re.compile(r"inviata=1"))
     assert page.get_by_role("status").inner_text().startswith("Grazie")
     assert_accessible(page, "accessibility report sent")
     assert AccessibilityFeedback.objects.get().description == "Il menu non si apre con la tastiera."
@@ -58,13 +59,12 @@ def test_feedback_block_works_without_javascript_and_sets_no_cookie(browser, dem
         block = tab.locator("section.m018-feedback")
         assert block.get_by_role("heading").inner_text() == "Valuta questo servizio"
         assert not context.cookies()
-        block.get_by_role("button", name="No", exact=True).click()
-        tab.wait_for_url(re.compile(r"/valuta/[^/]+/$"))
+        follow(block.get_by_role("button", name="No", exact=True), re.compile(r"/valuta/[^/]+/$"))
         # Bootstrap Italia draws the radio on its label: a person clicks the label.
         tab.locator("label", has_text="Non ho trovato quello che cercavo").click()
         assert tab.get_by_label("Non ho trovato quello che cercavo").is_checked()
         tab.get_by_label("Vuoi aggiungere qualcosa? (facoltativo)").fill("Mancano gli orari del sabato.")
-        tab.get_by_role("button", name="Invia", exact=True).click()
+        follow(tab.get_by_role("button", name="Invia", exact=True))
         assert "Abbiamo ricevuto la tua risposta" in tab.locator("main").inner_text()
         assert not context.cookies()
     finally:
@@ -79,6 +79,8 @@ def test_feedback_second_step_passes_axe(page, demo_site):
     service = ServicePage.objects.live().order_by("path").first()
     page.goto(service.url)
     assert_accessible(page, "service page with the feedback block")
-    page.locator("section.m018-feedback").get_by_role("button", name="Sì", exact=True).click()
-    page.wait_for_url(re.compile(r"/valuta/[^/]+/$"))
+    follow(
+        page.locator("section.m018-feedback").get_by_role("button", name="Sì", exact=True),
+        re.compile(r"/valuta/[^/]+/$"),
+    )
     assert_accessible(page, "feedback second step")

@@ -12,6 +12,7 @@ from monitoring.models import MonitoringPage
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import MOBILE
 from tests.browser.content import fresh_home
+from tests.browser.navigation import follow
 from tests.catalog.factories import user
 from tests.monitoring.conftest import build_world
 from tests.monitoring.events import event, funded_project
@@ -57,7 +58,7 @@ def test_the_dashboard_and_the_equity_page_pass_axe(page, monitored):
     page.goto("/admin/login/")
     page.fill("#id_username", "ufficio-monitoraggio")
     page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    follow(page.locator("button[type=submit]"), "**/admin/")
     page.goto("/admin/monitoraggio/?cut=age_band&metric=requests")
     assert "Monitoraggio" in page.locator("h1").inner_text()
     assert_accessible(page, "monitoring dashboard")

@@ -9,6 +9,7 @@ import pytest
 
 from tests.browser import axe
 from tests.browser.conftest import MOBILE
+from tests.browser.navigation import follow
 from tests.htmlcheck import html_errors
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -87,8 +88,8 @@ def test_the_filters_work_on_a_phone_without_javascript(browser, live_server, ca
     tab.goto(catalogue)
     tab.locator("#m018-filters > summary").click()
     tab.locator("label[for=f-category-arte]").click()
-    tab.get_by_role("button", name="Mostra 14 servizi").click()  # the count is the page's: no script updates it
-    tab.wait_for_url(re.compile(r"category=arte"))
+    # The count is the page's: no script updates it.
+    follow(tab.get_by_role("button", name="Mostra 14 servizi"), re.compile(r"category=arte"))
     assert tab.locator("#m018-search-status").inner_text() == "4 servizi trovati"
     assert tab.locator("#m018-filters > summary").inner_text().startswith("Filtri (1)")
     assert first_card_top_below_the_search_box(tab) < MOBILE["height"]
@@ -119,8 +120,7 @@ def test_no_page_scrolls_sideways_at_360_px(browser, live_server, demo_site):
     tab.goto("/accounts/login/")
     tab.get_by_label("Email").fill(DEMO_FAMILY)
     tab.get_by_label("Password").fill(DEMO_PASSWORD)
-    tab.locator("form[action^='/accounts/login/'] button[type=submit]").click()
-    tab.wait_for_url(re.compile(r"/famiglia/$"))
+    follow(tab.locator("form[action^='/accounts/login/'] button[type=submit]"), re.compile(r"/famiglia/$"))
 
     from catalog.models import ServicePage
 

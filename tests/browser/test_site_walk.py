@@ -8,6 +8,7 @@ from challenges.models import ChallengeIndexPage, ChallengePage
 from hubs.models import HubIndexPage, HubPage
 from news.models import NewsIndexPage, NewsPage
 from tests.browser.axe import assert_accessible
+from tests.browser.navigation import follow
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,8 +20,7 @@ def _visible_links_to(tab, paths) -> list[str]:
 
 
 def _click(tab, href: str, path: str) -> None:
-    tab.locator(f'a[href="{href}"]:visible').first.click()
-    tab.wait_for_url(re.compile(re.escape(path) + r"(\?.*)?$"))
+    follow(tab.locator(f'a[href="{href}"]:visible').first, re.compile(re.escape(path) + r"(\?.*)?$"))
 
 
 def follow_link(tab, model, index_model):
@@ -60,6 +60,5 @@ def test_walk_the_demo_site_and_check_accessibility(page, demo_site):
 
     page.goto("/")
     page.locator("#header-search").fill("benessere")
-    page.locator("#header-search").press("Enter")
-    page.wait_for_url(re.compile(r"/cerca/\?q=benessere"))
+    follow(page.locator("#header-search"), re.compile(r"/cerca/\?q=benessere"), press="Enter")
     assert_accessible(page, "search page")

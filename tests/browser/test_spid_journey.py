@@ -5,6 +5,7 @@ import re
 import pytest
 
 from tests.browser import axe
+from tests.browser.navigation import follow
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,26 +25,24 @@ def demo_idp(settings, demo_site, key_dir):
 
 def _to_demo_idp(page):
     page.goto("/")
-    page.locator(".m018-account", has_text="Accedi").click()
+    follow(page.locator(".m018-account", has_text="Accedi"), re.compile(r"/accounts/login/"))
     _from_login_page_to_demo_idp(page)
 
 
 def _from_login_page_to_demo_idp(page):
-    page.wait_for_url(re.compile(r"/accounts/login/"))
     page.locator("summary", has_text="Entra con SPID").focus()
     page.keyboard.press("Enter")  # the disclosure opens from the keyboard
-    page.get_by_role("link", name="IdP dimostrativo (solo sviluppo)").click()
-    page.wait_for_url(re.compile(r"/accounts/spid/demo-idp/sso/"))
+    follow(
+        page.get_by_role("link", name="IdP dimostrativo (solo sviluppo)"), re.compile(r"/accounts/spid/demo-idp/sso/")
+    )
 
 
 def test_demo_family_signs_in_with_spid_and_sees_their_vouchers(page, demo_idp):
     _to_demo_idp(page)
     axe.assert_accessible(page, "access button target: demo IdP")
     page.get_by_label(re.compile("Laura Esposito")).check()
-    page.get_by_role("button", name="Entra").click()
-    page.get_by_role("button", name="Torna al servizio").click()
-
-    page.wait_for_url(re.compile(r"/famiglia/$"))
+    follow(page.get_by_role("button", name="Entra"))
+    follow(page.get_by_role("button", name="Torna al servizio"), re.compile(r"/famiglia/$"))
     wallets = page.get_by_role("region", name="I tuoi voucher")
     # Giulia holds two vouchers (the 2026 call's and the family demo's own): each child's name shows.
     assert wallets.get_by_text("Giulia").first.is_visible()
@@ -51,8 +50,7 @@ def test_demo_family_signs_in_with_spid_and_sees_their_vouchers(page, demo_idp):
     page.goto("/")
     family_link = page.locator(".m018-account")
     assert family_link.inner_text().strip() == "Area famiglia"
-    family_link.click()
-    page.wait_for_url(re.compile(r"/famiglia/$"))
+    follow(family_link, re.compile(r"/famiglia/$"))
 
 
 def test_access_button_lists_identity_providers_and_is_accessible_on_mobile(page, demo_idp):
@@ -72,13 +70,11 @@ def test_anomaly_pages_say_what_to_do_next_and_pass_axe(page, demo_idp):
     _to_demo_idp(page)
     for number, outcome in enumerate(["19", "20", "21", "22", "23", "25", "30", "no_fiscal_number"]):
         if number:
-            page.get_by_role("link", name="Torna alla pagina di accesso").click()
+            follow(page.get_by_role("link", name="Torna alla pagina di accesso"), re.compile(r"/accounts/login/"))
             _from_login_page_to_demo_idp(page)
         page.locator(f"input[name=outcome][value='{outcome}'] + label").click()
-        page.get_by_role("button", name="Entra").click()
-        page.get_by_role("button", name="Torna al servizio").click()
-
-        page.wait_for_url(re.compile(r"/accounts/spid/acs/fine/$"))
+        follow(page.get_by_role("button", name="Entra"))
+        follow(page.get_by_role("button", name="Torna al servizio"), re.compile(r"/accounts/spid/acs/fine/$"))
         assert page.get_by_role("heading", name="Cosa puoi fare").is_visible()
         assert page.get_by_role("link", name="Torna alla pagina di accesso").is_visible()
         axe.assert_accessible(page, f"SPID anomaly {outcome}")

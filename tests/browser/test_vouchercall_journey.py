@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from tests.browser import axe
+from tests.browser.navigation import follow
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -60,11 +61,11 @@ def test_apply_rank_fund_and_pay_with_the_voucher(page, other_page, sign_in_as, 
 
     sign_in_as(page.context, guardian.user)
     page.goto("/famiglia/")
-    page.get_by_role("link", name="Bandi voucher: domanda e graduatoria").click()
+    follow(page.get_by_role("link", name="Bandi voucher: domanda e graduatoria"), "**/famiglia/bando-voucher/")
     axe.assert_accessible(page, "bandi voucher")
-    page.get_by_role("link", name=str(call)).click()
+    follow(page.get_by_role("link", name=str(call)), f"**/famiglia/bando-voucher/{call.pk}/")
     axe.assert_accessible(page, "bando aperto")
-    page.get_by_role("link", name="Presenta la domanda").click()
+    follow(page.get_by_role("link", name="Presenta la domanda"), f"**/famiglia/bando-voucher/{call.pk}/domanda/")
     axe.assert_accessible(page, "modulo di domanda")
     # Bootstrap Italia draws the checkbox on its label: the family clicks the label.
     page.locator("label", has_text="Giulia").click()
@@ -77,7 +78,7 @@ def test_apply_rank_fund_and_pay_with_the_voucher(page, other_page, sign_in_as, 
     page.locator("label", has_text="Dichiaro che quanto scritto è vero").click()
     page.locator("label", has_text="Ho letto l'informativa sul trattamento dei dati personali.").click()
     assert page.get_by_label("Ho letto l'informativa sul trattamento dei dati personali.").is_checked()
-    page.get_by_role("button", name="Invia la domanda").click()
+    follow(page.get_by_role("button", name="Invia la domanda"), f"**/famiglia/bando-voucher/{call.pk}/")
     page.get_by_text("Domanda inviata").wait_for()
     axe.assert_accessible(page, "domanda inviata")
     application = Application.objects.get(guardian=guardian)
@@ -96,32 +97,32 @@ def test_apply_rank_fund_and_pay_with_the_voucher(page, other_page, sign_in_as, 
     office = other_page
     sign_in_as(office.context, call_site["office"])
     office.goto(f"/admin/vouchercall/bando/{call.pk}/graduatorie/")
-    office.get_by_role("button", name="Calcola la graduatoria provvisoria").click()
+    follow(office.get_by_role("button", name="Calcola la graduatoria provvisoria"))
     office.get_by_text("Graduatoria calcolata: 1 finanziate su 2 domande.").wait_for()
 
     page.goto(f"/famiglia/bando-voucher/{call.pk}/")
     assert "La tua domanda è alla posizione 1." in page.content()
     axe.assert_accessible(page, "posizione in graduatoria")
-    page.get_by_role("link", name="Vedi la graduatoria pubblicata").click()
+    follow(page.get_by_role("link", name="Vedi la graduatoria pubblicata"), re.compile(r"/graduatorie-voucher/\d+/$"))
     assert application.protocol in page.content() and "Esposito" not in page.content()
     axe.assert_accessible(page, "graduatoria pubblica")
 
     # The appeal days pass with no appeal; the office computes the final ranking and grants the vouchers.
     Ranking.objects.filter(call=call).update(computed_at=now - datetime.timedelta(days=30))
-    office.get_by_role("button", name="Calcola la graduatoria definitiva").click()
+    # The page already says "Graduatoria calcolata" (the provisional one's): only the new page may be read.
+    follow(office.get_by_role("button", name="Calcola la graduatoria definitiva"))
     office.get_by_text("Graduatoria calcolata").wait_for()
-    office.get_by_role("button", name="Assegna i voucher della definitiva").click()
+    follow(office.get_by_role("button", name="Assegna i voucher della definitiva"))
     office.get_by_text("Voucher assegnati: 1.").wait_for()
     wallet = Wallet.objects.get(child=child, call=call.money_call)
     assert wallet.balance == Decimal("400.00")
 
     quote = quoted(call_site["service"], call_site["provider_staff"], price="120.00", child=child)
     page.goto(f"/famiglia/richieste/{quote.request.pk}/")
-    page.get_by_role("button", name="Accetta il preventivo").click()
-    page.wait_for_url(re.compile(r"/famiglia/acquisti/\d+/$"))
+    follow(page.get_by_role("button", name="Accetta il preventivo"), re.compile(r"/famiglia/acquisti/\d+/$"))
     # The voucher covers the whole price: the family confirms the amount offered and sees nothing left to pay.
-    page.get_by_role("button", name="Continua").click()
-    page.get_by_role("button", name="Conferma e paga").click()
+    follow(page.get_by_role("button", name="Continua"))
+    follow(page.get_by_role("button", name="Conferma e paga"))
     page.get_by_text("Pagamento completato.").wait_for()
     order = Order.objects.get(guardian=guardian)
     assert order.voucher_paid() == Decimal("120.00")
