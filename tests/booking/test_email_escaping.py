@@ -45,6 +45,20 @@ def assert_escaped(message):
     assert MARKUP in message.body  # the plain-text part keeps what was written, as text
 
 
+@pytest.fixture
+def market(market_of_the_module):
+    """A provider's service with its staff, and the catalogue around it: built once for the module
+    (`market_of_the_module`)."""
+    return market_of_the_module
+
+
+@pytest.fixture
+def home_page(market):
+    """The module's home page, under which `market` and its catalogue are built, instead of a new one for each
+    test."""
+    return market["provider"].get_site().root_page.specific
+
+
 @pytest.mark.parametrize("event", EVENTS)
 def test_every_booking_email_escapes_user_text_in_its_html_part(event, django_capture_on_commit_callbacks):
     context = {name: Markup() for name in ("request", "quote", "order", "service", "rating", "message")}
@@ -76,9 +90,9 @@ def test_a_provider_message_with_markup_reaches_the_family_as_text(market, djang
 
 
 def test_register_emails_escape_the_organisation_name_and_the_rejection_reason(
-    home_page, django_capture_on_commit_callbacks
+    market, django_capture_on_commit_callbacks
 ):
-    catalog.catalog_tree(home_page)
+    """Over the module's catalogue (where an approved provider's page goes)."""
 
     def application(name):
         return catalog.RegisterApplicationFactory(organisation_name=name)

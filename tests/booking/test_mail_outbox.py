@@ -127,13 +127,26 @@ def test_a_payment_made_while_smtp_is_down_is_saved_and_its_email_leaves_later(
     assert_queued_then_delivered(smtp, market["staff"].email, "pagato")
 
 
+@pytest.fixture
+def market(market_of_the_module):
+    """A provider's service with its staff, and the catalogue around it: built once for the module
+    (`market_of_the_module`)."""
+    return market_of_the_module
+
+
+@pytest.fixture
+def home_page(market):
+    """The module's home page, under which `market` is built, instead of a new one for each test."""
+    return market["provider"].get_site().root_page.specific
+
+
 def approvable_application() -> RegisterApplication:
     return catalog.RegisterApplicationFactory(declared=True)
 
 
 @pytest.fixture
-def staff_client(client, home_page):
-    catalog.catalog_tree(home_page)
+def staff_client(client, market):
+    """A superuser signed in, over the module's catalogue (where an approved provider's page goes)."""
     admin = get_user_model().objects.create_superuser("comune", "comune@example.org", "una-password-lunga-42")
     client.force_login(admin)
     return client

@@ -14,10 +14,11 @@ from booking.models import Message
 from catalog import register
 from catalog.models import ApplicationAttachment, RegisterApplication
 from config.private_files import move_to_private
-from tests.booking.factories import ChildFactory, make_request
+from tests.booking.factories import ChildFactory, make_request, service_setup
 from tests.calls.factories import open_register_call
 from tests.catalog import factories as catalog
 from tests.catalog.test_register import APPLY_URL, form_data, pdf_bytes
+from tests.conftest import build_home_page, fresh_rows, kept_for_the_module, row_keys
 
 pytestmark = pytest.mark.django_db
 
@@ -66,16 +67,44 @@ ACTIVE_PDFS = [
 ]
 
 
+@pytest.fixture(scope="module")
+def _world_keys(django_db_setup, django_db_blocker):
+    with kept_for_the_module(django_db_blocker):
+        home = build_home_page()
+        provider, service, staff = service_setup(home)
+        yield row_keys(
+            {
+                "provider": provider,
+                "service": service,
+                "staff": staff,
+                "register_call": open_register_call(home),
+                "thread": make_request(service, child=ChildFactory(first_name="Giacomo")),
+            }
+        )
+
+
 @pytest.fixture
-def register_open(home_page):
+def world(db, _world_keys) -> dict:
+    """A provider's service with a family's request on it, and the register's call, built once for the module
+    (`kept_for_the_module`): fresh instances for each test, whose changes roll back with it."""
+    return fresh_rows(_world_keys)
+
+
+@pytest.fixture
+def market(world):
+    return {name: world[name] for name in ("provider", "service", "staff")}
+
+
+@pytest.fixture
+def register_open(world):
     """The register form takes applications only during its call's windows: here, one is in progress."""
-    return open_register_call(home_page)
+    return world["register_call"]
 
 
 @pytest.fixture
-def thread(client, market):
-    child = ChildFactory(first_name="Giacomo")
-    return make_request(market["service"], child=child)
+def thread(world):
+    """Giacomo's family's request on the provider's service."""
+    return world["thread"]
 
 
 def _post_message(client, request, name: str, content: bytes, content_type="application/pdf"):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from booking import marketplace
 from booking.models import ServiceRequest
 from tests.booking.factories import ChildFactory, GuardianFactory, make_wallet
+from tests.conftest import fresh_rows, kept_for_the_module, row_keys
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -22,13 +23,28 @@ def born(years: int) -> datetime.date:
     return TODAY.replace(year=TODAY.year - years) - datetime.timedelta(days=30)
 
 
+@pytest.fixture(scope="module")
+def _family_keys(_market_keys, django_db_blocker):
+    with kept_for_the_module(django_db_blocker):
+        guardian = GuardianFactory()
+        teen = ChildFactory(guardian=guardian, first_name="Giulia", birth_date=born(16))
+        kid = ChildFactory(guardian=guardian, first_name="Luca", birth_date=born(9))
+        yield row_keys({"guardian": guardian, "teen": teen, "kid": kid})
+
+
 @pytest.fixture
-def family(client):
-    guardian = GuardianFactory()
-    teen = ChildFactory(guardian=guardian, first_name="Giulia", birth_date=born(16))
-    kid = ChildFactory(guardian=guardian, first_name="Luca", birth_date=born(9))
-    client.force_login(guardian.user)
-    return {"guardian": guardian, "teen": teen, "kid": kid}
+def market(market_of_the_module):
+    """Every test but one uses it: built once for the module (`market_of_the_module`)."""
+    return market_of_the_module
+
+
+@pytest.fixture
+def family(client, db, _family_keys):
+    """A guardian, signed in, with Giulia (16) and Luca (9): built once for the module (`kept_for_the_module`),
+    fresh instances for each test."""
+    rows = fresh_rows(_family_keys)
+    client.force_login(rows["guardian"].user)
+    return rows
 
 
 def form_url(service) -> str:

@@ -15,6 +15,12 @@ PASSWORD = "Selezione-2026-sicura"
 
 
 @pytest.fixture
+def market(market_of_the_module):
+    """Both tests use it: built once for the module (`market_of_the_module`)."""
+    return market_of_the_module
+
+
+@pytest.fixture
 def family():
     nine = datetime.date.today() - datetime.timedelta(days=9 * 365 + 60)
     child = ChildFactory(birth_date=nine)  # the market's service is for 6-14 years

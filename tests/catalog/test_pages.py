@@ -18,30 +18,58 @@ from challenges.models import ChallengeIndexPage, ChallengePage
 from core.vocabularies import Category
 from search import sync
 from tests.catalog import factories
+from tests.catalog.conftest import tree_of, tree_rows
+from tests.conftest import build_home_page, fresh_rows, kept_for_the_module, row_keys
 
 pytestmark = pytest.mark.django_db
 
 SVG = "{http://www.w3.org/2000/svg}"
 
 
-@pytest.fixture
-def challenge(home_page):
-    index = home_page.add_child(instance=ChallengeIndexPage(title="Sfide", slug="sfide"))
+def _challenge(index, number):
     return index.add_child(
         instance=ChallengePage(
-            title="Disabilità, bisogni educativi speciali", number=6, age_band="0-18", description="Sfida 6."
+            title="Disabilità, bisogni educativi speciali", number=number, age_band="0-18", description="Sfida 6."
         )
     )
 
 
+@pytest.fixture(scope="module")
+def _world_keys(django_db_setup, django_db_blocker):
+    with kept_for_the_module(django_db_blocker):
+        home = build_home_page()
+        rows = tree_rows(home)
+        rows["challenges"] = home.add_child(instance=ChallengeIndexPage(title="Sfide", slug="sfide"))
+        provider = factories.provider(rows["index"], name="Ente Uno Nome Lungo")
+        sheet = factories.service(provider)
+        sheet.challenges = [_challenge(rows["challenges"], 6)]
+        sheet.tags.add("teatro")
+        sheet.save()
+        rows["sheet"] = sheet
+        yield row_keys(rows)
+
+
 @pytest.fixture
-def sheet(tree, challenge):
-    provider = factories.provider(tree["index"], name="Ente Uno Nome Lungo")
-    page = factories.service(provider)
-    page.challenges = [challenge]
-    page.tags.add("teatro")
-    page.save()
-    return page
+def world(db, _world_keys) -> dict:
+    """The catalogue, the challenges' index and a full sheet addressing challenge 6, built once for the module
+    (`kept_for_the_module`): fresh instances for each test, whose changes roll back with it."""
+    return fresh_rows(_world_keys)
+
+
+@pytest.fixture
+def tree(world):
+    return tree_of(world)
+
+
+@pytest.fixture
+def challenge(world):
+    """A challenge of its own for each test (no service addresses it), beside the sheet's."""
+    return _challenge(world["challenges"], 7)
+
+
+@pytest.fixture
+def sheet(world):
+    return world["sheet"]
 
 
 def test_service_page_renders_every_field_of_the_sheet(client, sheet):

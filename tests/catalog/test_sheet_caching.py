@@ -14,6 +14,8 @@ from catalog.models import ServiceActivity
 from home.models import SiteSettings
 from tests.booking.factories import GuardianFactory
 from tests.catalog import factories
+from tests.catalog.conftest import tree_of, tree_rows
+from tests.conftest import build_home_page, fresh_rows, kept_for_the_module, row_keys
 
 pytestmark = pytest.mark.django_db
 
@@ -25,9 +27,29 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture(scope="module")
+def _world_keys(django_db_setup, django_db_blocker):
+    with kept_for_the_module(django_db_blocker):
+        rows = tree_rows(build_home_page())
+        rows["service"] = factories.service(factories.provider(rows["index"], "Ente della scheda"))
+        yield row_keys(rows)
+
+
 @pytest.fixture
-def service(tree):
-    return factories.service(factories.provider(tree["index"]))
+def world(db, _world_keys) -> dict:
+    """The catalogue and a provider's live service, built once for the module (`kept_for_the_module`): fresh
+    instances for each test, whose changes roll back with it."""
+    return fresh_rows(_world_keys)
+
+
+@pytest.fixture
+def tree(world):
+    return tree_of(world)
+
+
+@pytest.fixture
+def service(world):
+    return world["service"]
 
 
 def test_anonymous_service_page_is_public_and_sets_no_cookie(client, service):

@@ -6,24 +6,41 @@ from django.urls import reverse
 from challenges.models import ChallengeIndexPage, ChallengePage
 from tests.booking.factories import ChildFactory
 from tests.catalog import factories
+from tests.catalog.conftest import tree_of, tree_rows
+from tests.conftest import build_home_page, fresh_rows, kept_for_the_module, row_keys
 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(scope="module")
+def _world_keys(django_db_setup, django_db_blocker):
+    with kept_for_the_module(django_db_blocker):
+        rows = tree_rows(build_home_page())
+        mine = factories.provider(rows["index"], "Ente Uno", number=1)
+        theirs = factories.provider(rows["index"], "Ente Due", number=2)
+        factories.service(mine, title="Mia bozza di corso", live=False)
+        factories.service(theirs, title="Bozza segreta di Ente Due", live=False)
+        renamed = factories.service(theirs, title="Corso pubblicato")
+        renamed.title = "Nuovo nome non ancora approvato"
+        renamed.save_revision()
+        yield row_keys({**rows, "mine": mine, "theirs": theirs, "user": factories.provider_user("ente-uno", mine)})
+
+
 @pytest.fixture
-def two_providers(tree):
-    mine = factories.provider(tree["index"], "Ente Uno", number=1)
-    theirs = factories.provider(tree["index"], "Ente Due", number=2)
-    factories.service(mine, title="Mia bozza di corso", live=False)
-    factories.service(theirs, title="Bozza segreta di Ente Due", live=False)
-    renamed = factories.service(theirs, title="Corso pubblicato")
-    renamed.title = "Nuovo nome non ancora approvato"
-    renamed.save_revision()
-    return {
-        "mine": mine,
-        "theirs": theirs,
-        "user": factories.provider_user("ente-uno", mine),
-    }
+def world(db, _world_keys) -> dict:
+    """The catalogue and two providers with drafts, built once for the module (`kept_for_the_module`): fresh
+    instances for each test, whose changes roll back with it."""
+    return fresh_rows(_world_keys)
+
+
+@pytest.fixture
+def tree(world):
+    return tree_of(world)
+
+
+@pytest.fixture
+def two_providers(world):
+    return {"mine": world["mine"], "theirs": world["theirs"], "user": world["user"]}
 
 
 def _chooser_text(client, parent=None, q=None) -> str:
@@ -61,8 +78,8 @@ def test_request_form_does_not_show_an_unpublished_service_title(client, tree):
     assert "Scegli almeno un servizio dal catalogo" in response.text
 
 
-def test_service_form_offers_only_published_challenges(tree, home_page):
-    index = home_page.add_child(instance=ChallengeIndexPage(title="Sfide", slug="sfide"))
+def test_service_form_offers_only_published_challenges(tree, world):
+    index = world["home"].add_child(instance=ChallengeIndexPage(title="Sfide", slug="sfide"))
     live = index.add_child(instance=ChallengePage(title="Sfida pubblicata", number=1, age_band="0-18", description="1"))
     index.add_child(
         instance=ChallengePage(title="Sfida in bozza", number=2, age_band="0-18", description="2", live=False)

@@ -8,15 +8,26 @@ from search.api import SearchQuery, get_backend
 from search.backends.elasticsearch import ElasticsearchBackend
 from search.models import CatalogueEntry, PendingIndexUpdate
 from tests.catalog import factories
+from tests.catalog.conftest import tree_rows
+from tests.conftest import build_home_page, fresh_rows, kept_for_the_module, row_keys
 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(scope="module")
+def _catalogue_keys(django_db_setup, django_db_blocker):
+    with kept_for_the_module(django_db_blocker):
+        rows = tree_rows(build_home_page())
+        rows["provider"] = factories.provider(rows["index"], name="Teatro Aperto")
+        yield row_keys(rows)
+
+
 @pytest.fixture
-def catalogue(home_page):
-    catalog, _categories, index = factories.catalog_tree(home_page)
-    provider = factories.provider(index, name="Teatro Aperto")
-    return {"catalog": catalog, "index": index, "provider": provider}
+def catalogue(db, _catalogue_keys):
+    """The catalogue and a provider without services, built once for the module (`kept_for_the_module`): fresh
+    instances for each test, whose pages and index entries roll back with it."""
+    rows = fresh_rows(_catalogue_keys)
+    return {"catalog": rows["catalog"], "index": rows["index"], "provider": rows["provider"]}
 
 
 def ids_found(**filters) -> list[int]:
