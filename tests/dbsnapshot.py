@@ -12,6 +12,7 @@ removes the folder when the run ends. The worker's database is the copy of the m
 from __future__ import annotations
 
 import fcntl
+import functools
 import hashlib
 import json
 import os
@@ -130,12 +131,149 @@ def _read_shared(name: str) -> bool:
             cursor.execute(f"CREATE TABLE {schema}.{quote(table)} (LIKE {quote(table)})")
             with cursor.copy(f"COPY {schema}.{quote(table)} FROM STDIN (FORMAT binary)") as copy:
                 copy.write((path / f"{number:04d}").read_bytes())
+    _forget_plan(name)
     _sequences_behind.add(name)
     return True
 
 
 def _django_tables(connection) -> list[str]:
     return sorted(connection.introspection.django_table_names(only_existing=True, include_views=False))
+
+
+@functools.cache
+def _model_tables() -> frozenset[str]:
+    """The tables of every installed model (whether they exist or not): the apps do not change during a run."""
+    from django.db import connection
+
+    return frozenset(connection.introspection.django_table_names(only_existing=False, include_views=False))
+
+
+#: Per database and snapshot name, the tables the snapshot keeps: {table: (its INSERT from the snapshot, a digest
+#: of the snapshot's rows, their count)} (`_postgresql_plan`). Dropped when the snapshot is taken or read again.
+_plans: dict[tuple[str, str], dict[str, tuple[str, str, int]]] = {}
+#: Per database, what each kept table holds since the last restore that wrote it: (digest of the snapshot's rows
+#: written, the id of the transaction that wrote them, their count).
+_written: dict[str, dict[str, tuple[str, str, int]]] = {}
+
+
+def _forget_plan(name: str) -> None:
+    """The snapshot `name` of the worker's database is (re)written: its plan goes, and what restores wrote."""
+    from django.db import connection
+
+    database = connection.settings_dict["NAME"]
+    _plans.pop((database, name), None)
+    _written.pop(database, None)
+
+
+def _postgresql_plan(name: str) -> dict[str, tuple[str, str, int]] | None:
+    """{kept table: (its INSERT from the snapshot, digest of the snapshot's rows, row count)}; None when the worker's
+    database has no snapshot `name`.
+
+    Asked once per snapshot and worker. The columns come from the catalogue (pg_attribute: information_schema's view
+    cost ~25 ms of the server's CPU at every restore); generated ones (the search backend's search_vector) are
+    computed again, not copied. Two snapshots holding the same rows in a table have the same digest for it.
+    """
+    from django.db import connection
+
+    key = (connection.settings_dict["NAME"], name)
+    if key in _plans:
+        return _plans[key]
+    quote = connection.ops.quote_name
+    schema = f"snapshot_{name}"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = %s ORDER BY tablename", [schema])
+        kept = [row[0] for row in cursor.fetchall()]
+        if not kept:
+            return None
+        cursor.execute(
+            "SELECT c.relname, a.attname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
+            " WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r' AND c.relname = ANY(%s)"
+            " AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = '' ORDER BY c.relname, a.attnum",
+            [kept],
+        )
+        columns: dict[str, list[str]] = {}
+        for table, column in cursor.fetchall():
+            columns.setdefault(table, []).append(quote(column))
+        cursor.execute(
+            " UNION ALL ".join(
+                f"SELECT %s, md5(COALESCE(string_agg(CAST(t AS text), ',' ORDER BY CAST(t AS text)), '')), count(*)"
+                f" FROM {quote(schema)}.{quote(table)} t"
+                for table in kept
+            ),
+            kept,
+        )
+        plan = {}
+        for table, digest, count in cursor.fetchall():
+            names = ", ".join(columns[table])
+            plan[table] = (
+                f"INSERT INTO {quote(table)} ({names}) SELECT {names} FROM {quote(schema)}.{quote(table)}",
+                digest,
+                count,
+            )
+    _plans[key] = plan
+    return plan
+
+
+def _postgresql_restore(name: str, plan: dict[str, tuple[str, str, int]]) -> None:
+    """Empty the tables that hold rows and put the kept rows back, in two statements; a kept table still holding
+    exactly the rows it should is left as it is.
+
+    A table that never held a row has no page (pg_relation_size 0): only the others are emptied. A kept table holds
+    exactly what the last restore wrote there when it has as many rows and each still carries that restore's
+    transaction id (xmin): an insert or an update writes a row with another one, a delete lowers the count.
+    """
+    from django.apps import apps
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    quote = connection.ops.quote_name
+    written = _written.setdefault(connection.settings_dict["NAME"], {})
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('is_superuser') = 'on'")
+        if not cursor.fetchone()[0]:  # only a superuser may turn triggers off
+            cursor.execute(f"TRUNCATE {', '.join(quote(table) for table in _django_tables(connection))}")
+            cursor.execute("; ".join(insert for insert, _, _ in plan.values()))
+            written.clear()
+        else:
+            same = [
+                table for table, (_, digest, count) in plan.items() if written.get(table, ())[::2] == (digest, count)
+            ]
+            checks = [
+                f"SELECT 'same', %s WHERE (SELECT count(*) = %s AND bool_and(CAST(xmin AS text) = %s)"
+                f" FROM {quote(table)})"
+                for table in same
+            ]
+            checks.append(
+                "SELECT 'pages', relname FROM pg_class WHERE relnamespace = current_schema()::regnamespace"
+                " AND relkind = 'r' AND pg_relation_size(oid) > 0"
+            )
+            cursor.execute(
+                " UNION ALL ".join(checks), [v for table in same for v in (table, written[table][2], written[table][1])]
+            )
+            found: dict[str, set[str]] = {"same": set(), "pages": set()}
+            for kind, table in cursor.fetchall():
+                found[kind].add(table)
+            rewrite = [table for table in plan if table not in found["same"]]
+            # DELETE with triggers off (foreign keys, the audit trail's append-only rule), as TRUNCATE has them:
+            # TRUNCATE writes a new file for each table and its indexes, seconds for ~150 tables on CI's machine.
+            statements = ["SET LOCAL session_replication_role = replica"]
+            statements += [
+                f"DELETE FROM {quote(table)}" for table in sorted((found["pages"] & _model_tables()) - found["same"])
+            ]
+            statements += [plan[table][0] for table in rewrite]
+            cursor.execute("; ".join(statements))
+            for table in set(written) - found["same"]:
+                del written[table]
+            if rewrite:
+                cursor.execute(f"SELECT CAST(xmin AS text) FROM {quote(rewrite[0])} LIMIT 1")
+                xid = cursor.fetchone()[0]
+                written.update({table: (plan[table][1], xid, plan[table][2]) for table in rewrite})
+        if name in _sequences_behind:
+            # The rows came from another worker's database: this one's sequences never went past their keys.
+            models = [m for m in apps.get_models(include_auto_created=True) if m._meta.db_table in plan]
+            for statement in connection.ops.sequence_reset_sql(no_style(), models):
+                cursor.execute(statement)
+            _sequences_behind.discard(name)
 
 
 def take_snapshot(name: str, *, share: bool = True) -> None:
@@ -160,6 +298,7 @@ def take_snapshot(name: str, *, share: bool = True) -> None:
             cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {quote(table)})")
             if cursor.fetchone()[0]:
                 cursor.execute(f"CREATE TABLE {schema}.{quote(table)} AS SELECT * FROM {quote(table)}")
+    _forget_plan(name)
     if share:
         _write_shared(name)
 
@@ -170,10 +309,8 @@ def restore_snapshot(name: str) -> bool:
     A snapshot another worker of the run wrote (`building_shared`) counts. Caches that hold rows (content types,
     the default cache with Wagtail's site root paths) are cleared.
     """
-    from django.apps import apps
     from django.contrib.contenttypes.models import ContentType
     from django.core.cache import cache
-    from django.core.management.color import no_style
     from django.db import connection
 
     if connection.vendor == "sqlite":
@@ -182,43 +319,10 @@ def restore_snapshot(name: str) -> bool:
         connection.ensure_connection()
         _sqlite_snapshots[name].backup(connection.connection)
     else:
-        quote = connection.ops.quote_name
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = %s", [f"snapshot_{name}"])
-            kept = {row[0] for row in cursor.fetchall()}
-        if not kept:
+        plan = _postgresql_plan(name)
+        if plan is None:
             return _read_shared(name) and restore_snapshot(name)
-        with connection.cursor() as cursor:
-            # Generated columns (the search backend's search_vector) are computed again, not copied.
-            cursor.execute(
-                "SELECT table_name, column_name FROM information_schema.columns"
-                " WHERE table_schema = current_schema() AND is_generated = 'NEVER' ORDER BY ordinal_position"
-            )
-            columns: dict[str, list[str]] = {}
-            for table, column in cursor.fetchall():
-                columns.setdefault(table, []).append(quote(column))
-        schema = quote(f"snapshot_{name}")
-        tables = _django_tables(connection)
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SELECT current_setting('is_superuser') = 'on'")
-            if cursor.fetchone()[0]:
-                # DELETE with triggers off (foreign keys, the audit trail's append-only rule), as TRUNCATE has them:
-                # TRUNCATE writes a new file for each table and its indexes, seconds for ~150 tables on CI's machine.
-                cursor.execute("SET LOCAL session_replication_role = replica")
-                for table in tables:
-                    cursor.execute(f"DELETE FROM {quote(table)}")
-            else:  # only a superuser may turn triggers off
-                cursor.execute(f"TRUNCATE {', '.join(quote(table) for table in tables)}")
-            for table in tables:
-                if table in kept:
-                    names = ", ".join(columns[table])
-                    cursor.execute(f"INSERT INTO {quote(table)} ({names}) SELECT {names} FROM {schema}.{quote(table)}")
-            if name in _sequences_behind:
-                # The rows came from another worker's database: this one's sequences never went past their keys.
-                models = [m for m in apps.get_models(include_auto_created=True) if m._meta.db_table in kept]
-                for statement in connection.ops.sequence_reset_sql(no_style(), models):
-                    cursor.execute(statement)
-                _sequences_behind.discard(name)
+        _postgresql_restore(name, plan)
     ContentType.objects.clear_cache()
     cache.clear()
     return True
