@@ -1,26 +1,38 @@
 """The provider's report of a funded micro-project (attendance per session, costs with documents), the City's
-approval or sending back with a reason, who may read the documents, and the Milan tie of every child listed."""
+approval or sending back with a reason, and who may read the documents (the Milan tie of every child listed:
+test_milan_tie.py)."""
 
 import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from collective import nominal_lists, reports
-from collective.errors import CollectiveError
+from collective import reports
 from collective.models import ReportState
 from core.models import AuditEntry
 from tests.collective import factories as f
+from tests.conftest import build_home_page, fresh_rows, kept_for_the_module, row_keys
 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(scope="module")
+def _world_keys(django_db_setup, django_db_blocker):
+    with kept_for_the_module(django_db_blocker):
+        yield row_keys(f.funded_world(build_home_page()))
+
+
 @pytest.fixture
-def world(home_page):
-    return f.funded_world(home_page)
+def world(db, _world_keys) -> dict:
+    """Every test here uses it: built once for the module (`kept_for_the_module`), fresh instances for each test,
+    whose sessions, costs and decisions roll back with it, and an empty cache (a test's pages may have cached what
+    its rolled-back changes showed)."""
+    cache.clear()
+    return fresh_rows(_world_keys)
 
 
 def client_for(user) -> Client:
@@ -113,34 +125,6 @@ def test_documents_reach_only_the_providers_staff_and_the_city_and_reads_are_log
     reads = AuditEntry.objects.filter(action="sensitive.read", object_id=cost.pk, data__via="collective_cost_document")
     assert sorted(reads.values_list("actor__username", flat=True)) == sorted([s1.username, city.username])
     assert not cost.document.name.startswith("fattura")
-
-
-def test_only_children_living_domiciled_or_at_school_in_milan_are_listed(home_page):
-    call = f.make_call()
-    ((provider, staff),) = f.providers(home_page, 1)
-    application = f.submitted(call, provider, staff, planned_participants=3, reserved_places=1)
-    f.score_and_fund(call, [application])
-    project = application.projects.get()
-    url = reverse("collective_provider_participants", args=[project.pk])
-    page = client_for(staff).post(
-        url,
-        {"first_name": "Ugo", "last_name": "Verdi", "fiscal_code": f.child_code(project.starts_on, 9),
-         "lives_in": "Sesto San Giovanni", "school_in": "Cinisello Balsamo"},
-    )  # fmt: skip
-    assert "Ugo Verdi non vive, non è domiciliato/a e non va a scuola a Milano" in page.content.decode()
-    assert not project.participants.exists()
-    client_for(staff).post(
-        url,
-        {"first_name": "Ugo", "last_name": "Verdi", "fiscal_code": f.child_code(project.starts_on, 9),
-         "lives_in": "Sesto San Giovanni", "school_in": "Milano (MI)"},
-    )  # fmt: skip
-    assert project.participants.get().school_in == "Milano (MI)"
-    with pytest.raises(CollectiveError) as refused:
-        f.add_child(project, staff, "Ada", "Neri", 8, lives_in="Milano Marittima")
-    assert refused.value.code == "collective.not_milan"
-    assert [nominal_lists.in_milan(name) for name in ("MILANO", "Milano MI", " milano ", "Milanino", "")] == [
-        True, True, True, False, False,
-    ]  # fmt: skip
 
 
 def test_report_pages_are_valid_html(world):

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 
 from booking import marketplace
@@ -76,7 +77,9 @@ def _two_providers_keys(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def two_providers_of_the_module(db, _two_providers_keys) -> dict:
-    """`two_providers` built once for the module (`kept_for_the_module`): fresh instances for each test."""
+    """`two_providers` built once for the module (`kept_for_the_module`): fresh instances for each test, and an empty
+    cache (a test's pages may have cached what its rolled-back changes showed)."""
+    cache.clear()
     return {name: model.objects.get(pk=pk) for name, (model, pk) in _two_providers_keys.items()}
 
 

@@ -3,11 +3,19 @@
 import datetime
 from decimal import Decimal
 
+import pytest
+
 from booking import marketplace
 from booking.models import Payment, ServiceRequest
 from settlement.dashboard import provider_summary, working_days_between
 from tests.booking.factories import accepted_order, make_request
 from tests.settlement.conftest import paid_order
+
+
+@pytest.fixture
+def two_providers(two_providers_of_the_module):
+    """Built once for the module: each test's orders and requests roll back with it."""
+    return two_providers_of_the_module
 
 
 def test_working_days_skip_weekends():

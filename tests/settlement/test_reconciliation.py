@@ -20,7 +20,8 @@ from core.errors import DomainError
 from settlement import reconciliation, statements
 from settlement.models import Statement
 from tests.booking.factories import ChildFactory, VoucherCallFactory, accepted_order, make_wallet
-from tests.settlement.conftest import paid_order, verify_details
+from tests.conftest import build_home_page, fresh_rows, kept_for_the_module, row_keys
+from tests.settlement.conftest import build_two_providers, paid_order, verify_details
 
 TODAY = datetime.date.today()
 OPERATIONS = [
@@ -36,10 +37,24 @@ class Rollback(Exception):
     pass
 
 
+def build_world(home) -> dict:
+    """`build_two_providers`, the first with verified payment details, and two voucher calls."""
+    p = build_two_providers(home)
+    verify_details(p["one"])
+    return {**p, "calls": [VoucherCallFactory(), VoucherCallFactory()]}
+
+
+@pytest.fixture(scope="module")
+def _world_keys(django_db_setup, django_db_blocker):
+    with kept_for_the_module(django_db_blocker):
+        yield row_keys(build_world(build_home_page()))
+
+
 @pytest.fixture
-def world(two_providers, office):
-    verify_details(two_providers["one"])
-    return {**two_providers, "calls": [VoucherCallFactory(), VoucherCallFactory()], "office": office}
+def world(db, _world_keys, office):
+    """Built once for the module (`kept_for_the_module`): fresh instances for each test, whose money movements roll
+    back with it."""
+    return {**fresh_rows(_world_keys), "office": office}
 
 
 def apply(world, operation: str, number: int) -> None:

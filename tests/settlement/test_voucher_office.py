@@ -3,16 +3,44 @@
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 
 from booking import vouchers
 from booking.models import LedgerEntry
 from core.models import AuditEntry
-from tests.settlement.conftest import paid_order
+from tests.conftest import build_home_page, fresh_rows, kept_for_the_module, row_keys
+from tests.settlement.conftest import build_two_providers, paid_order
+
+
+def build_world(home) -> dict:
+    """`build_two_providers`, and an order of the first's service paid with 100 EUR of voucher, not completed."""
+    p = build_two_providers(home)
+    return {**p, "paid": paid_order(p["service_one"], p["staff_one"], price="100.00", complete=False)}
+
+
+@pytest.fixture(scope="module")
+def _world_keys(django_db_setup, django_db_blocker):
+    with kept_for_the_module(django_db_blocker):
+        yield row_keys(build_world(build_home_page()))
 
 
 @pytest.fixture
-def paid(two_providers):
-    return paid_order(two_providers["service_one"], two_providers["staff_one"], price="100.00", complete=False)
+def world(db, _world_keys) -> dict:
+    """Built once for the module (`kept_for_the_module`): fresh instances for each test, whose reversals,
+    suspensions and revocations roll back with it, and an empty cache (a test's pages may have cached what its
+    rolled-back changes showed)."""
+    cache.clear()
+    return fresh_rows(_world_keys)
+
+
+@pytest.fixture
+def two_providers(world):
+    return world
+
+
+@pytest.fixture
+def paid(world):
+    return world["paid"]
 
 
 def test_the_office_finds_a_wallet_by_protocol_code_or_fiscal_code_and_each_read_is_logged(client, office, paid):
