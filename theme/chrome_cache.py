@@ -9,6 +9,7 @@ from uuid import uuid4
 from django.apps import apps
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
+from django.http.request import split_domain_port
 from django.utils.translation import get_language
 from wagtail.models import Page, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
@@ -24,6 +25,29 @@ def generation() -> str:
 
 def fragment_key(name: str, site: Site | None) -> str:
     return f"m018:chrome:{generation()}:{name}:{site.pk if site else 0}:{get_language()}"
+
+
+def site_for_request(request) -> Site | None:
+    """`Site.find_for_request(request)`, the answer for the request's host and port cached with the chrome.
+
+    Wagtail's lookup is one query (a CASE over every site) for each request that asks; the site chrome (menu, footer,
+    privacy notices) asks on every page, also on the pages of Django views and on 404s, where Wagtail's routing has
+    not asked first. The site found (None when no site answers) is kept under the current generation, which any
+    Site or page change replaces (`connect_signals`), and is left on the request where Wagtail's own lookup reads it
+    (`request._wagtail_site`: the redirects middleware and the settings context processor then ask no query either).
+    """
+    if request is None:
+        return None
+    if not hasattr(request, "_wagtail_site"):
+        # As Wagtail does: the raw host, so that the lookup itself never raises DisallowedHost.
+        hostname = split_domain_port(request._get_raw_host())[0]
+        key = f"m018:chrome:{generation()}:site:{hostname}:{request.get_port()}"
+        found = cache.get(key)
+        if found is None:
+            found = (Site.find_for_request(request),)
+            cache.set(key, found, FRAGMENT_TIMEOUT)
+        request._wagtail_site = found[0]
+    return request._wagtail_site
 
 
 def invalidate(**kwargs) -> None:

@@ -1,5 +1,7 @@
 """The header menu and the footer: content, order, query counts and cache invalidation."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -103,3 +105,51 @@ def test_menu_marks_the_current_section(client, home_page):
     assert 'class="nav-link active" href="/il-progetto/" aria-current="true"' in html
     html = client.get("/il-progetto/").content.decode()
     assert 'class="nav-link active" href="/il-progetto/" aria-current="page"' in html
+
+
+def _without_nonces(response) -> str:
+    return re.sub(r'nonce="[^"]*"', "", response.content.decode())
+
+
+def _site_queries(captured) -> list[str]:
+    return [q["sql"] for q in captured if 'FROM "wagtailcore_site"' in q["sql"]]
+
+
+@pytest.mark.parametrize("url", ["/cerca/?q=teatro", "/valuta/non-un-gettone/"])
+def test_pages_of_django_views_and_their_404s_find_the_site_without_a_query_once_cached(client, home_page, url):
+    """The chrome's site lookup (one CASE query over the sites) is cached with the chrome: a Django view's page and a
+    404 answered by a Django view (the redirects middleware looks the site up on every 404) ask it no more."""
+    client.get(url)  # its first visit creates the site settings: a new generation of the chrome cache
+    with CaptureQueriesContext(connection) as cold:
+        first = client.get(url)
+    with CaptureQueriesContext(connection) as warm:
+        again = client.get(url)
+    assert _site_queries(cold.captured_queries)
+    assert again.status_code == first.status_code
+    assert _without_nonces(again) == _without_nonces(first)
+    assert _site_queries(warm.captured_queries) == []
+    assert len(warm.captured_queries) <= len(cold.captured_queries)
+
+
+def test_a_changed_site_is_looked_up_again(client, home_page):
+    client.get("/cerca/?q=teatro")
+    client.get("/cerca/?q=teatro")
+    with CaptureQueriesContext(connection) as warm:
+        client.get("/cerca/?q=teatro")
+    assert _site_queries(warm.captured_queries) == []
+    site = Site.objects.get()
+    site.site_name = "Milano 0-18"
+    site.save()
+    with CaptureQueriesContext(connection) as after_change:
+        response = client.get("/cerca/?q=teatro")
+    assert response.status_code == 200
+    assert _site_queries(after_change.captured_queries)
+
+
+def test_an_unknown_host_gets_the_default_site_also_from_the_cache(client, home_page, settings):
+    """A host no site names gets the default site's chrome, cached or not (Wagtail's fallback)."""
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "altro.testserver"]
+    section = home_page.add_child(instance=ContentPage(title="Il progetto", show_in_menus=True))
+    assert section.live
+    for _ in range(3):
+        assert ">Il progetto<" in client.get("/cerca/", HTTP_HOST="altro.testserver").content.decode()

@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from wagtail.models import Page, Site
 
-from theme.chrome_cache import FRAGMENT_TIMEOUT, fragment_key
+from theme.chrome_cache import FRAGMENT_TIMEOUT, fragment_key, site_for_request
 
 register = template.Library()
 
@@ -41,7 +41,7 @@ def main_menu(context):
     request = context["request"]
     current = context.get("page") or context.get("self")
     current_path = getattr(current, "path", "")
-    items = _menu_items(request, Site.find_for_request(request))
+    items = _menu_items(request, site_for_request(request))
     return {
         "items": [
             {
@@ -65,7 +65,7 @@ def _legal_links(site_settings) -> list[Page]:
 @register.simple_tag(takes_context=True)
 def site_footer(context):
     request = context["request"]
-    site = Site.find_for_request(request)
+    site = site_for_request(request)
     key = fragment_key("footer", site)
     html = cache.get(key)
     if html is None:

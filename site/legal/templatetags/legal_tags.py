@@ -2,10 +2,9 @@
 
 from django import template
 from django.core.cache import cache
-from wagtail.models import Site
 
 from legal.forms import HONEYPOT
-from theme.chrome_cache import FRAGMENT_TIMEOUT, fragment_key
+from theme.chrome_cache import FRAGMENT_TIMEOUT, fragment_key, site_for_request
 
 register = template.Library()
 
@@ -14,7 +13,7 @@ def notice_urls(request) -> dict[str, str]:
     """{processing code: URL} of the live privacy notices of the request's site, cached with the site chrome."""
     from legal.models import PrivacyNoticePage
 
-    site = Site.find_for_request(request)
+    site = site_for_request(request)
     key = fragment_key("privacy-notices", site)
     urls = cache.get(key)
     if urls is None:
