@@ -9,7 +9,9 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from wagtail.models import Page
 
+from booking import vouchers
 from booking.models import VoucherCall
+from core.audit import log_action
 from tests.booking.factories import ChildFactory, VoucherCallFactory, make_wallet
 
 pytestmark = pytest.mark.django_db
@@ -91,6 +93,25 @@ def test_a_familys_user_is_kept_and_staff_are_pointed_to_the_data_erasure(staff_
     page = staff_client.get(response["Location"]).content.decode()
     assert "non si può eliminare" in page
     assert "Cancella i tuoi dati" in page
+
+
+def test_an_officer_with_audit_and_ledger_entries_is_kept_and_the_page_says_why(staff_client):
+    """Wagtail's reference index leaves audit and ledger entries out (core.models.AppendOnlyModel): the refusal,
+    already on the confirmation page, comes from their PROTECT foreign keys."""
+    officer = get_user_model().objects.create_user("ufficio", "ufficio@example.org", "una-password-lunga-44")
+    wallet = make_wallet("30.00")
+    vouchers.grant(wallet, "10.00", actor=officer, memo="Integrazione")
+    log_action(officer, "voucher.wallet.suspended", wallet, {})
+    confirmation = staff_client.get(f"/admin/users/delete/{officer.pk}/")
+    assert confirmation.status_code == 302
+    response = post(staff_client, f"/admin/users/delete/{officer.pk}/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/admin/users/edit/{officer.pk}/"
+    assert get_user_model().objects.filter(pk=officer.pk).exists()
+    page = staff_client.get(response["Location"]).content.decode()
+    assert "non si può eliminare" in page
+    assert "movimento del voucher" in page
+    assert "registro delle attività" in page
 
 
 def test_a_user_nothing_refers_to_is_still_deleted(staff_client):

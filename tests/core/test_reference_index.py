@@ -2,11 +2,16 @@
 ends, with the rows Wagtail writes after each save, and nothing Wagtail would not write."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from wagtail.models import ReferenceIndex
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
+from booking import vouchers
+from core.audit import log_action
+from core.models import AuditEntry
 from core.reference_index import deferred_reference_index
 from home.demo import call_to_action, stream
+from tests.booking.factories import make_wallet
 from tests.home.factories import ContentPageFactory
 
 pytestmark = pytest.mark.django_db
@@ -53,3 +58,19 @@ def test_nothing_is_written_when_the_block_fails(home_page):
     # Saves after the block are indexed by Wagtail again, one by one.
     page.save()
     assert references(page) == {("body.call_to_action.page", str(home_page.pk))}
+
+
+def test_audit_and_ledger_entries_are_left_out_of_the_index_and_a_wallet_is_still_in_it(client):
+    """AppendOnlyModel sets `wagtail_reference_index_ignore`: its rows record no references, whether or not the admin's
+    viewsets (which register their models with the index) are loaded; a wallet's references are still recorded."""
+    client.get("/admin/login/")  # loads the admin's URLs, and with them the viewsets that register their models
+    officer = get_user_model().objects.create_user("ufficio", "ufficio@example.org", "una-password-lunga-44")
+    wallet = make_wallet("30.00", actor=officer)
+    entry = vouchers.grant(wallet, "10.00", actor=officer)
+    log_action(officer, "voucher.wallet.suspended", wallet, {})
+
+    assert not ReferenceIndex.is_indexed(AuditEntry)
+    assert not ReferenceIndex.is_indexed(type(entry))
+    assert ReferenceIndex.is_indexed(type(wallet))
+    sources = set(ReferenceIndex.get_references_to(officer).values_list("base_content_type__model", "object_id"))
+    assert sources == {("wallet", str(wallet.pk))}
