@@ -39,10 +39,16 @@ TEST_IDP = "https://localhost:8443"
 #:   template's name and checked against its source), and a snippet's Template is kept per source text.
 #: - The metadata and AuthnRequest checks build their XML Schema (xmlschema, ~40 imported files) at each run: one is
 #:   kept per schema file (and its modification time) for the later runs; each validation still runs.
+#: - Each case starts from a new requests Session (no cookies), and with it a new connection pool: a new TCP
+#:   connection, for which the live server starts a thread that opens a database connection of its own (PostgreSQL:
+#:   a server process and a SCRAM authentication each time). Every Session shares one connection pool (requests'
+#:   HTTPAdapter, which holds no cookies), so the live server keeps its thread and connection from case to case;
+#:   cookies still start empty for each case.
 DRIVER = r"""
 import contextlib, functools, io, json, os, runpy, sys, traceback, types
 
 import jinja2
+import requests
 import saml2.sigver
 import spid_sp_test.authn_request
 import spid_sp_test.metadata
@@ -83,6 +89,16 @@ def kept_schema(source):
 
 
 spid_sp_test.authn_request.xmlschema = spid_sp_test.metadata.xmlschema = types.SimpleNamespace(XMLSchema=kept_schema)
+
+connections, new_session = requests.adapters.HTTPAdapter(), requests.Session.__init__
+
+
+def session_with_kept_connections(session):
+    new_session(session)
+    session.mount("http://", connections)
+
+
+requests.Session.__init__ = session_with_kept_connections
 
 SCRIPT = sys.argv[1]
 answers = os.fdopen(os.dup(1), "w")
