@@ -16,8 +16,9 @@ from tests.home.factories import HomePageFactory
 
 #: The real search engine node (tests/engines/): started on first use, one for the whole run; the test database
 #: migrated once into a template and copied for each worker (tests/testdb.py); a worker's database kept and put
-#: back, shared across workers (tests/dbsnapshot.py).
-pytest_plugins = ["tests.engines.plugin", "tests.testdb", "tests.dbsnapshot"]
+#: back, shared across workers (tests/dbsnapshot.py); the live server answering without Nagle's delay
+#: (tests/liveserver.py).
+pytest_plugins = ["tests.engines.plugin", "tests.testdb", "tests.dbsnapshot", "tests.liveserver"]
 
 
 #: The modules that take longest (`--durations` of a whole run on the 2-core machine: from ~75 s down to ~7 s),

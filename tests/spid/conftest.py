@@ -29,8 +29,76 @@ TEST_IDP = "https://localhost:8443"
 #: Runs the spid_sp_test script once per JSON line read on stdin ([arguments...]), in this one interpreter, and
 #: answers each with one JSON line ({"returncode", "stdout"}) on the process's original standard output, which
 #: nothing else writes to: the script's own output is captured, and its child processes (xmlsec1) write to stderr.
+#:
+#: What the tool redoes for every response case although its result cannot change within the process is done once
+#: (the cases, their checks and what they send stay the tool's):
+#: - pysaml2 asks the xmlsec1 binary its version (`xmlsec1 --version`, a process) before each of the two signatures
+#:   of a case, to choose its flags: half of the run's xmlsec1 processes. The answer is kept per binary.
+#: - Each case builds a new jinja2 Environment and compiles its response template again, and the attribute and
+#:   signature snippets on every use: environments get a bytecode cache in memory (jinja2's own, keyed by the
+#:   template's name and checked against its source), and a snippet's Template is kept per source text.
+#: - The metadata and AuthnRequest checks build their XML Schema (xmlschema, ~40 imported files) at each run: one is
+#:   kept per schema file (and its modification time) for the later runs; each validation still runs.
+#: - Each case starts from a new requests Session (no cookies), and with it a new connection pool: a new TCP
+#:   connection, for which the live server starts a thread that opens a database connection of its own (PostgreSQL:
+#:   a server process and a SCRAM authentication each time). Every Session shares one connection pool (requests'
+#:   HTTPAdapter, which holds no cookies), so the live server keeps its thread and connection from case to case;
+#:   cookies still start empty for each case.
 DRIVER = r"""
-import contextlib, io, json, os, runpy, sys, traceback
+import contextlib, functools, io, json, os, runpy, sys, traceback, types
+
+import jinja2
+import requests
+import saml2.sigver
+import spid_sp_test.authn_request
+import spid_sp_test.metadata
+import spid_sp_test.response
+import xmlschema
+
+versions, ask_version = {}, saml2.sigver.CryptoBackendXmlSec1.version.fget
+
+
+def xmlsec_version(backend):
+    if backend.xmlsec not in versions:
+        versions[backend.xmlsec] = ask_version(backend)
+    return versions[backend.xmlsec]
+
+
+saml2.sigver.CryptoBackendXmlSec1.version = property(xmlsec_version)
+
+
+class Compiled(dict):
+    def set(self, key, value, timeout=None):
+        self[key] = value
+
+
+spid_sp_test.response.Environment = functools.partial(
+    jinja2.Environment, bytecode_cache=jinja2.MemcachedBytecodeCache(Compiled())
+)
+spid_sp_test.response.Template = functools.cache(jinja2.Template)
+
+schemas = {}
+
+
+def kept_schema(source):
+    path = os.path.realpath(source.name)
+    key = (path, os.stat(path).st_mtime_ns)
+    if key not in schemas:
+        schemas[key] = xmlschema.XMLSchema(source)
+    return schemas[key]
+
+
+spid_sp_test.authn_request.xmlschema = spid_sp_test.metadata.xmlschema = types.SimpleNamespace(XMLSchema=kept_schema)
+
+connections, new_session = requests.adapters.HTTPAdapter(), requests.Session.__init__
+
+
+def session_with_kept_connections(session):
+    new_session(session)
+    session.mount("http://", connections)
+
+
+requests.Session.__init__ = session_with_kept_connections
 
 SCRIPT = sys.argv[1]
 answers = os.fdopen(os.dup(1), "w")
@@ -66,6 +134,11 @@ def interpreter(script: Path) -> str:
     return first[2:].strip() if first.startswith("#!") else str(script.parent / "python")
 
 
+#: The variables the tool's process inherits (and the locale's LC_*): its programs are found on PATH (xmlsec1,
+#: openssl, which), its temporary files go to TMPDIR.
+TOOL_ENVIRONMENT = {"PATH", "HOME", "LANG", "LANGUAGE", "TMPDIR", "TZ", "XMLSEC1_BIN"}
+
+
 class Tool:
     """One spid-sp-test process for the session; `run` gives it a command line and waits for its answer.
 
@@ -73,12 +146,17 @@ class Tool:
     (about 20 ms of CPU, most of its work) though signing never consults it, and the tool's signature checks run it
     with ``--insecure``: its environment points OpenSSL's bundle at an empty file. The tool only speaks plain http
     to the live server, so nothing else reads the bundle.
+
+    The environment holds only what the tool and its programs use (`TOOL_ENVIRONMENT`): requests scans the whole
+    environment for proxy settings several times for every request it sends (~1,100 scans per run), and a CI
+    machine's environment holds dozens of variables; the live server on localhost is reached without a proxy either way.
     """
 
     def __init__(self, script: Path, stderr: Path):
         self.stderr_path = stderr
         self.stderr = stderr.open("w+")
-        env = {**os.environ, "SSL_CERT_FILE": os.devnull}
+        env = {name: value for name, value in os.environ.items() if name in TOOL_ENVIRONMENT or name.startswith("LC_")}
+        env["SSL_CERT_FILE"] = os.devnull
         self.process = subprocess.Popen(
             [interpreter(script), "-c", DRIVER, os.path.abspath(script)],
             stdin=subprocess.PIPE,
