@@ -24,8 +24,21 @@ def test_first_tab_reaches_the_skip_link_which_moves_focus_to_the_content(page, 
     assert page.evaluate("document.activeElement.id") == "main-content"
 
 
+#: Whether the main menu's last Bootstrap Italia event (`shown` or `hidden`, each sent when its slide is over) is
+#: the one given; the listener is added by `LISTEN_TO_MENU` as the page loads.
+MENU_SETTLED = "(name) => window.__m018MenuEvent === name"
+LISTEN_TO_MENU = """document.addEventListener("DOMContentLoaded", () => {
+  for (const name of ["shown", "hidden"]) {
+    document.getElementById("main-menu").addEventListener(`${name}.bs.navbarcollapsible`, () => {
+      window.__m018MenuEvent = name;
+    });
+  }
+});"""
+
+
 def test_mobile_menu_opens_and_closes(page, small_site):
     page.set_viewport_size(MOBILE)
+    page.add_init_script(LISTEN_TO_MENU)
     page.goto("/")
     toggler = page.get_by_role("button", name="Mostra o nascondi il menu")
     first_item = page.locator("#main-menu .nav-link").first
@@ -35,10 +48,14 @@ def test_mobile_menu_opens_and_closes(page, small_site):
     toggler.click()
     first_item.wait_for(state="visible")
     assert toggler.get_attribute("aria-expanded") == "true"
+    # The menu slides in; Bootstrap Italia ignores a tap on «Chiudi il menu» until it is in (a person sees it move
+    # and waits): the test waits for the menu's `shown` event, as it waits for `hidden` after closing it.
+    page.wait_for_function(MENU_SETTLED, arg="shown")
     assert_accessible(page, "home page, mobile menu open")
 
     page.get_by_role("button", name="Chiudi il menu").click()
     first_item.wait_for(state="hidden")
+    page.wait_for_function(MENU_SETTLED, arg="hidden")
     assert toggler.get_attribute("aria-expanded") == "false"
 
 
