@@ -120,31 +120,49 @@ def _rebuilding(template: str, run: str | None) -> bool:
     return True
 
 
+def _build_postgresql_template(connection, prefix: str, template: str, run: str | None) -> None:
+    """Migrate `template` (named `prefix` + the migrations' digest) when it is missing, or once on `--create-db`; the
+    older templates of `prefix` go. The caller holds the template's lock."""
+    quote = connection.ops.quote_name
+    rebuild = _rebuilding(template, run)
+    with connection.creation._nodb_cursor() as cursor:
+        cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", [prefix.replace("_", r"\_") + "%"])
+        existing = {row[0] for row in cursor.fetchall()}
+        if rebuild and template in existing:
+            cursor.execute(f"DROP DATABASE {quote(template)}")
+            existing.discard(template)
+    if template not in existing:
+        building = f"{template}_building"
+        _migrate_into(connection, building)
+        with connection.creation._nodb_cursor() as cursor:
+            cursor.execute(f"ALTER DATABASE {quote(building)} RENAME TO {quote(template)}")
+            for stale in existing - {building}:
+                _drop_unless_in_use(cursor, quote, stale)
+
+
 def _postgresql_copy(connection, base_name: str, test_name: str, run: str | None) -> None:
     quote = connection.ops.quote_name
     prefix = f"test_{base_name}_tpl_"
     template = prefix + migrations_digest()
     with _locked(template):
-        rebuild = _rebuilding(template, run)
-        with connection.creation._nodb_cursor() as cursor:
-            cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", [prefix.replace("_", r"\_") + "%"])
-            existing = {row[0] for row in cursor.fetchall()}
-            if rebuild and template in existing:
-                cursor.execute(f"DROP DATABASE {quote(template)}")
-                existing.discard(template)
-        if template not in existing:
-            building = f"{template}_building"
-            _migrate_into(connection, building)
-            with connection.creation._nodb_cursor() as cursor:
-                cursor.execute(f"ALTER DATABASE {quote(building)} RENAME TO {quote(template)}")
-                for stale in existing - {building}:
-                    _drop_unless_in_use(cursor, quote, stale)
+        _build_postgresql_template(connection, prefix, template, run)
         with connection.creation._nodb_cursor() as cursor:
             cursor.execute(f"DROP DATABASE IF EXISTS {quote(test_name)}")
             cursor.execute(f"CREATE DATABASE {quote(test_name)} TEMPLATE {quote(template)}")
     _set_name(connection, test_name)
     global _postgresql_template
     _postgresql_template = template
+
+
+def build_postgresql_template() -> None:
+    """The PostgreSQL template of the settings' database, migrated if missing (`pytest_sessionstart` runs this in a
+    child process while the workers start)."""
+    from django.db import connection
+
+    prefix = f"test_{connection.settings_dict['NAME']}_tpl_"
+    template = prefix + migrations_digest()
+    with _locked(template):
+        _build_postgresql_template(connection, prefix, template, None)
 
 
 def _sqlite_template() -> tuple[Path, str]:
@@ -264,6 +282,43 @@ def migrated_database_url(django_db_setup, django_db_blocker, tmp_path_factory) 
     yield f"postgres://{user}{password}@{database['HOST']}{port}/{name}"
     with django_db_blocker.unblock(), connection.creation._nodb_cursor() as cursor:
         cursor.execute(f"DROP DATABASE IF EXISTS {quote(name)} WITH (FORCE)")
+
+
+#: The child process migrating the PostgreSQL template while an xdist run's workers start (`pytest_sessionstart`).
+_premigration: subprocess.Popen | None = None
+
+
+def pytest_sessionstart(session):
+    """On PostgreSQL, xdist's controller starts migrating the template at once, in a child process.
+
+    Migrating takes ~28 s of CPU and a clean clone (CI) always migrates. A worker's first test waited for its own
+    collection (~12 s of CPU per worker) and then migrated on one core while the other worker waited for it; now the
+    migration runs beside the collections, on the CPU the run leaves idle, and the workers find the template built
+    (or wait on its lock while the child builds it). A child that fails leaves the work to the first worker, as before.
+    """
+    global _premigration
+    config = session.config
+    if hasattr(config, "workerinput") or not config.getoption("numprocesses", None) or config.getvalue("create_db"):
+        return
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        return
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE,
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "site"), str(ROOT)]),
+    }
+    script = "import django; django.setup(); import tests.testdb; tests.testdb.build_postgresql_template()"
+    _premigration = subprocess.Popen(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+
+
+def pytest_sessionfinish(session):
+    if _premigration is not None and _premigration.poll() is None:  # a run interrupted early
+        _premigration.terminate()
+        _premigration.wait()
 
 
 @pytest.fixture(scope="session")
