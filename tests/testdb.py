@@ -203,6 +203,20 @@ def _migrate_sqlite_file_in_a_child(path: Path) -> None:
         raise RuntimeError(f"migrating the SQLite template failed:\n{done.stdout}{done.stderr}")
 
 
+def build_sqlite_template() -> None:
+    """This checkout's SQLite template, migrated if missing: the database of a SQLite run's workers, and of the search
+    benchmark's child on a PostgreSQL run (scripts/test starts this in the background as it begins)."""
+    from django.db import connection
+
+    template, lock = _sqlite_template()
+    with _locked(lock):
+        if not template.exists():
+            if connection.vendor == "sqlite":
+                _install_sqlite_template(template, lambda building: _migrate_into(connection, str(building)))
+            else:
+                _install_sqlite_template(template, _migrate_sqlite_file_in_a_child)
+
+
 def _sqlite_copy(connection, test_name: str, run: str | None) -> None:
     template, lock = _sqlite_template()
     with _locked(lock):
@@ -299,6 +313,8 @@ def pytest_sessionstart(session):
     global _premigration
     config = session.config
     if hasattr(config, "workerinput") or not config.getoption("numprocesses", None) or config.getvalue("create_db"):
+        return
+    if os.environ.get("MILANO018_TEMPLATES_STARTED"):  # scripts/test started it earlier still
         return
     from django.conf import settings
 
