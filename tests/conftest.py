@@ -161,3 +161,26 @@ def fresh_rows(keys: dict) -> dict:
         rows = [found[pk] for pk in pks]
         fresh[name] = rows if many else rows[0]
     return fresh
+
+
+def module_world(build) -> tuple:
+    """The fixtures `_world_keys` (module scope) and `world` (each test) of a module whose tests share one world.
+
+    `build()` returns {name: instance or non-empty list of instances} and runs once for the module inside
+    `kept_for_the_module`; each test's `world` holds fresh instances of those rows (`fresh_rows`), whose changes
+    roll back with the test, and starts with an empty cache (a test's pages may have cached what a rolled-back
+    change showed). Use as ``_world_keys, world = module_world(lambda: ...)``.
+    """
+    from django.core.cache import cache
+
+    @pytest.fixture(scope="module", name="_world_keys")
+    def keys(django_db_setup, django_db_blocker):
+        with kept_for_the_module(django_db_blocker):
+            yield row_keys(build())
+
+    @pytest.fixture(name="world")
+    def world(db, _world_keys) -> dict:
+        cache.clear()
+        return fresh_rows(_world_keys)
+
+    return keys, world

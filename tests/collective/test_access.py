@@ -2,7 +2,6 @@
 reserved share that a nominal list must meet."""
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
@@ -11,7 +10,7 @@ from collective.errors import CollectiveError
 from core.models import AuditEntry
 from tests.booking.factories import ChildFactory
 from tests.collective import factories as f
-from tests.conftest import build_home_page, fresh_rows, kept_for_the_module, row_keys
+from tests.conftest import build_home_page, module_world
 
 pytestmark = pytest.mark.django_db
 REFERRED = ("Aurora", "Segnalata")
@@ -33,18 +32,8 @@ def build_world(home_page) -> dict:
     }  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def _world_keys(django_db_setup, django_db_blocker):
-    with kept_for_the_module(django_db_blocker):
-        yield row_keys(build_world(build_home_page()))
-
-
-@pytest.fixture
-def world(db, _world_keys) -> dict:
-    """Every test here uses it: built once for the module (`kept_for_the_module`), fresh instances for each test,
-    and an empty cache (a test's pages may have cached what its rolled-back changes showed)."""
-    cache.clear()
-    return fresh_rows(_world_keys)
+# Every test here uses it: fresh rows for each test, an empty cache.
+_world_keys, world = module_world(lambda: build_world(build_home_page()))
 
 
 def every_url(w):

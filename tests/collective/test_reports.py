@@ -6,7 +6,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -15,24 +14,13 @@ from collective import reports
 from collective.models import ReportState
 from core.models import AuditEntry
 from tests.collective import factories as f
-from tests.conftest import build_home_page, fresh_rows, kept_for_the_module, row_keys
+from tests.conftest import build_home_page, module_world
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(scope="module")
-def _world_keys(django_db_setup, django_db_blocker):
-    with kept_for_the_module(django_db_blocker):
-        yield row_keys(f.funded_world(build_home_page()))
-
-
-@pytest.fixture
-def world(db, _world_keys) -> dict:
-    """Every test here uses it: built once for the module (`kept_for_the_module`), fresh instances for each test,
-    whose sessions, costs and decisions roll back with it, and an empty cache (a test's pages may have cached what
-    its rolled-back changes showed)."""
-    cache.clear()
-    return fresh_rows(_world_keys)
+# Every test here uses it; its sessions, costs and decisions roll back with each test.
+_world_keys, world = module_world(lambda: f.funded_world(build_home_page()))
 
 
 def client_for(user) -> Client:

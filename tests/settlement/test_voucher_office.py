@@ -3,12 +3,11 @@
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 
 from booking import vouchers
 from booking.models import LedgerEntry
 from core.models import AuditEntry
-from tests.conftest import build_home_page, fresh_rows, kept_for_the_module, row_keys
+from tests.conftest import build_home_page, module_world
 from tests.settlement.conftest import build_two_providers, paid_order
 
 
@@ -18,19 +17,8 @@ def build_world(home) -> dict:
     return {**p, "paid": paid_order(p["service_one"], p["staff_one"], price="100.00", complete=False)}
 
 
-@pytest.fixture(scope="module")
-def _world_keys(django_db_setup, django_db_blocker):
-    with kept_for_the_module(django_db_blocker):
-        yield row_keys(build_world(build_home_page()))
-
-
-@pytest.fixture
-def world(db, _world_keys) -> dict:
-    """Built once for the module (`kept_for_the_module`): fresh instances for each test, whose reversals,
-    suspensions and revocations roll back with it, and an empty cache (a test's pages may have cached what its
-    rolled-back changes showed)."""
-    cache.clear()
-    return fresh_rows(_world_keys)
+# Reversals, suspensions and revocations roll back with each test.
+_world_keys, world = module_world(lambda: build_world(build_home_page()))
 
 
 @pytest.fixture
