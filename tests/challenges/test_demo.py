@@ -1,9 +1,15 @@
-"""The demo content of the four sections (challenges, news, hubs, calls): seed content, idempotent."""
+"""The demo content of the four sections (challenges, news, hubs, calls): seed content, idempotent.
+
+The sections are loaded once for this module, on a bare home page, in a transaction rolled back at the end; each test
+runs in a savepoint of its own inside it (`kept_for_the_module`).
+"""
 
 import datetime
 import io
 
 import pytest
+from django.core.cache import cache
+from django.test import override_settings
 from django.utils import timezone
 from taggit.models import Tag
 from wagtail.documents import get_document_model
@@ -14,11 +20,12 @@ from calls.demo import ROME
 from calls.models import CallPage, CallStatus, CallWindow
 from challenges import demo as challenges_demo
 from challenges.models import ChallengePage
-from home.models import WellbeingDimension
+from home.models import HomePage, WellbeingDimension
 from hubs import demo as hubs_demo
 from hubs.models import HubOpeningHours, HubPage
 from news import demo as news_demo
 from news.models import NewsPage
+from tests.conftest import build_home_page, kept_for_the_module
 
 pytestmark = pytest.mark.django_db
 
@@ -42,13 +49,23 @@ def snapshot():
     }
 
 
+@pytest.fixture(scope="module")
+def _loaded(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The four sections loaded once on a bare home page (their documents in a temporary MEDIA_ROOT)."""
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")), kept_for_the_module(django_db_blocker):
+        build_home_page()
+        load_sections()
+        yield
+
+
 @pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def home_page(_loaded, db) -> HomePage:
+    """The home page the sections were loaded under; the cache starts empty (a test's pages may have cached it)."""
+    cache.clear()
+    return HomePage.objects.get()
 
 
-def test_loading_twice_changes_nothing_even_when_the_clock_has_moved(home_page, media, monkeypatch):
-    load_sections()
+def test_loading_twice_changes_nothing_even_when_the_clock_has_moved(home_page, monkeypatch):
     first = snapshot()
     later = timezone.now() + datetime.timedelta(days=3, hours=5)
     monkeypatch.setattr(timezone, "now", lambda: later)
@@ -58,9 +75,7 @@ def test_loading_twice_changes_nothing_even_when_the_clock_has_moved(home_page, 
     assert snapshot() == first
 
 
-def test_demo_carries_the_seed_content(home_page, media):
-    load_sections()
-
+def test_demo_carries_the_seed_content(home_page):
     assert [(c.number, c.title, c.age_band) for c in ChallengePage.objects.live().order_by("number")] == [
         (1, "Partecipazione a servizi educativi di qualità e accesso ai servizi sanitari", "0-6"),
         (2, "Partecipazione ad attività extra-scolastiche", "6-14"),
@@ -70,7 +85,6 @@ def test_demo_carries_the_seed_content(home_page, media):
         (6, "Disabilità, bisogni educativi speciali e/o problematiche multilivello", "0-18"),
     ]
     assert all(c.dimensions.exists() for c in ChallengePage.objects.all())
-    home_page.refresh_from_db()
     assert {page.slug for page in home_page.get_children().in_menu()} >= {"sfide", "notizie", "hub", "avvisi"}
 
     hubs = HubPage.objects.live()
@@ -111,8 +125,7 @@ def test_demo_carries_the_seed_content(home_page, media):
     assert "30% dei partecipanti previsti" in collective
 
 
-def test_demo_pages_render(client, home_page, media):
-    load_sections()
+def test_demo_pages_render(client, home_page):
     urls = ["/sfide/", "/sfide/sfida-01/", "/notizie/", "/notizie/feed/", "/hub/", "/hub/niguarda/", "/avvisi/"]
     urls.append(CallPage.objects.get(slug="elenco-milano-0-18").url)
     assert {url: client.get(url).status_code for url in urls} == dict.fromkeys(urls, 200)
