@@ -1,23 +1,39 @@
-"""The demo catalogue: deterministic, idempotent, every workflow state for the demo provider accounts."""
+"""The demo catalogue: deterministic, idempotent, every workflow state for the demo provider accounts.
+
+A small catalogue (5 providers) is loaded once for this module, in a transaction rolled back at the end; each test runs
+in a savepoint of its own inside it (`kept_for_the_module`).
+"""
 
 import io
 import random
 
 import pytest
+from django.core.cache import cache
 from wagtail.models import WorkflowState
 
 from catalog import demo
 from catalog.models import CategoryPage, ProviderPage, ServicePage
+from tests.conftest import build_home_page, kept_for_the_module
 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(scope="module")
+def _small_demo(django_db_setup, django_db_blocker):
+    """The demo catalogue with 5 providers (PROVIDERS, for the whole module) on a bare home page; what it printed."""
+    with pytest.MonkeyPatch.context() as patch, kept_for_the_module(django_db_blocker):
+        patch.setattr(demo, "PROVIDERS", 5)
+        build_home_page()
+        out = io.StringIO()
+        demo.load(out)
+        yield out.getvalue()
+
+
 @pytest.fixture
-def small_demo(home_page, monkeypatch):
-    monkeypatch.setattr(demo, "PROVIDERS", 5)
-    out = io.StringIO()
-    demo.load(out)
-    return out.getvalue()
+def small_demo(_small_demo, db) -> str:
+    """What the module's load printed; the cache starts empty (a test's pages may have cached what it saw)."""
+    cache.clear()
+    return _small_demo
 
 
 def test_demo_builds_the_catalogue_with_every_workflow_state(small_demo, client):
