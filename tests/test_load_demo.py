@@ -1,9 +1,11 @@
-"""`manage.py load_demo`: the site the run script serves, idempotent, with the catalogue search ready.
+"""`manage.py load_demo`: the site the run script serves, idempotent, with the catalogue search ready, and the voucher
+call's ranking behind the figures the minisite quotes.
 
 The only tests that run the whole demo (unit tests build what they need with factories). It is loaded once for
 this module, in a transaction rolled back at the end; each test runs in a savepoint of its own inside it.
 """
 
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -13,6 +15,8 @@ from django.db import transaction
 from django.test import override_settings
 from wagtail.models import Page, Revision, Site
 
+from booking.demo import FAMILY_FISCAL_CODE
+from booking.models import LedgerEntry, Wallet
 from catalog.models import ServicePage
 from catalog.search_sync import service_documents
 from home.demo import DEMO_ACCOUNTS
@@ -20,6 +24,9 @@ from home.models import HomePage, SiteSettings
 from legal.models import AccessibilityStatementPage, PrivacyNoticePage
 from search.api import SearchQuery, get_backend
 from search.backends.database import DatabaseBackend
+from vouchercall import demo as vouchercall_demo
+from vouchercall import services as vouchercall_services
+from vouchercall.models import Application, Ranking
 
 pytestmark = pytest.mark.django_db
 
@@ -98,3 +105,23 @@ def test_load_demo_fills_the_search_index():
     result = get_backend().search(SearchQuery(category=frozenset({"sport"})))
     assert 0 < result.count < live
     assert result.count == ServicePage.objects.live().public().filter(category="sport").count()
+
+
+def test_the_demo_ranking_produces_the_minisites_figures():
+    """The demo's 2026 call: the ranking it builds funds 5,006 applications with 2,100,000 EUR, the figures the
+    minisite quotes, the demo family among them; every ranking verifies; a second load changes nothing."""
+    final = Ranking.objects.get(kind=Ranking.Kind.FINAL)
+    assert (final.funded_count, final.funded_total) == (5006, Decimal("2100000.00"))
+    assert Application.objects.count() == 6000
+    # Every family lives in a municipio, so the monitoring's equity page has applications in each of the nine.
+    assert set(Application.objects.values_list("guardian__municipio", flat=True)) == set(range(1, 10))
+    assert all(vouchercall_services.verify(ranking).ok for ranking in Ranking.objects.all())
+    assert final.changes, "the appeal readmitted a family: the final ranking lists the change"
+    family = Application.objects.get(guardian__fiscal_code=FAMILY_FISCAL_CODE)
+    assert vouchercall_services.standing(family).funded
+    wallets = Wallet.objects.filter(call=final.call.money_call)
+    assert sum(wallets.values_list("value", flat=True)) == Decimal("2100000.00")
+    assert wallets.filter(holder=family.guardian).count() == 2
+    entries = LedgerEntry.objects.count()
+    vouchercall_demo.load(StringIO())
+    assert LedgerEntry.objects.count() == entries
