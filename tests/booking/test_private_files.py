@@ -18,7 +18,7 @@ from tests.booking.factories import ChildFactory, make_request, service_setup
 from tests.calls.factories import open_register_call
 from tests.catalog import factories as catalog
 from tests.catalog.test_register import APPLY_URL, form_data, pdf_bytes
-from tests.conftest import build_home_page, fresh_rows, kept_for_the_module, row_keys
+from tests.conftest import build_home_page, module_world
 
 pytestmark = pytest.mark.django_db
 
@@ -67,27 +67,21 @@ ACTIVE_PDFS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def _world_keys(django_db_setup, django_db_blocker):
-    with kept_for_the_module(django_db_blocker):
-        home = build_home_page()
-        provider, service, staff = service_setup(home)
-        yield row_keys(
-            {
-                "provider": provider,
-                "service": service,
-                "staff": staff,
-                "register_call": open_register_call(home),
-                "thread": make_request(service, child=ChildFactory(first_name="Giacomo")),
-            }
-        )
+def _world() -> dict:
+    """A provider's service with a family's request on it, and the register's call."""
+    home = build_home_page()
+    provider, service, staff = service_setup(home)
+    return {
+        "provider": provider,
+        "service": service,
+        "staff": staff,
+        "register_call": open_register_call(home),
+        "thread": make_request(service, child=ChildFactory(first_name="Giacomo")),
+    }
 
 
-@pytest.fixture
-def world(db, _world_keys) -> dict:
-    """A provider's service with a family's request on it, and the register's call, built once for the module
-    (`kept_for_the_module`): fresh instances for each test, whose changes roll back with it."""
-    return fresh_rows(_world_keys)
+# Built once for the module: fresh instances for each test, whose changes roll back with it.
+_world_keys, world = module_world(_world)
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from core.vocabularies import Category
 from search import sync
 from tests.catalog import factories
 from tests.catalog.conftest import tree_of, tree_rows
-from tests.conftest import build_home_page, fresh_rows, kept_for_the_module, row_keys
+from tests.conftest import build_home_page, module_world
 
 pytestmark = pytest.mark.django_db
 
@@ -34,26 +34,22 @@ def _challenge(index, number):
     )
 
 
-@pytest.fixture(scope="module")
-def _world_keys(django_db_setup, django_db_blocker):
-    with kept_for_the_module(django_db_blocker):
-        home = build_home_page()
-        rows = tree_rows(home)
-        rows["challenges"] = home.add_child(instance=ChallengeIndexPage(title="Sfide", slug="sfide"))
-        provider = factories.provider(rows["index"], name="Ente Uno Nome Lungo")
-        sheet = factories.service(provider)
-        sheet.challenges = [_challenge(rows["challenges"], 6)]
-        sheet.tags.add("teatro")
-        sheet.save()
-        rows["sheet"] = sheet
-        yield row_keys(rows)
+def _world() -> dict:
+    """The catalogue, the challenges' index and a full sheet addressing challenge 6."""
+    home = build_home_page()
+    rows = tree_rows(home)
+    rows["challenges"] = home.add_child(instance=ChallengeIndexPage(title="Sfide", slug="sfide"))
+    provider = factories.provider(rows["index"], name="Ente Uno Nome Lungo")
+    sheet = factories.service(provider)
+    sheet.challenges = [_challenge(rows["challenges"], 6)]
+    sheet.tags.add("teatro")
+    sheet.save()
+    rows["sheet"] = sheet
+    return rows
 
 
-@pytest.fixture
-def world(db, _world_keys) -> dict:
-    """The catalogue, the challenges' index and a full sheet addressing challenge 6, built once for the module
-    (`kept_for_the_module`): fresh instances for each test, whose changes roll back with it."""
-    return fresh_rows(_world_keys)
+# Built once for the module: fresh instances for each test, whose changes roll back with it.
+_world_keys, world = module_world(_world)
 
 
 @pytest.fixture

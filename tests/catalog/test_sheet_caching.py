@@ -15,7 +15,7 @@ from home.models import SiteSettings
 from tests.booking.factories import GuardianFactory
 from tests.catalog import factories
 from tests.catalog.conftest import tree_of, tree_rows
-from tests.conftest import build_home_page, fresh_rows, kept_for_the_module, row_keys
+from tests.conftest import build_home_page, module_world
 
 pytestmark = pytest.mark.django_db
 
@@ -27,19 +27,15 @@ def _empty_cache():
     cache.clear()
 
 
-@pytest.fixture(scope="module")
-def _world_keys(django_db_setup, django_db_blocker):
-    with kept_for_the_module(django_db_blocker):
-        rows = tree_rows(build_home_page())
-        rows["service"] = factories.service(factories.provider(rows["index"], "Ente della scheda"))
-        yield row_keys(rows)
+def _world() -> dict:
+    """The catalogue and a provider's live service."""
+    rows = tree_rows(build_home_page())
+    rows["service"] = factories.service(factories.provider(rows["index"], "Ente della scheda"))
+    return rows
 
 
-@pytest.fixture
-def world(db, _world_keys) -> dict:
-    """The catalogue and a provider's live service, built once for the module (`kept_for_the_module`): fresh
-    instances for each test, whose changes roll back with it."""
-    return fresh_rows(_world_keys)
+# Built once for the module: fresh instances for each test, whose changes roll back with it.
+_world_keys, world = module_world(_world)
 
 
 @pytest.fixture

@@ -7,30 +7,26 @@ from challenges.models import ChallengeIndexPage, ChallengePage
 from tests.booking.factories import ChildFactory
 from tests.catalog import factories
 from tests.catalog.conftest import tree_of, tree_rows
-from tests.conftest import build_home_page, fresh_rows, kept_for_the_module, row_keys
+from tests.conftest import build_home_page, module_world
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(scope="module")
-def _world_keys(django_db_setup, django_db_blocker):
-    with kept_for_the_module(django_db_blocker):
-        rows = tree_rows(build_home_page())
-        mine = factories.provider(rows["index"], "Ente Uno", number=1)
-        theirs = factories.provider(rows["index"], "Ente Due", number=2)
-        factories.service(mine, title="Mia bozza di corso", live=False)
-        factories.service(theirs, title="Bozza segreta di Ente Due", live=False)
-        renamed = factories.service(theirs, title="Corso pubblicato")
-        renamed.title = "Nuovo nome non ancora approvato"
-        renamed.save_revision()
-        yield row_keys({**rows, "mine": mine, "theirs": theirs, "user": factories.provider_user("ente-uno", mine)})
+def _world() -> dict:
+    """The catalogue and two providers with drafts, the first one's staff account."""
+    rows = tree_rows(build_home_page())
+    mine = factories.provider(rows["index"], "Ente Uno", number=1)
+    theirs = factories.provider(rows["index"], "Ente Due", number=2)
+    factories.service(mine, title="Mia bozza di corso", live=False)
+    factories.service(theirs, title="Bozza segreta di Ente Due", live=False)
+    renamed = factories.service(theirs, title="Corso pubblicato")
+    renamed.title = "Nuovo nome non ancora approvato"
+    renamed.save_revision()
+    return {**rows, "mine": mine, "theirs": theirs, "user": factories.provider_user("ente-uno", mine)}
 
 
-@pytest.fixture
-def world(db, _world_keys) -> dict:
-    """The catalogue and two providers with drafts, built once for the module (`kept_for_the_module`): fresh
-    instances for each test, whose changes roll back with it."""
-    return fresh_rows(_world_keys)
+# Built once for the module: fresh instances for each test, whose changes roll back with it.
+_world_keys, world = module_world(_world)
 
 
 @pytest.fixture
