@@ -9,6 +9,7 @@ import io
 
 import pytest
 from django.core.cache import cache
+from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 from taggit.models import Tag
@@ -20,6 +21,7 @@ from calls.demo import ROME
 from calls.models import CallPage, CallStatus, CallWindow
 from challenges import demo as challenges_demo
 from challenges.models import ChallengePage
+from core.reference_index import deferred_reference_index
 from home.models import HomePage, WellbeingDimension
 from hubs import demo as hubs_demo
 from hubs.models import HubOpeningHours, HubPage
@@ -33,8 +35,11 @@ SECTIONS = [challenges_demo, news_demo, hubs_demo, calls_demo]
 
 
 def load_sections():
+    """The sections' demo content, each written as `manage.py load_demo` writes it (one transaction, Wagtail's
+    reference index brought up to date at its end)."""
     for module in SECTIONS:
-        module.load(io.StringIO())
+        with transaction.atomic(), deferred_reference_index():
+            module.load(io.StringIO())
 
 
 def snapshot():
