@@ -7,9 +7,10 @@ emptied, so cached fragments (menu, footer, the service sheet) are rebuilt insid
 
 The rows are built without Wagtail's reference index (only the admin's usage screens read it) and, but for the
 site search's case, without Wagtail's search index: no page type reads either, and keeping them up to date was
-about a third of the time spent building 31 rows per case. Pages are saved without Wagtail's full validation and
-«wagtail.create» log entry (`quick_page_saves`), images go into the root collection (`image`): the cases count what
-a visit reads, not how rows are written.
+about a third of the time spent building 31 rows per case. The cases count what a visit reads, not how rows are
+written: the growing pages and rows are inserted in bulk where a case allows it (`live_children`, `services`, one
+bulk_create per table); pages saved one by one skip Wagtail's full validation and «wagtail.create» log entry
+(`quick_page_saves`); images go into the root collection (`image`).
 """
 
 import datetime
@@ -21,7 +22,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models.signals import post_delete, post_save
 from django.test.utils import CaptureQueriesContext
-from modelcluster.models import get_all_child_relations
+from django.utils.text import slugify
+from modelcluster.models import get_all_child_m2m_relations, get_all_child_relations
 from modelsearch import index as search_index
 from modelsearch.signal_handlers import post_delete_signal_handler, post_save_signal_handler, register_signal_handlers
 from wagtail.models import Collection, Page
@@ -127,25 +129,42 @@ def image():
     return home_factories.ImageFactory(collection=Collection.get_first_root_node())
 
 
-def services(provider, titles_and_slugs) -> list[ServicePage]:
-    """Live services under `provider`, one for each (title, slug), as `catalog.service` builds them (the factory's
-    fields and inline rows), inserted in bulk: the pages as the demo loads them (`catalog.demo_bulk`), then one
-    bulk_create per inline table. A few queries for any number of services, instead of about thirty each."""
-    pages = [
-        catalog.ServicePageFactory.build(parent=provider, title=title, slug=slug, published_at=catalog.PUBLISHED)
-        for title, slug in titles_and_slugs
-    ]
+def live_children(parent, pages) -> list:
+    """`pages` (unsaved, of one type, built by their factory with its fields, inline rows, tags and links) added live
+    under `parent` in bulk: the pages as the demo loads its services (`catalog.demo_bulk.add_live_children`; none of
+    these page types saves anything more), then one bulk_create per inline table and per link table. A few queries
+    for any number of pages, instead of thirty or more each; the slug, if empty, from the title as Wagtail makes it."""
+    model = type(pages[0])
     for page in pages:
         page.draft_title = page.title
-    add_live_children(provider, pages)
-    for relation in get_all_child_relations(ServicePage):
+        page.slug = page.slug or slugify(page.title)
+    add_live_children(parent, pages)
+    for relation in get_all_child_relations(model):
         rows = []
         for page in pages:
             for row in getattr(page, relation.get_accessor_name()).all():
                 setattr(row, relation.field.attname, page.pk)
                 rows.append(row)
         relation.related_model.objects.bulk_create(rows)
+    for field in get_all_child_m2m_relations(model):
+        through = field.remote_field.through
+        own, other = field.m2m_field_name(), field.m2m_reverse_field_name()
+        through.objects.bulk_create(
+            through(**{own: page, other: target}) for page in pages for target in getattr(page, field.name).all()
+        )
     return pages
+
+
+def services(provider, titles_and_slugs) -> list[ServicePage]:
+    """Live services under `provider`, one for each (title, slug), as `catalog.service` builds them, in bulk
+    (`live_children`)."""
+    return live_children(
+        provider,
+        [
+            catalog.ServicePageFactory.build(parent=provider, title=title, slug=slug, published_at=catalog.PUBLISHED)
+            for title, slug in titles_and_slugs
+        ],
+    )
 
 
 def counter(start=0):
@@ -167,6 +186,17 @@ def each_new(add, start=0):
     def grow(count):
         for n in numbers(count):
             add(n)
+
+    return grow
+
+
+def children_of(parent, build, start=0):
+    """A `grow` that adds under `parent` the unsaved page `build(n)` for each new row, `n` counting on from `start`
+    across calls, all at once (`live_children`)."""
+    numbers = counter(start)
+
+    def grow(count):
+        live_children(parent, [build(n) for n in numbers(count)])
 
     return grow
 
@@ -200,10 +230,20 @@ def home(home_page):
 
     def grow(count):
         total["rows"] += count
-        for n in numbers(count):
-            news.news(index, f"notizia-{n}", image=image(), tags=[f"tema{n}"])
-            hubs.hub(hub_index, f"hub-{n}", intervals=2)
-            challenges.challenge(challenge_index, n)
+        new = numbers(count)
+        live_children(
+            index,
+            [
+                news.NewsPageFactory.build(parent=index, slug=f"notizia-{n}", image=image(), tags=[f"tema{n}"])
+                for n in new
+            ],
+        )
+        live_children(
+            hub_index, [hubs.HubPageFactory.build(parent=hub_index, slug=f"hub-{n}", intervals=2) for n in new]
+        )
+        live_children(
+            challenge_index, [challenges.ChallengePageFactory.build(parent=challenge_index, number=n) for n in new]
+        )
         home_factories.steps_and_categories(home_page, total["rows"])
 
     return "/", grow
@@ -229,20 +269,22 @@ def wellbeing_dimensions(home_page):
     page = home_factories.dimensions_page(home_page)
     index = challenges.challenge_index(home_page)
 
-    def add(n):
-        challenges.challenge(index, n, dimensions=[home_factories.WellbeingDimensionFactory(number=n)])
+    def build(n):
+        dimensions = [home_factories.WellbeingDimensionFactory(number=n)]
+        return challenges.ChallengePageFactory.build(parent=index, number=n, dimensions=dimensions)
 
-    return page.url, each_new(add, 1)
+    return page.url, children_of(index, build, 1)
 
 
 def challenge_index(home_page):
     index = challenges.challenge_index(home_page)
     home_factories.dimensions_page(home_page)
 
-    def add(n):
-        challenges.challenge(index, n, dimensions=[home_factories.WellbeingDimensionFactory(number=100 + n)])
+    def build(n):
+        dimensions = [home_factories.WellbeingDimensionFactory(number=100 + n)]
+        return challenges.ChallengePageFactory.build(parent=index, number=n, dimensions=dimensions)
 
-    return index.url, each_new(add, 1)
+    return index.url, children_of(index, build, 1)
 
 
 def challenge_page(home_page):
@@ -268,10 +310,10 @@ def challenge_page(home_page):
 def news_index(home_page):
     index = news.news_index(home_page)
 
-    def add(n):
-        news.news(index, f"notizia-{n}", image=image(), tags=[f"tema{n}", "comune"])
+    def build(n):
+        return news.NewsPageFactory.build(parent=index, slug=f"notizia-{n}", image=image(), tags=[f"tema{n}", "comune"])
 
-    return index.url, each_new(add)
+    return index.url, children_of(index, build)
 
 
 def news_page(home_page):
@@ -287,7 +329,11 @@ def news_page(home_page):
 
 def hub_index(home_page):
     index = hubs.hub_index(home_page)
-    return index.url, each_new(lambda n: hubs.hub(index, f"hub-{n}", intervals=3, municipio=n % 9 + 1))
+
+    def build(n):
+        return hubs.HubPageFactory.build(parent=index, slug=f"hub-{n}", intervals=3, municipio=n % 9 + 1)
+
+    return index.url, children_of(index, build)
 
 
 def hub_page(home_page):
@@ -297,7 +343,11 @@ def hub_page(home_page):
 
 def call_index(home_page):
     index = calls.call_index(home_page)
-    return index.url, each_new(lambda n: calls.call(index, f"avviso-{n}", windows=2, documents=1))
+
+    def build(n):
+        return calls.CallPageFactory.build(parent=index, slug=f"avviso-{n}", windows_count=2, documents_count=1)
+
+    return index.url, children_of(index, build)
 
 
 def call_page(home_page):
@@ -308,16 +358,24 @@ def call_page(home_page):
 def catalogue_index(home_page):
     catalogue, _categories, provider_index = catalog.catalog_tree(home_page)
 
-    def add(n):
-        provider = catalog.provider(provider_index, f"Ente {n}", number=n)
-        services(provider, [(f"Servizio {n}", f"servizio-{n}")])
+    numbers = counter(1)
 
-    return catalogue.url, each_new(add, 1)
+    def grow(count):
+        new = numbers(count)
+        built = [catalog.ProviderPageFactory.build(parent=provider_index, title=f"Ente {n}", number=n) for n in new]
+        for n, provider in zip(new, live_children(provider_index, built), strict=True):
+            services(provider, [(f"Servizio {n}", f"servizio-{n}")])
+
+    return catalogue.url, grow
 
 
 def provider_index(home_page):
     _catalogue, _categories, index = catalog.catalog_tree(home_page)
-    return index.url, each_new(lambda n: catalog.provider(index, f"Ente {n}", number=n), 1)
+
+    def build(n):
+        return catalog.ProviderPageFactory.build(parent=index, title=f"Ente {n}", number=n)
+
+    return index.url, children_of(index, build, 1)
 
 
 def partners_page(home_page):
@@ -374,23 +432,32 @@ def service_page(home_page):
     numbers = counter(1)
 
     def grow(count):
-        for n in numbers(count):
-            ServiceActivity.objects.create(page=service, name=f"Attività {n}")
-            ServiceLocation.objects.create(page=service, address=f"Via Ripamonti {n}", municipio=5)
-            ServicePriceTier.objects.create(
-                page=service, min_participants=n, max_participants=n + 1, price_per_participant=20
+        new = numbers(count)
+        rows = [
+            row
+            for n in new
+            for row in (
+                ServiceActivity(page=service, name=f"Attività {n}"),
+                ServiceLocation(page=service, address=f"Via Ripamonti {n}", municipio=5),
+                ServicePriceTier(page=service, min_participants=n, max_participants=n + 1, price_per_participant=20),
+                ServiceContactHours(
+                    page=service, weekday=n % 7, opens=datetime.time(n % 12 + 8), closes=datetime.time(n % 12 + 8, 45)
+                ),
+                ServiceSession(
+                    page=service,
+                    weekday=n % 7,
+                    start_time=datetime.time(n % 12 + 8),
+                    end_time=datetime.time(n % 12 + 9),
+                ),
+                ServiceImage(page=service, image=image(), caption=f"Foto {n}"),
+                *([ServiceMunicipio(page=service, municipio=n)] if n <= 9 else []),
             )
-            ServiceContactHours.objects.create(
-                page=service, weekday=n % 7, opens=datetime.time(n % 12 + 8), closes=datetime.time(n % 12 + 8, 45)
-            )
-            ServiceSession.objects.create(
-                page=service, weekday=n % 7, start_time=datetime.time(n % 12 + 8), end_time=datetime.time(n % 12 + 9)
-            )
-            ServiceImage.objects.create(page=service, image=image(), caption=f"Foto {n}")
-            if n <= 9:
-                ServiceMunicipio.objects.create(page=service, municipio=n)
-            service.challenges.add(challenges.challenge(challenge_index, n))
-            service.tags.add(f"etichetta{n}")
+        ]
+        for model in dict.fromkeys(type(row) for row in rows):
+            model.objects.bulk_create([row for row in rows if type(row) is model])
+        built = [challenges.ChallengePageFactory.build(parent=challenge_index, number=n) for n in new]
+        service.challenges.add(*live_children(challenge_index, built))
+        service.tags.add(*[f"etichetta{n}" for n in new])
         service.save()
 
     return service.url, grow
