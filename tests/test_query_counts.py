@@ -129,8 +129,10 @@ def image():
 def live_children(parent, pages) -> list:
     """`pages` (unsaved, of one type, built by their factory with its fields, inline rows, tags and links) added live
     under `parent` in bulk: the pages as the demo loads its services (`catalog.demo_bulk.add_live_children`; none of
-    these page types saves anything more), then one bulk_create per inline table and per link table. A few queries
-    for any number of pages, instead of thirty or more each; the slug, if empty, from the title as Wagtail makes it."""
+    these page types saves anything more, and the `provider_page` it sets is a plain attribute on any but a
+    service), then one bulk_create per inline table and per link table. A few queries for any number of pages,
+    instead of thirty or more each; the slug, if empty, from the title as Wagtail makes it. `parent.numchild` must
+    count its children (an instance that added them, or read after)."""
     model = type(pages[0])
     for page in pages:
         page.draft_title = page.title
