@@ -2,7 +2,9 @@
 
 import datetime
 import json
+import operator
 from decimal import Decimal
+from functools import reduce
 
 import pytest
 from django.apps import apps
@@ -25,14 +27,23 @@ from tests.booking.factories import (
     make_wallet,
     service_setup,
 )
+from tests.conftest import build_home_page, module_world
 
 pytestmark = pytest.mark.django_db
 
 
+def _build_market() -> dict:
+    provider, service, staff = service_setup(build_home_page())
+    return {"provider": provider, "service": service, "staff": staff}
+
+
+#: The provider, its service and staff account, built once for the module; each test's changes roll back with it.
+_world_keys, world = module_world(_build_market)
+
+
 @pytest.fixture
-def market(home_page):
-    _provider, service, staff = service_setup(home_page)
-    return service, staff
+def market(world):
+    return world["service"], world["staff"]
 
 
 def family(first, last, child_name, birth, *, username, phone):
@@ -160,28 +171,39 @@ def test_the_export_holds_the_familys_children_requests_orders_and_vouchers_and_
 
 
 def _text_columns():
+    """(model, its text and JSON fields) for every managed model that has any."""
     for model in apps.get_models():
         if model._meta.proxy or not model._meta.managed:
             continue
-        for field in model._meta.concrete_fields:
-            if isinstance(field, models.CharField | models.TextField | models.JSONField):
-                yield model, field
+        fields = [
+            field
+            for field in model._meta.concrete_fields
+            if isinstance(field, models.CharField | models.TextField | models.JSONField)
+        ]
+        if fields:
+            yield model, fields
 
 
 def _rows_containing(values: list[str]) -> list[str]:
-    """Every (table, column) of the whole database that still holds one of these values."""
+    """Every (table, column) of the whole database that still holds one of these values: one query a table, then
+    one a column of the tables where that query found any."""
     found = []
-    for model, field in _text_columns():
+    for model, fields in _text_columns():
         queryset = model._base_manager.all()
-        name = field.attname
-        if isinstance(field, models.JSONField):
-            queryset = queryset.annotate(_as_text=Cast(name, models.TextField()))
-            name = "_as_text"
-        condition = Q()
-        for value in values:
-            condition |= Q(**{f"{name}__icontains": value})
-        if queryset.filter(condition).exists():
-            found.append(f"{model._meta.db_table}.{field.column}")
+        conditions = {}
+        for field in fields:
+            name = field.attname
+            if isinstance(field, models.JSONField):
+                name = f"_{field.attname}_as_text"
+                queryset = queryset.annotate(**{name: Cast(field.attname, models.TextField())})
+            conditions[field] = reduce(operator.or_, (Q(**{f"{name}__icontains": value}) for value in values))
+        if not queryset.filter(reduce(operator.or_, conditions.values())).exists():
+            continue
+        found += [
+            f"{model._meta.db_table}.{field.column}"
+            for field, condition in conditions.items()
+            if queryset.filter(condition).exists()
+        ]
     return found
 
 
