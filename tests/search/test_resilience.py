@@ -1,7 +1,6 @@
 """A search engine that hangs: short timeouts and a circuit breaker send searches to the database at once."""
 
 import socket
-import threading
 
 import pytest
 
@@ -10,25 +9,29 @@ from tests.search.catalogue import CATALOGUE
 
 
 class HangingServer:
-    """Accepts TCP connections on 127.0.0.1, counts them and never answers."""
+    """Listens on 127.0.0.1 and never answers; `connections` counts the connections made to it so far.
+
+    No server thread: the kernel completes each connection and queues it, and `connections` accepts
+    the queued ones in the caller's thread. A thread counting them raced the assertions: under heavy
+    CPU load it was not scheduled before the search's 0.3 s read timeout ran out, and a connection the
+    search had made was not counted yet.
+    """
 
     def __init__(self):
         self.sock = socket.socket()
         self.sock.bind(("127.0.0.1", 0))
         self.sock.listen(16)
+        self.sock.setblocking(False)
         self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
-        self.connections = 0
         self.held = []
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
 
-    def _serve(self):
+    @property
+    def connections(self) -> int:
         while True:
             try:
                 conn, _ = self.sock.accept()
-            except OSError:
-                return
-            self.connections += 1
+            except BlockingIOError:
+                return len(self.held)
             self.held.append(conn)
 
     def close(self):

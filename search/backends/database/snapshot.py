@@ -20,8 +20,9 @@ holds, then newest) splits the hits into score levels first.
 The snapshot's version is `CatalogueVersion.token`, which every index write replaces; each write also logs
 the services it changed (`CatalogueChange`, `writing.new_version`). Every search reads the token (one query,
 `loading._version_sql`, its parameters written in); when it differs from the snapshot's, the same statement returns,
-evaluated only then (a `CASE`), either the changes since the snapshot's version or the whole new snapshot,
-so a search costs the same number of queries either way:
+evaluated only then (a `CASE`; on PostgreSQL a function that also parses and plans it only then), either the
+changes since the snapshot's version or the whole new snapshot, so a search costs the same number of queries
+either way:
 
 - **Patched** (`Snapshot.patched`) when the log holds every write since the snapshot's version, none of them
   a rebuild, and they changed at most `PATCH_SHARE` of the catalogue (or `PATCH_MIN` services): the changed
