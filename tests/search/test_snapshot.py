@@ -40,6 +40,22 @@ def test_a_search_after_a_write_sees_it_for_the_same_number_of_queries(db_catalo
     assert queries(db_catalogue, query)[0].ids == before.ids
 
 
+def test_on_postgresql_every_search_checks_the_version_through_the_function(db_catalogue):
+    """The version statement (~10 KB) goes to `search_catalogue_version` (migration 0010), which runs it only when
+    the version changed: PostgreSQL no longer parses and plans it for every search. Warm or after a write, the
+    search's first query is that call, and the write's service is found through it."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the function exists on PostgreSQL only")
+    query = SearchQuery(category=frozenset({CATALOGUE[0].category}), page_size=100)
+    db_catalogue.search(query)
+    DatabaseBackend().index([dataclasses.replace(CATALOGUE[0], id=998)])
+    for _ in ("after the write", "warm"):
+        with CaptureQueriesContext(connection) as captured:
+            result = db_catalogue.search(query)
+        assert captured[0]["sql"].startswith("SELECT token, data FROM search_catalogue_version("), captured[0]["sql"]
+        assert 998 in result.ids
+
+
 def test_forgotten_words_are_asked_again_and_found_the_same(db_catalogue):
     # The benchmark's "cold word" figures empty the per-word cache; the answers must not change with it.
     for query in (SearchQuery(q="teatro ragazzi", page_size=100), SearchQuery(q="teator", page_size=100)):
